@@ -1,0 +1,4 @@
+/** Example drivers, written as models for j4l users. */
+module dev.j4l.drivers {
+    requires transitive dev.j4l.fuse;
+}

@@ -1,0 +1,45 @@
+package dev.j4l.kernel;
+
+import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.Native;
+import java.lang.foreign.MemorySegment;
+
+/** mount(2) and umount2(2). */
+public final class Mounts {
+    private Mounts() {}
+
+    public static final long MS_RDONLY = 0x1;
+    public static final long MS_NOSUID = 0x2;
+    public static final long MS_NODEV = 0x4;
+    public static final long MS_NOEXEC = 0x8;
+    public static final long MS_NOATIME = 0x400;
+    public static final long MS_BIND = 0x1000;
+    public static final long MS_REC = 0x4000;
+    public static final long MS_PRIVATE = 1L << 18;
+    public static final long MS_SLAVE = 1L << 19;
+
+    public static final int MNT_FORCE = 0x1;
+    public static final int MNT_DETACH = 0x2;
+    public static final int MNT_EXPIRE = 0x4;
+    public static final int UMOUNT_NOFOLLOW = 0x8;
+
+    /** mount(2). {@code source}, {@code fstype} and {@code data} may be null. */
+    public static void mount(String source, String target, String fstype, long flags, String data)
+            throws KernelException {
+        Fs.checkPath(target);
+        Native.Scratch s = Native.scratch();
+        MemorySegment src = source == null ? MemorySegment.NULL : s.cString(source);
+        MemorySegment tgt = s.cString(target);
+        MemorySegment type = fstype == null ? MemorySegment.NULL : s.cString(fstype);
+        MemorySegment d = data == null ? MemorySegment.NULL : s.cString(data);
+        int r = Libc.mount(src, tgt, type, flags, d);
+        if (r < 0) throw KernelException.of("mount", target, r);
+    }
+
+    /** umount2(2) with {@code MNT_*} / {@code UMOUNT_NOFOLLOW} flags. */
+    public static void unmount(String target, int flags) throws KernelException {
+        Fs.checkPath(target);
+        int r = Libc.umount2(Native.scratch().cString(target), flags);
+        if (r < 0) throw KernelException.of("umount2", target, r);
+    }
+}

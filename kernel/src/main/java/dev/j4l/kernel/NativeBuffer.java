@@ -1,0 +1,164 @@
+package dev.j4l.kernel;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.j4l.kernel.raw.Access;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Bounded native memory: every access is checked against the buffer's bounds, so reading or writing outside
+ * it throws {@link IndexOutOfBoundsException} instead of touching other memory. Multi-byte values are in the
+ * host's byte order (little-endian on x86_64 and arm64), which is what kernel structs use.
+ *
+ * <p>Memory from {@link #allocate} is zeroed and freed by the garbage collector once unreachable, so no
+ * reference can outlive it. Buffers used per request come from a {@link BufferPool}.
+ */
+public final class NativeBuffer {
+    static {
+        Access.register(new Access.Buffers() {
+            @Override
+            public MemorySegment segment(Object buffer) {
+                return ((NativeBuffer) buffer).segment;
+            }
+
+            @Override
+            public Object wrap(MemorySegment segment) {
+                return new NativeBuffer(segment);
+            }
+        });
+    }
+
+    final MemorySegment segment;
+
+    NativeBuffer(MemorySegment segment) {
+        this.segment = segment;
+    }
+
+    /** Zeroed memory aligned to 8 bytes. */
+    public static NativeBuffer allocate(long size) {
+        return allocate(size, 8);
+    }
+
+    /** Zeroed memory with the given alignment (a power of two, e.g. 4096 for page-aligned I/O). */
+    public static NativeBuffer allocate(long size, long alignment) {
+        return new NativeBuffer(Arena.ofAuto().allocate(size, alignment));
+    }
+
+    /** A buffer holding a copy of {@code bytes}. */
+    public static NativeBuffer copyOf(byte[] bytes) {
+        NativeBuffer b = allocate(Math.max(1, bytes.length));
+        b.put(0, bytes, 0, bytes.length);
+        return bytes.length == 0 ? b.slice(0, 0) : b;
+    }
+
+    public long size() {
+        return segment.byteSize();
+    }
+
+    public byte getByte(long offset) {
+        return segment.get(JAVA_BYTE, offset);
+    }
+
+    public short getShort(long offset) {
+        return segment.get(JAVA_SHORT_UNALIGNED, offset);
+    }
+
+    public int getInt(long offset) {
+        return segment.get(JAVA_INT_UNALIGNED, offset);
+    }
+
+    public long getLong(long offset) {
+        return segment.get(JAVA_LONG_UNALIGNED, offset);
+    }
+
+    public void putByte(long offset, byte value) {
+        segment.set(JAVA_BYTE, offset, value);
+    }
+
+    public void putShort(long offset, short value) {
+        segment.set(JAVA_SHORT_UNALIGNED, offset, value);
+    }
+
+    public void putInt(long offset, int value) {
+        segment.set(JAVA_INT_UNALIGNED, offset, value);
+    }
+
+    public void putLong(long offset, long value) {
+        segment.set(JAVA_LONG_UNALIGNED, offset, value);
+    }
+
+    /** Copies {@code length} bytes at {@code offset} into {@code dst[dstOffset..]}. */
+    public void get(long offset, byte[] dst, int dstOffset, int length) {
+        MemorySegment.copy(segment, JAVA_BYTE, offset, dst, dstOffset, length);
+    }
+
+    /** Copies {@code src[srcOffset..srcOffset+length)} to {@code offset}. */
+    public void put(long offset, byte[] src, int srcOffset, int length) {
+        MemorySegment.copy(src, srcOffset, segment, JAVA_BYTE, offset, length);
+    }
+
+    /** Copies from another buffer (overlapping ranges of the same memory are handled). */
+    public void copyFrom(long offset, NativeBuffer src, long srcOffset, long length) {
+        MemorySegment.copy(src.segment, srcOffset, segment, offset, length);
+    }
+
+    public void fill(long offset, long length, byte value) {
+        segment.asSlice(offset, length).fill(value);
+    }
+
+    /** A view of {@code [offset, offset+length)} sharing this buffer's memory. */
+    public NativeBuffer slice(long offset, long length) {
+        return new NativeBuffer(segment.asSlice(offset, length));
+    }
+
+    /** The first index of {@code value} in {@code [from, to)}, or -1. */
+    public long indexOf(byte value, long from, long to) {
+        if (from < 0 || to > segment.byteSize() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + segment.byteSize());
+        }
+        for (long i = from; i < to; i++) {
+            if (segment.get(JAVA_BYTE, i) == value) return i;
+        }
+        return -1;
+    }
+
+    /** Decodes {@code length} bytes at {@code offset} as UTF-8. */
+    public String getString(long offset, int length) {
+        byte[] b = new byte[length];
+        get(offset, b, 0, length);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code s} as UTF-8 (no terminator); returns the number of bytes written. */
+    public int putString(long offset, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        put(offset, b, 0, b.length);
+        return b.length;
+    }
+
+    /** Copies the whole buffer into a new array. */
+    public byte[] toByteArray() {
+        return segment.toArray(JAVA_BYTE);
+    }
+
+    /** A {@link ByteBuffer} view of the same memory (bounded the same way), for NIO interop. */
+    public ByteBuffer asByteBuffer() {
+        return segment.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+    }
+
+    /** True when both buffers view memory that overlaps. */
+    public boolean overlaps(NativeBuffer other) {
+        return segment.asOverlappingSlice(other.segment).isPresent();
+    }
+
+    @Override
+    public String toString() {
+        return "NativeBuffer[" + segment.byteSize() + " bytes]";
+    }
+}

@@ -1,0 +1,201 @@
+package dev.j4l.kernel.raw;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Raw libc downcalls for file descriptors, I/O, ioctl, polling and mounts.
+ *
+ * <p>Every method returns the call's result or {@code -errno}; none of them checks anything about its
+ * arguments. Only {@code dev.j4l.kernel} calls these, with descriptors it holds acquired and segments it
+ * sized.
+ */
+public final class Libc {
+    private Libc() {}
+
+    public static final int AT_FDCWD = -100;
+
+    private static final Linker.Option SHORT = Linker.Option.critical(false);
+
+    private static final MethodHandle OPENAT = Native.downcall("openat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+    private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = Native.downcall("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = Native.downcall("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle PREAD = Native.downcall("pread64",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = Native.downcall("pwrite64",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle IOCTL_PTR = Native.downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_VAL = Native.downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = Native.downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = Native.downcall("umount2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle POLL = Native.downcall("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle EVENTFD = Native.downcall("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SYSCALL6 = Native.downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle PREAD_SHORT = Native.downcall("pread64",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), SHORT);
+
+    public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) OPENAT.invokeExact(e, dirfd, path, flags, mode);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int close(int fd) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) CLOSE.invokeExact(e, fd);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) READ.invokeExact(e, fd, buf, count);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) WRITE.invokeExact(e, fd, buf, count);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) PREAD.invokeExact(e, fd, buf, count, offset);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * pread as a critical call: no thread-state transition. Only for descriptors that cannot block for long
+     * (regular files whose data is cached); a GC safepoint waits for the call.
+     */
+    public static long preadShort(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) PREAD_SHORT.invokeExact(e, fd, buf, count, offset);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) PWRITE.invokeExact(e, fd, buf, count, offset);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) IOCTL_PTR.invokeExact(e, fd, request, arg);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int ioctl(int fd, long request, long arg) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) IOCTL_VAL.invokeExact(e, fd, request, arg);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int mount(MemorySegment source, MemorySegment target, MemorySegment fstype, long flags,
+            MemorySegment data) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) MOUNT.invokeExact(e, source, target, fstype, flags, data);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int umount2(MemorySegment target, int flags) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) UMOUNT2.invokeExact(e, target, flags);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** {@code fds} is an array of {@code struct pollfd} (8 bytes each: fd s32, events s16, revents s16). */
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) POLL.invokeExact(e, fds, nfds, timeoutMillis);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int eventfd(int initval, int flags) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) EVENTFD.invokeExact(e, initval, flags);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** {@code syscall(2)} for calls glibc has no wrapper for; every argument is passed as a long. */
+    public static long syscall(long nr, long a, long b, long c, long d, long e5, long f) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) SYSCALL6.invokeExact(e, nr, a, b, c, d, e5, f);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The only j4l module allowed to touch native memory or call the kernel.
+ *
+ * <p>{@code dev.j4l.kernel.raw} holds the downcalls and struct layouts and is not exported: everything
+ * reachable from outside is safe to use from code that has no native access at all.
+ */
+module dev.j4l.kernel {
+    exports dev.j4l.kernel;
+}
