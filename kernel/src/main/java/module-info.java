@@ -6,4 +6,5 @@
  */
 module dev.j4l.kernel {
     exports dev.j4l.kernel;
+    exports dev.j4l.kernel.net;
 }
