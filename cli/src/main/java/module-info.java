@@ -1,4 +1,6 @@
 /** The {@code j4l} command. */
 module dev.j4l.cli {
     requires dev.j4l.drivers;
+    // The bench draws its PNG chart with java.awt in headless mode.
+    requires java.desktop;
 }

@@ -1,0 +1,239 @@
+package dev.j4l.cli.bench;
+
+import dev.j4l.cli.Main;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code j4l bench}: mounts every target over the same fresh ext4 (and tmpfs), runs the same workloads on
+ * each, and reports medians with ratios to the first column, as a table, a CSV and a PNG.
+ */
+public final class BenchCommand implements Main.Command {
+    private final PrintStream out;
+
+    public BenchCommand() {
+        this(System.out);
+    }
+
+    BenchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String summary() {
+        return "benchmark j4l filesystems against native, tmpfs and FUSE peers (needs root)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: j4l bench [--quick] [--targets a,b,...] [--reps N] [--out DIR] [--no-install]
+
+                Runs one suite against every target in one run, over a fresh ext4 on a loop device (and a
+                tmpfs), and prints a table of medians with ratios to the first column of each group
+                (above 1.00x = better). Writes results.csv, chart.png and summary.md to the output directory.
+
+                  --quick         small sizes, 1 repetition, only the targets available here (about a minute)
+                  --targets LIST  comma-separated, in column order; default: all of
+                                  %s
+                  --reps N        repetitions per workload (median reported); default 3, quick 1
+                  --out DIR       output directory; default bench/results/tmp/<UTC time> in the checkout
+                  --no-install    do not run bench/install-peers (apt-get install of fio, bindfs, mergerfs,
+                                  go-fuse, and an offline build of go-fuse's loopback into bench/.cache)
+
+                Workloads: fio sequential write and read (1 MiB blocks, 512 MiB; caches dropped before
+                reading), fio 4 KiB random reads (2 jobs, O_DIRECT where the target allows it), create / stat /
+                readdir / unlink of 10,000 files, unzip of the JDK's src.zip + find + rm -rf. Daemon targets also
+                report mount-ready time, peak RSS (VmHWM) and CPU seconds. Mounts and the loop device are torn
+                down at the end, on failure and on Ctrl-C.""".formatted(String.join(",", TargetCatalog.NAMES));
+    }
+
+    record Options(boolean quick, List<String> targets, int reps, Path out, boolean install) {}
+
+    static Options parse(String[] args) {
+        boolean quick = false, install = true;
+        List<String> targets = TargetCatalog.NAMES;
+        Integer reps = null;
+        Path outDir = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--no-install" -> install = false;
+                case "--targets" -> targets = Arrays.stream(value(args, ++i, a).split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                case "--reps" -> {
+                    try {
+                        reps = Integer.parseInt(value(args, ++i, a));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--reps needs a number, got '" + args[i] + "'");
+                    }
+                    if (reps < 1 || reps > 100) throw new IllegalArgumentException("--reps must be 1..100");
+                }
+                case "--out" -> outDir = Path.of(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see j4l bench --help)");
+            }
+        }
+        for (String t : targets) {
+            if (!TargetCatalog.NAMES.contains(t)) {
+                throw new IllegalArgumentException("unknown target '" + t + "'; targets: "
+                        + String.join(",", TargetCatalog.NAMES));
+            }
+        }
+        if (targets.isEmpty()) throw new IllegalArgumentException("--targets is empty");
+        return new Options(quick, targets, reps != null ? reps : quick ? 1 : 3, outDir, install);
+    }
+
+    private static String value(String[] args, int i, String opt) {
+        if (i >= args.length) throw new IllegalArgumentException(opt + " needs a value");
+        return args[i];
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options o = parse(args);
+        return run(o).failed().isEmpty() ? 0 : 1;
+    }
+
+    /** What a run did: where it wrote, which targets it measured, skipped (with why) or lost mid-way. */
+    record Report(Path out, List<String> measured, Map<String, String> skipped, Map<String, String> failed) {}
+
+    Report run(Options o) throws Exception {
+        if (!isRoot()) throw new IOException("needs root (loop devices, mounts, drop_caches); run as root");
+        Path repo = repoRoot();
+        if (o.install && repo != null && Files.isExecutable(repo.resolve("bench/install-peers"))) {
+            Shell.Result r = Shell.run(List.of(repo.resolve("bench/install-peers").toString()), 1800);
+            if (!r.ok()) out.println("j4l bench: bench/install-peers failed (" + r.reason() + "); going on with what is installed");
+        }
+        for (String tool : List.of("fio", "unzip", "mkfs.ext4", "losetup", "mount", "umount", "find")) {
+            if (!Shell.has(tool)) throw new IOException(tool + " is not installed (bench/install-peers installs it)");
+        }
+        Path outDir = o.out != null ? o.out : (repo != null ? repo.resolve("bench/results/tmp") : Path.of("."))
+                .resolve("run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+        Path logs = outDir.resolve("logs");
+        Files.createDirectories(logs);
+
+        Workloads.Sizes sizes = o.quick ? Workloads.Sizes.QUICK : Workloads.Sizes.FULL;
+        Map<String, String> skipped = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, List<String>> notes = new LinkedHashMap<>();
+        List<Target> targets = new ArrayList<>();
+        for (String name : o.targets) {
+            Target t = TargetCatalog.target(name, repo);
+            if (t.unavailable() != null) skipped.put(name, t.unavailable());
+            else targets.add(t);
+        }
+        Results results = new Results();
+        Workloads work = new Workloads(sizes, notes);
+        String started = Instant.now().toString();
+        long t0 = System.nanoTime();
+        try (Teardown teardown = new Teardown()) {
+            long image = o.quick ? 1L << 30 : 6L << 30;
+            long tmpfs = o.quick ? 1L << 30 : 4L << 30;
+            Workspace w = Workspace.create(image, tmpfs, teardown);
+            out.printf("j4l bench: %s suite, %d repetition(s), workspace %s (%s)%n", o.quick ? "quick" : "full",
+                    o.reps, w.root, Workspace.describeDisk(w.ext4));
+            // Warm the JIT on the metadata code so the first target measured is not penalised.
+            Workloads.metadata(w.tmpfs.resolve("warmup"), 2000, new java.util.EnumMap<>(Metric.class));
+            for (Target t : targets) {
+                out.printf("  %-16s ", t.name());
+                out.flush();
+                Target.Mounted m;
+                try {
+                    m = t.mount(w, logs, teardown);
+                } catch (Target.Unavailable e) {
+                    skipped.put(t.name(), e.getMessage());
+                    out.println("skipped: " + e.getMessage());
+                    continue;
+                }
+                try {
+                    results.add(t, Metric.MOUNT_READY, m.readyMs());
+                    for (int rep = 0; rep < o.reps; rep++) {
+                        results.addAll(t, work.runAll(t, m.dir()));
+                        out.print('.');
+                        out.flush();
+                    }
+                    double[] usage = m.daemonUsage();
+                    results.add(t, Metric.PEAK_RSS, usage[0]);
+                    results.add(t, Metric.CPU, usage[1]);
+                    out.println(" done");
+                } catch (IOException e) {
+                    failed.put(t.name(), e.getMessage());
+                    out.println(" FAILED: " + e.getMessage());
+                } finally {
+                    m.stop().run();
+                }
+            }
+        }
+        double minutes = (System.nanoTime() - t0) / 60e9;
+
+        StringBuilder report = new StringBuilder();
+        for (Target.Group g : Target.Group.values()) {
+            String tbl = results.table(g);
+            if (!tbl.isEmpty()) report.append(tbl).append('\n');
+        }
+        String checks = TargetCatalog.checks(results);
+        if (!checks.isEmpty()) report.append(checks).append('\n');
+        for (Target t : targets) {
+            if (!results.targets().contains(t)) continue;
+            report.append("- ").append(t.name()).append(": ").append(t.how());
+            for (String n : notes.getOrDefault(t.name(), List.of())) report.append("; ").append(n);
+            report.append('\n');
+        }
+        skipped.forEach((k, v) -> report.append("- ").append(k).append(": skipped — ").append(v).append('\n'));
+        failed.forEach((k, v) -> report.append("- ").append(k).append(": FAILED — ").append(v).append('\n'));
+        out.println();
+        out.print(report);
+
+        results.writeCsv(outDir.resolve("results.csv"));
+        String title = "j4l bench" + (o.quick ? " --quick" : "") + " — " + started.substring(0, 16) + "Z, "
+                + Machine.kernel() + ", " + Machine.cpu();
+        try {
+            BarChart.write(results, title, outDir.resolve("chart.png"));
+        } catch (IOException | RuntimeException | Error e) {
+            out.println("j4l bench: chart not written: " + e);
+        }
+        String command = "./j4l bench " + String.join(" ", o.quick ? List.of("--quick") : List.of())
+                + (o.targets.equals(TargetCatalog.NAMES) ? "" : " --targets " + String.join(",", o.targets))
+                + (o.reps != (o.quick ? 1 : 3) ? " --reps " + o.reps : "");
+        Files.writeString(outDir.resolve("summary.md"), "Command: `" + command.strip() + "` (started " + started
+                + ", took " + String.format(Locale.ROOT, "%.1f", minutes) + " min)\n\n" + Machine.describe() + "\n\n"
+                + report);
+        out.printf("%nwrote %s (results.csv, chart.png, summary.md, logs/) in %.1f min%n", outDir, minutes);
+        List<String> measured = results.targets().stream().map(Target::name).toList();
+        return new Report(outDir, measured, skipped, failed);
+    }
+
+    private static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
+        }
+        return false;
+    }
+
+    /** The checkout this CLI was built from (the directory holding bench/install-peers), or null. */
+    static Path repoRoot() {
+        try {
+            var src = BenchCommand.class.getProtectionDomain().getCodeSource();
+            if (src == null) return null;
+            for (Path p = Path.of(src.getLocation().toURI()).toAbsolutePath(); p != null; p = p.getParent()) {
+                if (Files.exists(p.resolve("bench/install-peers"))) return p;
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+}

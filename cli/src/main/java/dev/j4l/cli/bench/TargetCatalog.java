@@ -1,0 +1,105 @@
+package dev.j4l.cli.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The targets the bench knows, how each is started, and the goals j4l's drivers are held to. */
+final class TargetCatalog {
+    private TargetCatalog() {}
+
+    static final List<String> NAMES = List.of(
+            "native", "passthrough", "passthrough-off", "bindfs", "mergerfs", "go-fuse", "tmpfs", "memfs");
+    /** The FUSE peers passthroughfs is compared with. */
+    static final List<String> PEERS = List.of("bindfs", "mergerfs", "go-fuse");
+
+    static Target target(String name, Path repo) {
+        Target.Group disk = Target.Group.DISK;
+        return switch (name) {
+            case "native" -> new Target.Dir(name, disk, "the loop-device ext4 itself", false);
+            case "passthrough" -> new Target.Daemon(name, disk,
+                    "j4l mount passthrough (FUSE passthrough when the kernel allows it)", null,
+                    (src, mnt) -> j4l("mount", "passthrough", src.toString(), mnt.toString()));
+            case "passthrough-off" -> new Target.Daemon(name, disk, "j4l mount passthrough --no-passthrough", null,
+                    (src, mnt) -> j4l("mount", "passthrough", "--no-passthrough", src.toString(), mnt.toString()));
+            case "bindfs" -> new Target.Daemon(name, disk, "bindfs -f (default options)",
+                    Shell.has("bindfs") ? null : "bindfs is not installed (bench/install-peers)",
+                    (src, mnt) -> List.of("bindfs", "-f", src.toString(), mnt.toString()));
+            case "mergerfs" -> new Target.Daemon(name, disk, "mergerfs -f -o cache.files=partial,minfreespace=0 (one branch)",
+                    Shell.has("mergerfs") ? null : "mergerfs is not installed (bench/install-peers)",
+                    (src, mnt) -> List.of("mergerfs", "-f", "-o", "cache.files=partial,minfreespace=0", src.toString(),
+                            mnt.toString()));
+            case "go-fuse" -> {
+                Path bin = repo == null ? null : repo.resolve("bench/.cache/gofuse-loopback");
+                yield new Target.Daemon(name, disk, "go-fuse v2 example loopback (Debian's source, 1 s timeouts)",
+                        bin != null && Files.isExecutable(bin) ? null
+                                : "go-fuse loopback not built (bench/install-peers builds it into bench/.cache)",
+                        (src, mnt) -> List.of(bin.toString(), "-q", mnt.toString(), src.toString()));
+            }
+            case "tmpfs" -> new Target.Dir(name, Target.Group.MEMORY, "a tmpfs", true);
+            case "memfs" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs", null,
+                    (src, mnt) -> j4l("mount", "memfs", mnt.toString()));
+            default -> throw new IllegalArgumentException("unknown target " + name);
+        };
+    }
+
+    /** The command line of a j4l daemon: this very JVM and module path, with the launcher's quarantine flags. */
+    static List<String> j4l(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String opts = System.getenv("J4L_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.strip().split("\\s+")));
+        cmd.add("--enable-native-access=dev.j4l.kernel");
+        cmd.add("--illegal-native-access=deny");
+        cmd.add("--module-path");
+        cmd.add(System.getProperty("jdk.module.path"));
+        cmd.add("-m");
+        cmd.add("dev.j4l.cli/dev.j4l.cli.Main");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The goals of issue 4 for passthroughfs, each with what this run measured; empty if it did not run. */
+    static String checks(Results r) {
+        Target pt = r.targets().stream().filter(t -> t.name().equals("passthrough")).findFirst().orElse(null);
+        Target nat = r.targets().stream().filter(t -> t.name().equals("native")).findFirst().orElse(null);
+        if (pt == null) return "";
+        List<Target> peers = r.targets().stream().filter(t -> PEERS.contains(t.name())).toList();
+        StringBuilder b = new StringBuilder("Goals for passthrough (measured in this run):\n");
+        if (nat != null) {
+            for (Metric m : List.of(Metric.SEQ_WRITE, Metric.SEQ_READ, Metric.RAND_READ)) {
+                goal(b, m.label + " vs native", m.ratio(r.median(pt, m), r.median(nat, m)), 0.9);
+            }
+        }
+        if (!peers.isEmpty()) {
+            for (Metric m : Metric.values()) {
+                if (!m.workload) continue;
+                Target best = null;
+                double bestV = Double.NaN;
+                for (Target p : peers) {
+                    double v = r.median(p, m);
+                    if (Double.isNaN(v)) continue;
+                    if (best == null || m.ratio(v, bestV) > 1) { best = p; bestV = v; }
+                }
+                if (best == null) continue;
+                boolean meta = m == Metric.CREATE || m == Metric.STAT || m == Metric.READDIR || m == Metric.UNLINK;
+                goal(b, m.label + " vs best peer (" + best.name() + ")", m.ratio(r.median(pt, m), bestV), meta ? 1.2 : 1.0);
+            }
+        }
+        double rss = r.median(pt, Metric.PEAK_RSS);
+        if (!Double.isNaN(rss)) b.append(String.format(Locale.ROOT, "  %-4s daemon peak RSS %.0f MiB (goal <= 150)%n",
+                rss <= 150 ? "ok" : "MISS", rss));
+        double ready = r.median(pt, Metric.MOUNT_READY);
+        if (!Double.isNaN(ready)) b.append(String.format(Locale.ROOT, "  %-4s mount ready %.0f ms (goal <= 1000)%n",
+                ready <= 1000 ? "ok" : "MISS", ready));
+        return b.toString();
+    }
+
+    private static void goal(StringBuilder b, String what, double ratio, double goal) {
+        if (Double.isNaN(ratio)) return;
+        b.append(String.format(Locale.ROOT, "  %-4s %s: %.2fx (goal >= %.1fx)%n", ratio >= goal ? "ok" : "MISS", what,
+                ratio, goal));
+    }
+}
