@@ -24,7 +24,7 @@ public final class NativeBuffer {
         Access.register(new Access.Buffers() {
             @Override
             public MemorySegment segment(Object buffer) {
-                return ((NativeBuffer) buffer).segment;
+                return ((NativeBuffer) buffer).segment();
             }
 
             @Override
@@ -34,10 +34,28 @@ public final class NativeBuffer {
         });
     }
 
-    final MemorySegment segment;
+    private final MemorySegment segment;
+    /** Set for buffers lent by a {@link BufferPool}: every access checks the lease is still held. */
+    private final BufferPool.Lease lease;
 
     NativeBuffer(MemorySegment segment) {
+        this(segment, null);
+    }
+
+    NativeBuffer(MemorySegment segment, BufferPool.Lease lease) {
         this.segment = segment;
+        this.lease = lease;
+    }
+
+    /** The memory, after checking a pooled buffer's lease has not been released. */
+    MemorySegment segment() {
+        if (lease != null) lease.checkHeld();
+        return segment;
+    }
+
+    /** {@code [offset, offset+length)} of the memory, bounds-checked. */
+    MemorySegment segment(long offset, long length) {
+        return segment().asSlice(offset, length);
     }
 
     /** Zeroed memory aligned to 8 bytes. */
@@ -58,72 +76,72 @@ public final class NativeBuffer {
     }
 
     public long size() {
-        return segment.byteSize();
+        return segment().byteSize();
     }
 
     public byte getByte(long offset) {
-        return segment.get(JAVA_BYTE, offset);
+        return segment().get(JAVA_BYTE, offset);
     }
 
     public short getShort(long offset) {
-        return segment.get(JAVA_SHORT_UNALIGNED, offset);
+        return segment().get(JAVA_SHORT_UNALIGNED, offset);
     }
 
     public int getInt(long offset) {
-        return segment.get(JAVA_INT_UNALIGNED, offset);
+        return segment().get(JAVA_INT_UNALIGNED, offset);
     }
 
     public long getLong(long offset) {
-        return segment.get(JAVA_LONG_UNALIGNED, offset);
+        return segment().get(JAVA_LONG_UNALIGNED, offset);
     }
 
     public void putByte(long offset, byte value) {
-        segment.set(JAVA_BYTE, offset, value);
+        segment().set(JAVA_BYTE, offset, value);
     }
 
     public void putShort(long offset, short value) {
-        segment.set(JAVA_SHORT_UNALIGNED, offset, value);
+        segment().set(JAVA_SHORT_UNALIGNED, offset, value);
     }
 
     public void putInt(long offset, int value) {
-        segment.set(JAVA_INT_UNALIGNED, offset, value);
+        segment().set(JAVA_INT_UNALIGNED, offset, value);
     }
 
     public void putLong(long offset, long value) {
-        segment.set(JAVA_LONG_UNALIGNED, offset, value);
+        segment().set(JAVA_LONG_UNALIGNED, offset, value);
     }
 
     /** Copies {@code length} bytes at {@code offset} into {@code dst[dstOffset..]}. */
     public void get(long offset, byte[] dst, int dstOffset, int length) {
-        MemorySegment.copy(segment, JAVA_BYTE, offset, dst, dstOffset, length);
+        MemorySegment.copy(segment(), JAVA_BYTE, offset, dst, dstOffset, length);
     }
 
     /** Copies {@code src[srcOffset..srcOffset+length)} to {@code offset}. */
     public void put(long offset, byte[] src, int srcOffset, int length) {
-        MemorySegment.copy(src, srcOffset, segment, JAVA_BYTE, offset, length);
+        MemorySegment.copy(src, srcOffset, segment(), JAVA_BYTE, offset, length);
     }
 
     /** Copies from another buffer (overlapping ranges of the same memory are handled). */
     public void copyFrom(long offset, NativeBuffer src, long srcOffset, long length) {
-        MemorySegment.copy(src.segment, srcOffset, segment, offset, length);
+        MemorySegment.copy(src.segment(), srcOffset, segment(), offset, length);
     }
 
     public void fill(long offset, long length, byte value) {
-        segment.asSlice(offset, length).fill(value);
+        segment().asSlice(offset, length).fill(value);
     }
 
     /** A view of {@code [offset, offset+length)} sharing this buffer's memory. */
     public NativeBuffer slice(long offset, long length) {
-        return new NativeBuffer(segment.asSlice(offset, length));
+        return new NativeBuffer(segment().asSlice(offset, length), lease);
     }
 
     /** The first index of {@code value} in {@code [from, to)}, or -1. */
     public long indexOf(byte value, long from, long to) {
-        if (from < 0 || to > segment.byteSize() || from > to) {
-            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + segment.byteSize());
+        if (from < 0 || to > segment().byteSize() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + segment().byteSize());
         }
         for (long i = from; i < to; i++) {
-            if (segment.get(JAVA_BYTE, i) == value) return i;
+            if (segment().get(JAVA_BYTE, i) == value) return i;
         }
         return -1;
     }
@@ -144,21 +162,24 @@ public final class NativeBuffer {
 
     /** Copies the whole buffer into a new array. */
     public byte[] toByteArray() {
-        return segment.toArray(JAVA_BYTE);
+        return segment().toArray(JAVA_BYTE);
     }
 
-    /** A {@link ByteBuffer} view of the same memory (bounded the same way), for NIO interop. */
+    /**
+     * A {@link ByteBuffer} view of the same memory (bounded the same way), for NIO interop. A view of a pooled
+     * buffer is not checked against its lease: drop it before releasing the lease.
+     */
     public ByteBuffer asByteBuffer() {
-        return segment.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+        return segment().asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
     }
 
     /** True when both buffers view memory that overlaps. */
     public boolean overlaps(NativeBuffer other) {
-        return segment.asOverlappingSlice(other.segment).isPresent();
+        return segment().asOverlappingSlice(other.segment()).isPresent();
     }
 
     @Override
     public String toString() {
-        return "NativeBuffer[" + segment.byteSize() + " bytes]";
+        return "NativeBuffer[" + segment.byteSize() + " bytes" + (lease != null && lease.released() ? ", released" : "") + "]";
     }
 }

@@ -2,6 +2,12 @@ package dev.j4l.kernel;
 
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.LibcFs;
+import dev.j4l.kernel.raw.Native;
+import dev.j4l.kernel.raw.Structs;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -42,6 +48,12 @@ public final class OwnedFd implements AutoCloseable {
         });
     }
 
+    /**
+     * The current working directory as a directory handle ({@code AT_FDCWD}): pass it wherever a directory
+     * is expected to resolve relative paths against the cwd. It is never closed; {@link #close()} throws.
+     */
+    public static final OwnedFd CWD = new OwnedFd(Libc.AT_FDCWD, ".", true);
+
     private final int fd;
     private final String description;
     /** Sign bit: closed. Low bits: uses in flight. */
@@ -51,6 +63,11 @@ public final class OwnedFd implements AutoCloseable {
     OwnedFd(int fd, String description) {
         if (fd < 0) throw new IllegalArgumentException("negative descriptor " + fd);
         this.fd = fd;
+        this.description = description;
+    }
+
+    private OwnedFd(int atFdCwd, String description, boolean cwd) {
+        this.fd = atFdCwd;
         this.description = description;
     }
 
@@ -84,6 +101,7 @@ public final class OwnedFd implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (fd == Libc.AT_FDCWD) throw new IllegalStateException("OwnedFd.CWD cannot be closed");
         while (true) {
             long s = state;
             if (s < 0) throw new IllegalStateException("descriptor closed twice: " + this);
@@ -100,63 +118,128 @@ public final class OwnedFd implements AutoCloseable {
     }
 
 
-    // ---- I/O. Each call holds a use for its duration; a negative raw result becomes a KernelException. ----
+    // ---- I/O. Each call holds a use for its duration; a negative raw result becomes a KernelException,
+    // except EAGAIN (a normal result on a non-blocking descriptor: -1) and EINTR (the call is repeated). ----
 
-    /** read(2) into {@code buf[offset, offset+length)}; returns the bytes read, 0 at end of file. */
+    private static final int EAGAIN = -Errno.EAGAIN.number();
+    private static final int EINTR = -Errno.EINTR.number();
+
+    /**
+     * read(2) into {@code buf[offset, offset+length)}; returns the bytes read, 0 at end of file, or -1 when the
+     * descriptor is non-blocking and nothing is ready (EAGAIN).
+     */
     public int read(NativeBuffer buf, long offset, int length) throws KernelException {
-        java.lang.foreign.MemorySegment s = buf.segment.asSlice(offset, length);
+        MemorySegment s = buf.segment(offset, length);
         int n = acquire();
         try {
-            long r = Libc.read(n, s, length);
-            if (r < 0) throw KernelException.of("read", description, r);
-            return (int) r;
+            long r;
+            do r = Libc.read(n, s, length); while (r == EINTR);
+            return (int) result("read", r);
         } finally {
             release();
         }
     }
 
-    /** read(2) filling as much of {@code buf} as one call gives. */
+    /** read(2) filling as much of {@code buf} as one call gives (see {@link #read(NativeBuffer, long, int)}). */
     public int read(NativeBuffer buf) throws KernelException {
         return read(buf, 0, (int) Math.min(Integer.MAX_VALUE, buf.size()));
     }
 
-    /** write(2) of {@code buf[offset, offset+length)}; returns the bytes written. */
+    /** write(2) of {@code buf[offset, offset+length)}; returns the bytes written, or -1 on EAGAIN. */
     public int write(NativeBuffer buf, long offset, int length) throws KernelException {
-        java.lang.foreign.MemorySegment s = buf.segment.asSlice(offset, length);
+        MemorySegment s = buf.segment(offset, length);
         int n = acquire();
         try {
-            long r = Libc.write(n, s, length);
-            if (r < 0) throw KernelException.of("write", description, r);
-            return (int) r;
+            long r;
+            do r = Libc.write(n, s, length); while (r == EINTR);
+            return (int) result("write", r);
         } finally {
             release();
         }
     }
 
-    /** pread(2) into {@code buf[offset, offset+length)} from file position {@code position}. */
+    /** write(2) of the whole buffer (one call; may write less). */
+    public int write(NativeBuffer buf) throws KernelException {
+        return write(buf, 0, (int) Math.min(Integer.MAX_VALUE, buf.size()));
+    }
+
+    /** pread(2) into {@code buf[offset, offset+length)} from file position {@code position}; -1 on EAGAIN. */
     public int pread(NativeBuffer buf, long offset, int length, long position) throws KernelException {
-        java.lang.foreign.MemorySegment s = buf.segment.asSlice(offset, length);
+        MemorySegment s = buf.segment(offset, length);
         int n = acquire();
         try {
-            long r = Libc.pread(n, s, length, position);
-            if (r < 0) throw KernelException.of("pread", description, r);
-            return (int) r;
+            long r;
+            do r = Libc.pread(n, s, length, position); while (r == EINTR);
+            return (int) result("pread", r);
         } finally {
             release();
         }
     }
 
-    /** pwrite(2) of {@code buf[offset, offset+length)} at file position {@code position}. */
+    /** pwrite(2) of {@code buf[offset, offset+length)} at file position {@code position}; -1 on EAGAIN. */
     public int pwrite(NativeBuffer buf, long offset, int length, long position) throws KernelException {
-        java.lang.foreign.MemorySegment s = buf.segment.asSlice(offset, length);
+        MemorySegment s = buf.segment(offset, length);
         int n = acquire();
         try {
-            long r = Libc.pwrite(n, s, length, position);
-            if (r < 0) throw KernelException.of("pwrite", description, r);
-            return (int) r;
+            long r;
+            do r = Libc.pwrite(n, s, length, position); while (r == EINTR);
+            return (int) result("pwrite", r);
         } finally {
             release();
         }
+    }
+
+    /** readv(2) scattering into each buffer in turn (whole buffers); returns the total read, 0 at EOF, -1 on EAGAIN. */
+    public long readv(NativeBuffer... bufs) throws KernelException {
+        return vectored("readv", bufs, -1, false);
+    }
+
+    /** writev(2) gathering each buffer in turn; returns the total written, -1 on EAGAIN. */
+    public long writev(NativeBuffer... bufs) throws KernelException {
+        return vectored("writev", bufs, -1, true);
+    }
+
+    /** preadv(2) at file position {@code position}. */
+    public long preadv(long position, NativeBuffer... bufs) throws KernelException {
+        if (position < 0) throw new IllegalArgumentException("negative position " + position);
+        return vectored("preadv", bufs, position, false);
+    }
+
+    /** pwritev(2) at file position {@code position}. */
+    public long pwritev(long position, NativeBuffer... bufs) throws KernelException {
+        if (position < 0) throw new IllegalArgumentException("negative position " + position);
+        return vectored("pwritev", bufs, position, true);
+    }
+
+    private long vectored(String call, NativeBuffer[] bufs, long position, boolean write) throws KernelException {
+        if (bufs.length > 1024) throw new KernelException(call, description, Errno.EINVAL); // IOV_MAX
+        int n = acquire();
+        try {
+            long r;
+            do {
+                MemorySegment iov = Native.scratch().allocate(Structs.IOVEC.byteSize() * bufs.length);
+                for (int i = 0; i < bufs.length; i++) {
+                    MemorySegment b = bufs[i].segment();
+                    iov.set(ValueLayout.ADDRESS, i * 16L, b);
+                    iov.set(ValueLayout.JAVA_LONG, i * 16L + 8, b.byteSize());
+                }
+                if (position < 0) {
+                    r = write ? LibcFs.writev(n, iov, bufs.length) : LibcFs.readv(n, iov, bufs.length);
+                } else {
+                    r = write ? LibcFs.pwritev(n, iov, bufs.length, position) : LibcFs.preadv(n, iov, bufs.length, position);
+                }
+                Reference.reachabilityFence(bufs);
+            } while (r == EINTR);
+            return result(call, r);
+        } finally {
+            release();
+        }
+    }
+
+    private long result(String call, long r) throws KernelException {
+        if (r >= 0) return r;
+        if (r == EAGAIN) return -1;
+        throw KernelException.of(call, description, r);
     }
 
     /**
@@ -164,9 +247,10 @@ public final class OwnedFd implements AutoCloseable {
      * what the request number encodes). Returns the ioctl's non-negative result.
      */
     public int ioctl(long request, NativeBuffer arg) throws KernelException {
+        MemorySegment s = arg.segment();
         int n = acquire();
         try {
-            int r = Libc.ioctl(n, request, arg.segment);
+            int r = Libc.ioctl(n, request, s);
             if (r < 0) throw KernelException.of("ioctl(0x" + Long.toHexString(request) + ")", description, r);
             return r;
         } finally {
@@ -185,6 +269,53 @@ public final class OwnedFd implements AutoCloseable {
             release();
         }
     }
+
+    // ---- Descriptor control (fcntl). ----
+
+    /** F_GETFL: the open file's status flags ({@code Fs.O_*}, including the access mode). */
+    public int statusFlags() throws KernelException {
+        int n = acquire();
+        try {
+            int r = LibcFs.fcntl(n, F_GETFL, 0L);
+            if (r < 0) throw KernelException.of("fcntl(F_GETFL)", description, r);
+            return r;
+        } finally {
+            release();
+        }
+    }
+
+    /** F_SETFL: sets the changeable status flags ({@code O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME, O_ASYNC}). */
+    public void setStatusFlags(int flags) throws KernelException {
+        int n = acquire();
+        try {
+            int r = LibcFs.fcntl(n, F_SETFL, flags);
+            if (r < 0) throw KernelException.of("fcntl(F_SETFL)", description, r);
+        } finally {
+            release();
+        }
+    }
+
+    /** Switches O_NONBLOCK on or off. */
+    public void setNonBlocking(boolean on) throws KernelException {
+        int f = statusFlags();
+        setStatusFlags(on ? f | Fs.O_NONBLOCK : f & ~Fs.O_NONBLOCK);
+    }
+
+    /** A second descriptor for the same open file (F_DUPFD_CLOEXEC), owned separately. */
+    public OwnedFd dup() throws KernelException {
+        int n = acquire();
+        try {
+            int r = LibcFs.fcntl(n, F_DUPFD_CLOEXEC, 0L);
+            if (r < 0) throw KernelException.of("fcntl(F_DUPFD_CLOEXEC)", description, r);
+            return new OwnedFd(r, description);
+        } finally {
+            release();
+        }
+    }
+
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
 
     /** Wraps a fresh descriptor from the kernel; the caller hands over ownership. */
     static OwnedFd adopt(int fd, String description) {

@@ -1,0 +1,141 @@
+package dev.j4l.kernel;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.j4l.kernel.raw.LibcFs;
+import dev.j4l.kernel.raw.Structs;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads a directory's entries with {@code getdents64(2)} into a buffer the caller supplies, as a cursor:
+ * {@link #next()} moves to the next entry, whose inode, offset, type and name are then readable. Moving
+ * through entries allocates nothing; only {@link #name()} creates a String (use {@link #copyName} or
+ * {@link #nameEquals} to avoid that).
+ *
+ * <p>The reader does not own the directory descriptor and does not close it. {@link #seek(long)} continues
+ * from an entry's {@link #offset()} — how a FUSE READDIR resumes where the previous call stopped. Not
+ * thread-safe (the directory's file position is shared state).
+ *
+ * <pre>{@code
+ * try (OwnedFd dir = Fs.open("/etc", Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+ *     DirectoryReader r = new DirectoryReader(dir, NativeBuffer.allocate(32 * 1024));
+ *     while (r.next()) System.out.println(r.name() + " " + r.type());
+ * }
+ * }</pre>
+ */
+public final class DirectoryReader {
+    // d_type values.
+    public static final int DT_UNKNOWN = 0;
+    public static final int DT_FIFO = 1;
+    public static final int DT_CHR = 2;
+    public static final int DT_DIR = 4;
+    public static final int DT_BLK = 6;
+    public static final int DT_REG = 8;
+    public static final int DT_LNK = 10;
+    public static final int DT_SOCK = 12;
+    public static final int DT_WHT = 14;
+
+    private final OwnedFd dir;
+    private final NativeBuffer buffer;
+    /** Bytes of records in the buffer, and where the current record starts. */
+    private int filled;
+    private int current = -1;
+    private int nextRecord;
+    private boolean atEnd;
+
+    /** @param buffer scratch space for records; at least 280 bytes (one maximal entry), 32 KiB is typical */
+    public DirectoryReader(OwnedFd dir, NativeBuffer buffer) {
+        if (buffer.size() < 280) throw new IllegalArgumentException("directory buffer too small: " + buffer.size());
+        this.dir = dir;
+        this.buffer = buffer;
+    }
+
+    /** Moves to the next entry; false at the end of the directory. */
+    public boolean next() throws KernelException {
+        if (atEnd) return false;
+        if (nextRecord >= filled) {
+            MemorySegment seg = buffer.segment();
+            int n = dir.acquire();
+            try {
+                long r = LibcFs.getdents64(n, seg, Math.min(seg.byteSize(), Integer.MAX_VALUE));
+                if (r < 0) throw KernelException.of("getdents64", dir.description(), r);
+                filled = (int) r;
+            } finally {
+                dir.release();
+            }
+            nextRecord = 0;
+            current = -1;
+            if (filled == 0) {
+                atEnd = true;
+                return false;
+            }
+        }
+        current = nextRecord;
+        nextRecord = current + Short.toUnsignedInt(buffer.segment().get(JAVA_SHORT, current + Structs.DIRENT64_RECLEN));
+        return true;
+    }
+
+    private MemorySegment entry() {
+        if (current < 0) throw new IllegalStateException("no current entry: call next() first");
+        return buffer.segment();
+    }
+
+    public long inode() {
+        return entry().get(JAVA_LONG, current + Structs.DIRENT64_INO);
+    }
+
+    /** The position after this entry: pass it to {@link #seek} to continue with the following entry. */
+    public long offset() {
+        return entry().get(JAVA_LONG, current + Structs.DIRENT64_OFF);
+    }
+
+    /** One of the {@code DT_*} values. */
+    public int type() {
+        return Byte.toUnsignedInt(entry().get(JAVA_BYTE, current + Structs.DIRENT64_TYPE));
+    }
+
+    /** Length of the name in bytes (no terminator). */
+    public int nameLength() {
+        MemorySegment s = entry();
+        long start = current + Structs.DIRENT64_NAME;
+        long end = nextRecord;
+        for (long i = start; i < end; i++) if (s.get(JAVA_BYTE, i) == 0) return (int) (i - start);
+        return (int) (end - start);
+    }
+
+    /** The name, decoded as UTF-8 (allocates). */
+    public String name() {
+        int len = nameLength();
+        byte[] b = new byte[len];
+        MemorySegment.copy(entry(), JAVA_BYTE, current + Structs.DIRENT64_NAME, b, 0, len);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Copies the name's bytes to {@code dst[offset..]}; returns its length. */
+    public int copyName(NativeBuffer dst, long offset) {
+        int len = nameLength();
+        dst.copyFrom(offset, buffer, current + Structs.DIRENT64_NAME, len);
+        return len;
+    }
+
+    /** True when the name is "." or "..". */
+    public boolean isDotOrDotDot() {
+        MemorySegment s = entry();
+        long p = current + Structs.DIRENT64_NAME;
+        if (s.get(JAVA_BYTE, p) != '.') return false;
+        byte b1 = s.get(JAVA_BYTE, p + 1);
+        return b1 == 0 || (b1 == '.' && s.get(JAVA_BYTE, p + 2) == 0);
+    }
+
+    /** Continues reading at {@code offset} (0 = start, else a value from {@link #offset()}). */
+    public void seek(long offset) throws KernelException {
+        Fs.seek(dir, offset, Fs.SEEK_SET);
+        filled = 0;
+        nextRecord = 0;
+        current = -1;
+        atEnd = false;
+    }
+}

@@ -1,0 +1,365 @@
+package dev.j4l.kernel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.j4l.kernel.raw.LibcSocket;
+import dev.j4l.kernel.raw.Native;
+import dev.j4l.kernel.raw.Structs;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sockets of any family: creation, addresses, options, sending and receiving — enough for unix sockets
+ * (including descriptor passing with {@code SCM_RIGHTS}) and netlink. Socket addresses are passed as
+ * {@link NativeBuffer}s holding the C {@code sockaddr} (its whole size is the address length); protocol code
+ * builds them (e.g. {@code sockaddr_nl} is 12 bytes: family u16, pad, pid u32, groups u32).
+ *
+ * <p>Results: {@code send*}/{@code receive*} return -1 when a non-blocking socket (or {@code MSG_DONTWAIT})
+ * has nothing ready (EAGAIN); interrupted calls are repeated; every other failure throws
+ * {@link KernelException}.
+ */
+public final class Sockets {
+    private Sockets() {}
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int AF_PACKET = 17;
+
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_NONBLOCK = 04000;
+    public static final int SOCK_CLOEXEC = 02000000;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SOL_NETLINK = 270;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_PASSCRED = 16;
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SCM_RIGHTS = 1;
+
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_CTRUNC = 0x8;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_WAITALL = 0x100;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+
+    /** Most descriptors one {@link #receiveWithFds} accepts (the kernel's SCM_MAX_FD is 253). */
+    public static final int MAX_FDS = 253;
+
+    private static final long EINTR = -Errno.EINTR.number(), EAGAIN = -Errno.EAGAIN.number();
+
+    /** Two connected sockets. Closing the pair closes both ends that are still open. */
+    public record Pair(OwnedFd first, OwnedFd second) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (first.isOpen()) first.close();
+            if (second.isOpen()) second.close();
+        }
+    }
+
+    /**
+     * What {@link #receiveWithFds} got: the data length (-1 on EAGAIN, 0 at end of stream), the descriptors
+     * that came with it (the caller owns them) and the {@code msg_flags} ({@code MSG_TRUNC}, {@code MSG_CTRUNC}
+     * — CTRUNC means descriptors were dropped for lack of room).
+     */
+    public record Received(int bytes, List<OwnedFd> fds, int flags) {}
+
+    /** socket(2); {@code type} may include {@code SOCK_NONBLOCK}; close-on-exec is always set. */
+    public static OwnedFd socket(int domain, int type, int protocol) throws KernelException {
+        int r = LibcSocket.socket(domain, type | SOCK_CLOEXEC, protocol);
+        String what = "socket(" + domain + "," + (type & 0xf) + "," + protocol + ")";
+        if (r < 0) throw KernelException.of("socket", what, r);
+        return OwnedFd.adopt(r, what);
+    }
+
+    /** socketpair(2), e.g. {@code pair(AF_UNIX, SOCK_STREAM)}. */
+    public static Pair pair(int domain, int type) throws KernelException {
+        MemorySegment sv = Native.scratch().allocate(8);
+        int r = LibcSocket.socketpair(domain, type | SOCK_CLOEXEC, 0, sv);
+        if (r < 0) throw KernelException.of("socketpair", "", r);
+        return new Pair(OwnedFd.adopt(sv.get(JAVA_INT, 0), "socketpair[0]"),
+                OwnedFd.adopt(sv.get(JAVA_INT, 4), "socketpair[1]"));
+    }
+
+    /** A {@code sockaddr_un} for a filesystem path (at most 107 bytes). */
+    public static NativeBuffer unixAddress(String path) throws KernelException {
+        Fs.checkPath(path);
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length > 107) throw new KernelException("sockaddr_un", path, Errno.ENAMETOOLONG);
+        NativeBuffer a = NativeBuffer.allocate(2 + p.length + 1);
+        a.putShort(0, (short) AF_UNIX);
+        a.put(2, p, 0, p.length);
+        return a;
+    }
+
+    public static void bind(OwnedFd fd, NativeBuffer address) throws KernelException {
+        MemorySegment a = address.segment();
+        int n = fd.acquire();
+        try {
+            int r = LibcSocket.bind(n, a, (int) a.byteSize());
+            if (r < 0) throw KernelException.of("bind", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    public static void connect(OwnedFd fd, NativeBuffer address) throws KernelException {
+        MemorySegment a = address.segment();
+        int n = fd.acquire();
+        try {
+            int r;
+            do r = LibcSocket.connect(n, a, (int) a.byteSize()); while (r == EINTR);
+            if (r < 0) throw KernelException.of("connect", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    public static void listen(OwnedFd fd, int backlog) throws KernelException {
+        int n = fd.acquire();
+        try {
+            int r = LibcSocket.listen(n, backlog);
+            if (r < 0) throw KernelException.of("listen", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** accept4(2); returns null on EAGAIN (non-blocking listener with no pending connection). */
+    public static OwnedFd accept(OwnedFd fd) throws KernelException {
+        int n = fd.acquire();
+        try {
+            int r;
+            do r = LibcSocket.accept4(n, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC); while (r == EINTR);
+            if (r == EAGAIN) return null;
+            if (r < 0) throw KernelException.of("accept4", fd.description(), r);
+            return OwnedFd.adopt(r, "accepted from " + fd.description());
+        } finally {
+            fd.release();
+        }
+    }
+
+    public static void shutdown(OwnedFd fd, int how) throws KernelException {
+        int n = fd.acquire();
+        try {
+            int r = LibcSocket.shutdown(n, how);
+            if (r < 0) throw KernelException.of("shutdown", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** setsockopt(2) with an int value. */
+    public static void setOption(OwnedFd fd, int level, int name, int value) throws KernelException {
+        int n = fd.acquire();
+        try {
+            MemorySegment v = Native.scratch().allocate(4);
+            v.set(JAVA_INT, 0, value);
+            int r = LibcSocket.setsockopt(n, level, name, v, 4);
+            if (r < 0) throw KernelException.of("setsockopt(" + level + "," + name + ")", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** setsockopt(2) with the whole buffer as the value. */
+    public static void setOption(OwnedFd fd, int level, int name, NativeBuffer value) throws KernelException {
+        MemorySegment v = value.segment();
+        int n = fd.acquire();
+        try {
+            int r = LibcSocket.setsockopt(n, level, name, v, (int) v.byteSize());
+            if (r < 0) throw KernelException.of("setsockopt(" + level + "," + name + ")", fd.description(), r);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** getsockopt(2) of an int option. */
+    public static int intOption(OwnedFd fd, int level, int name) throws KernelException {
+        int n = fd.acquire();
+        try {
+            Native.Scratch s = Native.scratch();
+            MemorySegment v = s.allocate(4);
+            MemorySegment len = s.allocate(4);
+            len.set(JAVA_INT, 0, 4);
+            int r = LibcSocket.getsockopt(n, level, name, v, len);
+            if (r < 0) throw KernelException.of("getsockopt(" + level + "," + name + ")", fd.description(), r);
+            return v.get(JAVA_INT, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** getsockname(2) into {@code address}; returns the address length. */
+    public static int localAddress(OwnedFd fd, NativeBuffer address) throws KernelException {
+        MemorySegment a = address.segment();
+        int n = fd.acquire();
+        try {
+            MemorySegment len = Native.scratch().allocate(4);
+            len.set(JAVA_INT, 0, (int) a.byteSize());
+            int r = LibcSocket.getsockname(n, a, len);
+            if (r < 0) throw KernelException.of("getsockname", fd.description(), r);
+            return len.get(JAVA_INT, 0);
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** send(2) of {@code buf[offset, offset+length)}; returns bytes sent or -1 on EAGAIN. */
+    public static int send(OwnedFd fd, NativeBuffer buf, long offset, int length, int flags) throws KernelException {
+        return sendTo(fd, buf, offset, length, flags, null);
+    }
+
+    /** sendto(2); {@code address} null means the connected peer. */
+    public static int sendTo(OwnedFd fd, NativeBuffer buf, long offset, int length, int flags, NativeBuffer address)
+            throws KernelException {
+        MemorySegment b = buf.segment(offset, length);
+        MemorySegment a = address == null ? MemorySegment.NULL : address.segment();
+        int n = fd.acquire();
+        try {
+            long r;
+            do r = LibcSocket.sendto(n, b, length, flags, a, (int) a.byteSize()); while (r == EINTR);
+            if (r == EAGAIN) return -1;
+            if (r < 0) throw KernelException.of("sendto", fd.description(), r);
+            return (int) r;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * recv(2) into {@code buf[offset, offset+length)}; returns bytes received (with {@code MSG_TRUNC} on a
+     * datagram socket: the datagram's real length), 0 at end of stream, or -1 on EAGAIN.
+     */
+    public static int receive(OwnedFd fd, NativeBuffer buf, long offset, int length, int flags) throws KernelException {
+        return receiveFrom(fd, buf, offset, length, flags, null);
+    }
+
+    /** recvfrom(2); the sender's address is written to {@code address} (null: not wanted). */
+    public static int receiveFrom(OwnedFd fd, NativeBuffer buf, long offset, int length, int flags,
+            NativeBuffer address) throws KernelException {
+        MemorySegment b = buf.segment(offset, length);
+        MemorySegment a = address == null ? MemorySegment.NULL : address.segment();
+        int n = fd.acquire();
+        try {
+            MemorySegment len = MemorySegment.NULL;
+            if (address != null) {
+                len = Native.scratch().allocate(4);
+                len.set(JAVA_INT, 0, (int) a.byteSize());
+            }
+            long r;
+            do r = LibcSocket.recvfrom(n, b, length, flags, a, len); while (r == EINTR);
+            if (r == EAGAIN) return -1;
+            if (r < 0) throw KernelException.of("recvfrom", fd.description(), r);
+            return (int) r;
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * sendmsg(2) of {@code buf[offset, offset+length)} with {@code fds} attached as {@code SCM_RIGHTS} (the
+     * receiver gets its own descriptors for the same open files; ours stay open). Returns bytes sent, -1 on
+     * EAGAIN. At least one data byte must be sent for the descriptors to travel on a stream socket.
+     */
+    public static int sendWithFds(OwnedFd fd, NativeBuffer buf, long offset, int length, OwnedFd... fds)
+            throws KernelException {
+        if (fds.length > MAX_FDS) throw new KernelException("sendmsg", fd.description(), Errno.EINVAL);
+        MemorySegment b = buf.segment(offset, length);
+        int acquired = 0;
+        int n = fd.acquire();
+        try {
+            int[] numbers = new int[fds.length];
+            for (OwnedFd f : fds) {
+                numbers[acquired] = f.acquire();
+                acquired++;
+            }
+            Native.Scratch s = Native.scratch();
+            MemorySegment iov = s.allocate(Structs.IOVEC);
+            iov.set(ADDRESS, 0, b);
+            iov.set(JAVA_LONG, 8, length);
+            MemorySegment msg = s.allocate(Structs.MSGHDR);
+            msg.set(ADDRESS, Structs.MSGHDR_IOV, iov);
+            msg.set(JAVA_LONG, Structs.MSGHDR_IOVLEN, 1);
+            if (fds.length > 0) {
+                long dataLen = 4L * fds.length;
+                MemorySegment control = s.allocate(Structs.cmsgSpace(dataLen));
+                control.set(JAVA_LONG, 0, Structs.cmsgLen(dataLen));
+                control.set(JAVA_INT, 8, SOL_SOCKET);
+                control.set(JAVA_INT, 12, SCM_RIGHTS);
+                for (int i = 0; i < numbers.length; i++) control.set(JAVA_INT, 16 + 4L * i, numbers[i]);
+                msg.set(ADDRESS, Structs.MSGHDR_CONTROL, control);
+                msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, control.byteSize());
+            }
+            long r;
+            do r = LibcSocket.sendmsg(n, msg, MSG_NOSIGNAL); while (r == EINTR);
+            if (r == EAGAIN) return -1;
+            if (r < 0) throw KernelException.of("sendmsg", fd.description(), r);
+            return (int) r;
+        } finally {
+            for (int i = 0; i < acquired; i++) fds[i].release();
+            fd.release();
+        }
+    }
+
+    /**
+     * recvmsg(2) into {@code buf[offset, offset+length)}, accepting up to {@code maxFds} descriptors sent with
+     * {@code SCM_RIGHTS} (received close-on-exec; the caller owns and must close them).
+     */
+    public static Received receiveWithFds(OwnedFd fd, NativeBuffer buf, long offset, int length, int maxFds, int flags)
+            throws KernelException {
+        if (maxFds < 0 || maxFds > MAX_FDS) throw new IllegalArgumentException("maxFds out of range: " + maxFds);
+        MemorySegment b = buf.segment(offset, length);
+        int n = fd.acquire();
+        try {
+            Native.Scratch s = Native.scratch();
+            MemorySegment iov = s.allocate(Structs.IOVEC);
+            iov.set(ADDRESS, 0, b);
+            iov.set(JAVA_LONG, 8, length);
+            MemorySegment msg = s.allocate(Structs.MSGHDR);
+            msg.set(ADDRESS, Structs.MSGHDR_IOV, iov);
+            msg.set(JAVA_LONG, Structs.MSGHDR_IOVLEN, 1);
+            MemorySegment control = s.allocate(Math.max(Structs.cmsgSpace(4L * Math.max(1, maxFds)), 64));
+            msg.set(ADDRESS, Structs.MSGHDR_CONTROL, control);
+            msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, maxFds == 0 ? 0 : control.byteSize());
+            long r;
+            do r = LibcSocket.recvmsg(n, msg, flags | MSG_CMSG_CLOEXEC); while (r == EINTR);
+            if (r == EAGAIN) return new Received(-1, List.of(), 0);
+            if (r < 0) throw KernelException.of("recvmsg", fd.description(), r);
+            List<OwnedFd> received = new ArrayList<>();
+            long controlLen = msg.get(JAVA_LONG, Structs.MSGHDR_CONTROLLEN);
+            long pos = 0;
+            while (maxFds > 0 && pos + Structs.CMSGHDR.byteSize() <= controlLen) {
+                long len = control.get(JAVA_LONG, pos);
+                if (len < Structs.CMSGHDR.byteSize() || pos + len > controlLen) break;
+                int level = control.get(JAVA_INT, pos + 8);
+                int type = control.get(JAVA_INT, pos + 12);
+                if (level == SOL_SOCKET && type == SCM_RIGHTS) {
+                    long count = (len - Structs.CMSGHDR.byteSize()) / 4;
+                    for (long i = 0; i < count; i++) {
+                        received.add(OwnedFd.adopt(control.get(JAVA_INT, pos + 16 + 4 * i),
+                                "received over " + fd.description()));
+                    }
+                }
+                pos += (len + 7) & ~7L;
+            }
+            return new Received((int) r, List.copyOf(received), msg.get(JAVA_INT, Structs.MSGHDR_FLAGS));
+        } finally {
+            fd.release();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.j4l.kernel.raw;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Raw downcalls for processes, namespaces and credentials. Result or {@code -errno}; the id getters cannot
+ * fail and return the id.
+ */
+public final class LibcProcess {
+    private LibcProcess() {}
+
+    private static final FunctionDescriptor I_V = FunctionDescriptor.of(JAVA_INT);
+    private static final MethodHandle GETUID = Native.downcallNoErrno("getuid", I_V);
+    private static final MethodHandle GETEUID = Native.downcallNoErrno("geteuid", I_V);
+    private static final MethodHandle GETGID = Native.downcallNoErrno("getgid", I_V);
+    private static final MethodHandle GETEGID = Native.downcallNoErrno("getegid", I_V);
+    private static final MethodHandle GETPID = Native.downcallNoErrno("getpid", I_V);
+    private static final MethodHandle GETTID = Native.downcallNoErrno("gettid", I_V);
+    private static final MethodHandle SETFSUID = Native.downcallNoErrno("setfsuid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETFSGID = Native.downcallNoErrno("setfsgid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNSHARE = Native.downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = Native.downcall("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETGROUPS = Native.downcall("getgroups",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle UNAME = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+
+    private static int ret(int r, MemorySegment e) {
+        return r < 0 ? Native.negativeErrno(e) : r;
+    }
+
+    private static int id(MethodHandle h) {
+        try {
+            return (int) h.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int getuid() {
+        return id(GETUID);
+    }
+
+    public static int geteuid() {
+        return id(GETEUID);
+    }
+
+    public static int getgid() {
+        return id(GETGID);
+    }
+
+    public static int getegid() {
+        return id(GETEGID);
+    }
+
+    public static int getpid() {
+        return id(GETPID);
+    }
+
+    public static int gettid() {
+        return id(GETTID);
+    }
+
+    /** setfsuid(2) for the calling thread only; returns the previous fsuid (it reports no errors). */
+    public static int setfsuid(int uid) {
+        try {
+            return (int) SETFSUID.invokeExact(uid);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int setfsgid(int gid) {
+        try {
+            return (int) SETFSGID.invokeExact(gid);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int unshare(int flags) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) UNSHARE.invokeExact(e, flags), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int setns(int fd, int nstype) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SETNS.invokeExact(e, fd, nstype), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** getgroups(2) of the calling thread; {@code list} holds room for {@code size} gids (size 0: count only). */
+    public static int getgroups(int size, MemorySegment list) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) GETGROUPS.invokeExact(e, size, list), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int uname(MemorySegment utsname) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) UNAME.invokeExact(e, utsname), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /**
+     * The raw setgroups syscall: affects the calling thread only (glibc's wrapper would broadcast it to every
+     * thread of the process). {@code list} holds {@code count} 32-bit gids.
+     */
+    public static int setgroupsThisThread(int count, MemorySegment list) {
+        return (int) Libc.syscall(Syscall.SETGROUPS, count, list.address(), 0, 0, 0, 0);
+    }
+
+    /** capget(2): {@code header} is a cap header, {@code data} two cap data structs (version 3). */
+    public static int capget(MemorySegment header, MemorySegment data) {
+        return (int) Libc.syscall(Syscall.CAPGET, header.address(), data.address(), 0, 0, 0, 0);
+    }
+}
