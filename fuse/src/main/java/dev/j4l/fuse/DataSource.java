@@ -1,0 +1,31 @@
+package dev.j4l.fuse;
+
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.OwnedFd;
+
+/**
+ * Data the kernel sent with a request (write, setxattr, ioctl): a read-only view of the request buffer,
+ * valid only until the driver method returns; any use after that throws {@link IllegalStateException}.
+ */
+public interface DataSource {
+    int size();
+
+    byte get(int index);
+
+    /** Copies {@code [from, from+length)} into {@code dst[offset..]}. */
+    void get(int from, byte[] dst, int offset, int length);
+
+    /** Copies {@code [from, from+length)} into a native buffer. */
+    void copyTo(int from, NativeBuffer dst, long dstOffset, int length);
+
+    /** Writes all of it to {@code fd} at {@code position} ({@code pwrite(2)}, repeated until done). */
+    void writeTo(OwnedFd fd, long position) throws KernelException;
+
+    /** A copy of all of it. */
+    default byte[] toByteArray() {
+        byte[] b = new byte[size()];
+        get(0, b, 0, b.length);
+        return b;
+    }
+}

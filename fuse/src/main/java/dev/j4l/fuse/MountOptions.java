@@ -1,0 +1,146 @@
+package dev.j4l.fuse;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to mount and what to negotiate with the kernel. Build with {@link #builder()}; every option has a
+ * sensible default.
+ *
+ * @param fsname the mount's source as shown in {@code /proc/mounts} (default {@code j4l})
+ * @param subtype shown as the type {@code fuse.<subtype>} (default: none, plain {@code fuse})
+ * @param allowOther let other users than the mounting one access the mount
+ * @param defaultPermissions let the kernel check modes and owners (otherwise the driver decides)
+ * @param readOnly mount read-only ({@code MS_RDONLY})
+ * @param maxWrite largest write request, 4 KiB to 1 MiB (more pages than {@code fs.fuse.max_pages_limit}
+ *     allows are clamped)
+ * @param writebackCache let the kernel buffer writes (then passthrough is off)
+ * @param readdirplus whether directory listings carry attributes
+ * @param parallelDirops allow concurrent lookups and readdirs in one directory
+ * @param entryTimeout default time the kernel caches names
+ * @param attrTimeout default time the kernel caches attributes
+ * @param passthrough negotiate FUSE passthrough, so drivers can hand open files to a backing file
+ * @param workers threads serving requests, each on its own cloned {@code /dev/fuse} descriptor
+ * @param handleKillpriv the driver clears suid/sgid itself (FUSE_HANDLE_KILLPRIV_V2)
+ * @param cacheSymlinks let the kernel cache readlink answers
+ * @param posixAcl let the kernel enforce POSIX ACLs stored as {@code system.posix_acl_*} xattrs
+ * @param requestTimeout if non-zero, the kernel aborts the connection when a request takes longer
+ * @param maxBackground most asynchronous requests in flight (0 = the kernel's default)
+ * @param mountFlags extra {@code MS_*} flags; {@code MS_NOSUID | MS_NODEV} are always added
+ */
+public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
+        boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
+        Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
+        boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags) {
+
+    /** Whether readdir replies carry attributes (and create kernel inodes). */
+    public enum Readdirplus {
+        /** Plain READDIR only. */
+        OFF,
+        /** Always READDIRPLUS. */
+        ON,
+        /** The kernel chooses per listing (READDIRPLUS when the caller also stats the entries). */
+        AUTO
+    }
+
+    public static final int MIN_WRITE = 4096;
+    public static final int MAX_WRITE = 1 << 20;
+
+    public MountOptions {
+        Objects.requireNonNull(fsname, "fsname");
+        Objects.requireNonNull(readdirplus, "readdirplus");
+        Objects.requireNonNull(entryTimeout, "entryTimeout");
+        Objects.requireNonNull(attrTimeout, "attrTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        checkName("fsname", fsname);
+        if (subtype != null) checkName("subtype", subtype);
+        if (maxWrite < MIN_WRITE || maxWrite > MAX_WRITE) {
+            throw new IllegalArgumentException("maxWrite must be in [4096, 1 MiB]: " + maxWrite);
+        }
+        if (workers < 1 || workers > 256) throw new IllegalArgumentException("workers must be 1..256: " + workers);
+        if (entryTimeout.isNegative() || attrTimeout.isNegative()) throw new IllegalArgumentException("negative timeout");
+        if (requestTimeout.isNegative() || requestTimeout.toSeconds() > 65535) {
+            throw new IllegalArgumentException("requestTimeout must be 0..65535 s: " + requestTimeout);
+        }
+        if (maxBackground < 0 || maxBackground > 65535) throw new IllegalArgumentException("maxBackground: " + maxBackground);
+    }
+
+    /** Commas and '=' would inject mount options; NUL would cut the string. */
+    private static void checkName(String what, String s) {
+        if (s.isEmpty() || s.indexOf(',') >= 0 || s.indexOf('\0') >= 0 || s.indexOf('=') >= 0
+                || s.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException(what + " must be non-empty without ',', '=', NUL or spaces: '" + s + "'");
+        }
+    }
+
+    public static MountOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.fsname = fsname; b.subtype = subtype; b.allowOther = allowOther; b.defaultPermissions = defaultPermissions;
+        b.readOnly = readOnly; b.maxWrite = maxWrite; b.writebackCache = writebackCache; b.readdirplus = readdirplus;
+        b.parallelDirops = parallelDirops; b.entryTimeout = entryTimeout; b.attrTimeout = attrTimeout;
+        b.passthrough = passthrough; b.workers = workers; b.handleKillpriv = handleKillpriv;
+        b.cacheSymlinks = cacheSymlinks; b.posixAcl = posixAcl; b.requestTimeout = requestTimeout;
+        b.maxBackground = maxBackground; b.mountFlags = mountFlags;
+        return b;
+    }
+
+    public static final class Builder {
+        private String fsname = "j4l";
+        private String subtype;
+        private boolean allowOther;
+        private boolean defaultPermissions;
+        private boolean readOnly;
+        private int maxWrite = MAX_WRITE;
+        private boolean writebackCache;
+        private Readdirplus readdirplus = Readdirplus.AUTO;
+        private boolean parallelDirops = true;
+        private Duration entryTimeout = Duration.ofSeconds(1);
+        private Duration attrTimeout = Duration.ofSeconds(1);
+        private boolean passthrough;
+        private int workers = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+        private boolean handleKillpriv;
+        private boolean cacheSymlinks = true;
+        private boolean posixAcl;
+        private Duration requestTimeout = Duration.ZERO;
+        private int maxBackground;
+        private long mountFlags;
+
+        Builder() {}
+
+        public Builder fsname(String v) { fsname = v; return this; }
+        public Builder subtype(String v) { subtype = v; return this; }
+        public Builder allowOther(boolean v) { allowOther = v; return this; }
+        public Builder defaultPermissions(boolean v) { defaultPermissions = v; return this; }
+        public Builder readOnly(boolean v) { readOnly = v; return this; }
+        public Builder maxWrite(int v) { maxWrite = v; return this; }
+        public Builder writebackCache(boolean v) { writebackCache = v; return this; }
+        public Builder readdirplus(Readdirplus v) { readdirplus = v; return this; }
+        public Builder parallelDirops(boolean v) { parallelDirops = v; return this; }
+        public Builder entryTimeout(Duration v) { entryTimeout = v; return this; }
+        public Builder attrTimeout(Duration v) { attrTimeout = v; return this; }
+        /** Both the entry and the attribute timeout. */
+        public Builder timeouts(Duration v) { entryTimeout = v; attrTimeout = v; return this; }
+        public Builder passthrough(boolean v) { passthrough = v; return this; }
+        public Builder workers(int v) { workers = v; return this; }
+        public Builder handleKillpriv(boolean v) { handleKillpriv = v; return this; }
+        public Builder cacheSymlinks(boolean v) { cacheSymlinks = v; return this; }
+        public Builder posixAcl(boolean v) { posixAcl = v; return this; }
+        public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
+        public Builder maxBackground(int v) { maxBackground = v; return this; }
+        public Builder mountFlags(long v) { mountFlags = v; return this; }
+
+        public MountOptions build() {
+            return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
+                    writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
+                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags);
+        }
+    }
+}

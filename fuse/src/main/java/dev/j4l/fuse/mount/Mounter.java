@@ -1,0 +1,231 @@
+package dev.j4l.fuse.mount;
+
+import dev.j4l.fuse.MountOptions;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.FuseDevice;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.Mounts;
+import dev.j4l.kernel.OwnedFd;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The mount lifecycle, in one place: checking the mountpoint (and cleaning a stale mount left by a dead
+ * daemon), opening {@code /dev/fuse}, mount(2), unmount (lazily when busy), and aborting a connection through
+ * the fusectl filesystem. Every failure names the path and the reason.
+ */
+public final class Mounter {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.fuse");
+    private static final String FUSECTL = "/sys/fs/fuse/connections";
+
+    private Mounter() {}
+
+    /** One line of {@code /proc/self/mountinfo}. */
+    public record MountInfo(String mountPoint, String fstype, String source, int major, int minor) {
+        public boolean isFuse() {
+            return fstype.equals("fuse") || fstype.startsWith("fuse.");
+        }
+    }
+
+    /**
+     * Validates {@code mountpoint} and returns it as an absolute path string. A FUSE mount left there by a
+     * daemon that died (every access fails with ENOTCONN) is unmounted with a warning; a live mount is an
+     * error.
+     */
+    public static String prepare(Path mountpoint) throws IOException {
+        Path abs = mountpoint.toAbsolutePath().normalize();
+        String target = abs.toString();
+        Optional<MountInfo> existing = mountAt(target);
+        if (existing.isPresent()) {
+            MountInfo m = existing.get();
+            if (m.isFuse() && isDisconnected(target)) {
+                LOG.log(Level.WARNING, "cleaning up stale FUSE mount at " + target + " (" + m.fstype()
+                        + ", its daemon is gone: Transport endpoint is not connected)");
+                try {
+                    Mounts.unmount(target, Mounts.MNT_DETACH);
+                } catch (KernelException e) {
+                    throw new IOException("mountpoint " + target + " holds a stale FUSE mount that cannot be removed: "
+                            + e.getMessage(), e);
+                }
+            } else {
+                throw new IOException("mountpoint " + target + " is already mounted (" + m.fstype() + " from "
+                        + m.source() + ")");
+            }
+        }
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("mountpoint " + target + " does not exist");
+        }
+        if (!Files.isDirectory(abs)) throw new IOException("mountpoint " + target + " is not a directory");
+        return target;
+    }
+
+    /** True when the FUSE mount at {@code target} answers ENOTCONN: its connection is gone. */
+    static boolean isDisconnected(String target) {
+        try (OwnedFd fd = Fs.open(target, Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+            return false;
+        } catch (KernelException e) {
+            return e.errno() == Errno.ENOTCONN || e.errno() == Errno.ECONNABORTED;
+        }
+    }
+
+    /** Opens {@code /dev/fuse} with a message saying why it failed. */
+    public static OwnedFd openDevice() throws IOException {
+        try {
+            return FuseDevice.open();
+        } catch (KernelException e) {
+            String why = switch (e.errno()) {
+                case ENOENT -> "/dev/fuse does not exist (is the fuse module loaded? try: modprobe fuse)";
+                case EACCES, EPERM -> "/dev/fuse is not permitted for this user";
+                case ENODEV, ENXIO -> "the kernel has no FUSE support";
+                default -> "cannot open /dev/fuse: " + e.getMessage();
+            };
+            throw new IOException(why, e);
+        }
+    }
+
+    /** The mount(2) data string: everything but {@code fd=}. */
+    static String data(MountOptions o, int uid, int gid) {
+        StringBuilder d = new StringBuilder("rootmode=40000,user_id=").append(uid).append(",group_id=").append(gid);
+        if (o.defaultPermissions()) d.append(",default_permissions");
+        if (o.allowOther()) d.append(",allow_other");
+        return d.toString();
+    }
+
+    public static long flags(MountOptions o) {
+        return Mounts.MS_NOSUID | Mounts.MS_NODEV | (o.readOnly() ? Mounts.MS_RDONLY : 0) | o.mountFlags();
+    }
+
+    public static String fstype(MountOptions o) {
+        return o.subtype() == null ? "fuse" : "fuse." + o.subtype();
+    }
+
+    /**
+     * mount(2) of the connection behind {@code dev} at {@code target}. With FUSE_DEV_IOC_SYNC_INIT enabled this
+     * blocks until INIT is answered, so a worker must already be reading {@code dev}.
+     */
+    public static void mount(OwnedFd dev, String target, MountOptions o) throws IOException {
+        int[] ids = ids();
+        try {
+            FuseDevice.mount(dev, o.fsname(), target, fstype(o), flags(o), data(o, ids[0], ids[1]));
+        } catch (KernelException e) {
+            String why = switch (e.errno()) {
+                case EPERM -> "not permitted (mount(2) needs CAP_SYS_ADMIN; unprivileged mounting through "
+                        + "fusermount3 is not implemented yet)";
+                case ENOENT -> "mountpoint does not exist";
+                case ENOTDIR -> "mountpoint is not a directory";
+                case ENODEV -> "the kernel does not know filesystem type " + fstype(o);
+                case EINVAL -> "the kernel refused the mount options (see dmesg)";
+                default -> e.errno().name() + " (" + e.errno().description() + ")";
+            };
+            throw new IOException("cannot mount " + fstype(o) + " at " + target + ": " + why, e);
+        }
+    }
+
+    /** Real uid and gid of this process, from {@code /proc/self/status}. */
+    static int[] ids() throws IOException {
+        int uid = -1;
+        int gid = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+            if (line.startsWith("Gid:")) gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+        }
+        if (uid < 0 || gid < 0) throw new IOException("cannot read uid/gid from /proc/self/status");
+        return new int[] {uid, gid};
+    }
+
+    /**
+     * Unmounts {@code target}: a plain unmount, or a lazy one (MNT_DETACH) when files are still open there.
+     * Returns true if it had to be lazy; a mount that is already gone is not an error.
+     */
+    public static boolean unmount(String target) throws IOException {
+        try {
+            Mounts.unmount(target, 0);
+            return false;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) return false; // not mounted any more
+            if (e.errno() != Errno.EBUSY) throw new IOException("cannot unmount " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            Mounts.unmount(target, Mounts.MNT_DETACH);
+            LOG.log(Level.INFO, "FUSE mount " + target + " is busy; detached lazily (it ends when the last file closes)");
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) return false;
+            throw new IOException("cannot unmount " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The mount whose mount point is exactly {@code target}, topmost if stacked. */
+    public static Optional<MountInfo> mountAt(String target) throws IOException {
+        MountInfo found = null;
+        for (MountInfo m : mounts()) if (m.mountPoint().equals(target)) found = m;
+        return Optional.ofNullable(found);
+    }
+
+    public static List<MountInfo> mounts() throws IOException {
+        List<MountInfo> out = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            int dash = -1;
+            for (int i = 6; i < f.length; i++) {
+                if (f[i].equals("-")) {
+                    dash = i;
+                    break;
+                }
+            }
+            if (dash < 0 || dash + 2 >= f.length) continue;
+            String[] mm = f[2].split(":");
+            out.add(new MountInfo(unescape(f[4]), f[dash + 1], unescape(f[dash + 2]), Integer.parseInt(mm[0]),
+                    Integer.parseInt(mm[1])));
+        }
+        return out;
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as {@code \ooo}. */
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) return s;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 3 < s.length()) {
+                try {
+                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException e) {
+                    // not an escape
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /**
+     * Aborts the FUSE connection with device minor {@code connection} by writing to its fusectl
+     * {@code abort} file, mounting fusectl at /sys/fs/fuse/connections first if needed.
+     */
+    public static void abort(int connection) throws IOException {
+        Path abort = Path.of(FUSECTL, Integer.toString(connection), "abort");
+        ensureFusectl();
+        if (!Files.exists(abort)) throw new IOException("no FUSE connection " + connection + " under " + FUSECTL);
+        Files.writeString(abort, "1");
+    }
+
+    /** Mounts fusectl at /sys/fs/fuse/connections unless it is there already. */
+    public static void ensureFusectl() throws IOException {
+        if (mounts().stream().anyMatch(m -> m.fstype().equals("fusectl"))) return;
+        try {
+            Mounts.mount("fusectl", FUSECTL, "fusectl", 0, null);
+        } catch (KernelException e) {
+            if (e.errno() != Errno.EBUSY) throw new IOException("cannot mount fusectl at " + FUSECTL + ": " + e.getMessage(), e);
+        }
+    }
+}
