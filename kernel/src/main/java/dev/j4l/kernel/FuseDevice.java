@@ -86,7 +86,7 @@ public final class FuseDevice {
     public static int read(OwnedFd dev, NativeBuffer buf) {
         int d = dev.acquire();
         try {
-            return (int) Libc.read(d, buf.segment, buf.segment.byteSize());
+            return (int) Libc.read(d, buf.segment(), buf.segment().byteSize());
         } finally {
             dev.release();
         }
@@ -94,12 +94,12 @@ public final class FuseDevice {
 
     /** Writes {@code buf[0, length)} as one reply or notification; returns the length or a negative errno. */
     public static int write(OwnedFd dev, NativeBuffer buf, int length) {
-        if (length < 0 || length > buf.segment.byteSize()) {
-            throw new IndexOutOfBoundsException("length " + length + " of " + buf.segment.byteSize());
+        if (length < 0 || length > buf.segment().byteSize()) {
+            throw new IndexOutOfBoundsException("length " + length + " of " + buf.segment().byteSize());
         }
         int d = dev.acquire();
         try {
-            return (int) Libc.write(d, buf.segment, length);
+            return (int) Libc.write(d, buf.segment(), length);
         } finally {
             dev.release();
         }
