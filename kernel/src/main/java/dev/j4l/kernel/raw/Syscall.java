@@ -18,6 +18,7 @@ public final class Syscall {
     public static final long SETGROUPS = X86_64 ? 116 : 159;
     public static final long CAPGET = X86_64 ? 125 : 90;
     public static final long GETTID = X86_64 ? 186 : 178;
+    public static final long USERFAULTFD = X86_64 ? 323 : 282;
 
     // Generic numbers (same everywhere since Linux 5.1's unified table).
     public static final long IO_URING_SETUP = 425;

@@ -1,0 +1,147 @@
+package dev.j4l.cli;
+
+import dev.j4l.kernel.KernelFeatures;
+import dev.j4l.kernel.KernelFeatures.Check;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code j4l probe}: what the running kernel offers j4l (the probing itself is {@link KernelFeatures}). */
+final class ProbeCommand implements Main.Command {
+    private final PrintStream out;
+
+    ProbeCommand() {
+        this(System.out);
+    }
+
+    ProbeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public String summary() {
+        return "report the kernel features j4l can use (FUSE ABI, passthrough, io_uring, TUN, ...)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: j4l probe [--json]
+
+                Asks the running kernel what j4l can use and prints one line per feature: yes/no and the
+                evidence (a value read, an errno, or why it could not be learned).
+
+                With CAP_SYS_ADMIN the FUSE ABI version is read from the INIT request of a throwaway FUSE
+                mount made in a private mount namespace and unmounted at once; without it the ABI is
+                reported as unknown.
+
+                  --json   one JSON object instead of the table (for scripts)""";
+    }
+
+    @Override
+    public int run(String[] args) {
+        boolean json = false;
+        for (String a : args) {
+            if (a.equals("--json")) json = true;
+            else throw new IllegalArgumentException("unknown option " + a + " (see j4l probe --help)");
+        }
+        KernelFeatures f = KernelFeatures.probe();
+        if (json) out.println(toJson(f));
+        else printTable(f);
+        return 0;
+    }
+
+    private void printTable(KernelFeatures f) {
+        out.printf("kernel %s (%s)%n%n", f.kernelRelease(), f.machine());
+        Map<String, Check> rows = checks(f);
+        int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
+        for (Map.Entry<String, Check> e : rows.entrySet()) {
+            out.printf("  %-" + width + "s  %-3s  %s%n", e.getKey(), e.getValue().available() ? "yes" : "no",
+                    e.getValue().detail());
+        }
+        out.printf("  %-" + width + "s  %-3s  %s%n", "CAP_SYS_ADMIN", f.capSysAdmin() ? "yes" : "no", "effective capability");
+        out.printf("  %-" + width + "s  %-3s  %s%n", "CAP_NET_ADMIN", f.capNetAdmin() ? "yes" : "no", "effective capability");
+        out.println();
+        out.println("io_uring opcodes: " + (f.ioUringOpcodes().isEmpty() ? "(none reported)" : String.join(" ", f.ioUringOpcodes())));
+        if (f.config().isEmpty()) {
+            out.println("kernel config: not readable (no /proc/config.gz or /boot/config-" + f.kernelRelease() + ")");
+        } else {
+            StringBuilder b = new StringBuilder("kernel config:");
+            f.config().forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
+            out.println(b);
+        }
+    }
+
+    private static Map<String, Check> checks(KernelFeatures f) {
+        Map<String, Check> m = new LinkedHashMap<>();
+        m.put("/dev/fuse", f.devFuse());
+        m.put("FUSE ABI", f.fuseAbi());
+        m.put("FUSE passthrough", f.passthrough());
+        m.put("FUSE over io_uring", f.fuseIoUring());
+        m.put("io_uring", f.ioUringSetup());
+        m.put("FUSE SYNC_INIT", f.syncInit());
+        m.put("fusectl", f.fusectl());
+        m.put("TUN/TAP", f.tun());
+        m.put("CUSE", f.cuse());
+        m.put("ublk", f.ublk());
+        m.put("NBD", f.nbd());
+        m.put("loop devices", f.loop());
+        m.put("userfaultfd", f.userfaultfd());
+        return m;
+    }
+
+    static String toJson(KernelFeatures f) {
+        StringBuilder b = new StringBuilder("{");
+        field(b, "kernelRelease", str(f.kernelRelease()));
+        field(b, "machine", str(f.machine()));
+        field(b, "fuseAbi", f.fuseMinor() >= 0 ? "{\"major\":" + f.fuseMajor() + ",\"minor\":" + f.fuseMinor()
+                + ",\"initFlags\":" + f.fuseInitFlags() + "}" : "null");
+        field(b, "enableUring", str(f.enableUring()));
+        field(b, "enableUringWritable", Boolean.toString(f.enableUringWritable()));
+        field(b, "tunFeatures", Integer.toString(f.tunFeatures()));
+        field(b, "capSysAdmin", Boolean.toString(f.capSysAdmin()));
+        field(b, "capNetAdmin", Boolean.toString(f.capNetAdmin()));
+        field(b, "ioUringOpcodes", strings(f.ioUringOpcodes()));
+        StringBuilder cfg = new StringBuilder("{");
+        f.config().forEach((k, v) -> field(cfg, k, str(v)));
+        field(b, "config", cfg.append('}').toString());
+        StringBuilder checks = new StringBuilder("{");
+        checks(f).forEach((k, c) -> field(checks, k, "{\"available\":" + c.available() + ",\"detail\":" + str(c.detail()) + "}"));
+        field(b, "checks", checks.append('}').toString());
+        return b.append('}').toString();
+    }
+
+    private static void field(StringBuilder b, String key, String jsonValue) {
+        if (b.length() > 1) b.append(',');
+        b.append(str(key)).append(':').append(jsonValue);
+    }
+
+    private static String strings(List<String> l) {
+        StringBuilder b = new StringBuilder("[");
+        for (String s : l) {
+            if (b.length() > 1) b.append(',');
+            b.append(str(s));
+        }
+        return b.append(']').toString();
+    }
+
+    static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
