@@ -13,8 +13,8 @@ import java.lang.foreign.ValueLayout;
  * One queue of a TUN/TAP device: a non-blocking descriptor on which each read returns one packet and each
  * write injects one, plus a wake-up event so a reader parked in {@link #awaitReadable} can be stopped.
  *
- * <p>{@link #read} and {@link #write} return {@code -1} when the queue has nothing to give or no room
- * ({@code EAGAIN}) instead of throwing, because that is the ordinary state of a busy data path. Reading and
+ * <p>{@link #read} returns {@code -1} when the queue has nothing to give ({@code EAGAIN}) and {@link #write}
+ * returns {@code -errno} instead of throwing, because those are ordinary states of a busy data path. Reading and
  * waiting are meant for one thread (the queue's worker); writes may come from any thread.
  */
 public final class TunQueue implements AutoCloseable {
@@ -75,16 +75,18 @@ public final class TunQueue implements AutoCloseable {
         }
     }
 
-    /** Writes one packet from {@code buf[offset, offset+length)}; returns the length, or -1 on EAGAIN. */
-    public int write(NativeBuffer buf, long offset, int length) throws KernelException {
+    /**
+     * Writes one packet from {@code buf[offset, offset+length)}. Returns the length, or {@code -errno} when the
+     * kernel refused it (EAGAIN: no room; EIO: device down; EINVAL: malformed virtio-net header): on a data
+     * path a refused packet is counted and dropped, not thrown.
+     */
+    public int write(NativeBuffer buf, long offset, int length) {
         MemorySegment s = BUFFERS.segment(buf).asSlice(offset, length);
         int n = FDS.acquire(fd);
         try {
             while (true) {
                 long r = Libc.write(n, s, length);
-                if (r >= 0) return (int) r;
-                if (r == -EAGAIN) return -1;
-                if (r != -EINTR) throw KernelException.of("write", name, r);
+                if (r != -EINTR) return (int) r;
             }
         } finally {
             FDS.release(fd);

@@ -1,0 +1,202 @@
+package dev.j4l.net;
+
+import dev.j4l.kernel.NativeBuffer;
+
+/**
+ * One received frame (TAP: an Ethernet frame; TUN: an IP packet) in a worker's preallocated buffer, with
+ * its virtio-net header in the 10 bytes before it.
+ *
+ * <p>A frame is valid only during the {@link FrameHandler#handle} call that receives it: the worker reuses
+ * the buffer for the next read. Frames from ports without a virtio-net header read as plain packets
+ * ({@link Offload#NONE}).
+ */
+public final class Frame {
+    /** Size of the virtio_net_hdr this framework speaks. */
+    public static final int VNET_HEADER = 10;
+    /** Room before the header so a VLAN tag can be pushed without moving the payload. */
+    static final int HEADROOM = 8;
+    /** Largest frame: a 64 KiB GSO packet plus Ethernet and VLAN headers. */
+    public static final int MAX_FRAME = 65535 + 14 + 8;
+    static final int BUFFER_SIZE = HEADROOM + VNET_HEADER + MAX_FRAME;
+
+    static final int F_NEEDS_CSUM = 1, F_DATA_VALID = 2;
+    static final int ETH_P_IPV4 = 0x0800, ETH_P_IPV6 = 0x86dd, ETH_P_8021Q = 0x8100, ETH_P_8021AD = 0x88a8;
+
+    final NativeBuffer buf;
+    int l2;
+    int end;
+    Port port;
+    boolean ethernet;
+
+    Frame(NativeBuffer buf) {
+        this.buf = buf;
+    }
+
+    /** A frame over {@code bytes} (a full Ethernet frame or IP packet) with header {@code offload}: for tests. */
+    public static Frame of(byte[] bytes, boolean ethernet, Offload offload) {
+        Frame f = new Frame(NativeBuffer.allocate(BUFFER_SIZE));
+        f.l2 = HEADROOM + VNET_HEADER;
+        f.end = f.l2 + bytes.length;
+        f.ethernet = ethernet;
+        f.buf.put(f.l2, bytes, 0, bytes.length);
+        f.setOffload(offload);
+        return f;
+    }
+
+    /** The port the frame came in on (null for a frame made by {@link #of}). */
+    public Port port() {
+        return port;
+    }
+
+    /** The buffer holding the frame, starting at {@link #offset()}. */
+    public NativeBuffer buffer() {
+        return buf;
+    }
+
+    public int offset() {
+        return l2;
+    }
+
+    public int length() {
+        return end - l2;
+    }
+
+    /** A copy of the frame's bytes (no header). */
+    public byte[] toByteArray() {
+        byte[] b = new byte[length()];
+        buf.get(l2, b, 0, b.length);
+        return b;
+    }
+
+    // ---- virtio-net header
+
+    public int gsoTypeRaw() {
+        return buf.getByte(l2 - 9) & 0xff;
+    }
+
+    public GsoType gsoType() {
+        return GsoType.of(gsoTypeRaw());
+    }
+
+    public int gsoSize() {
+        return buf.getShort(l2 - 6) & 0xffff;
+    }
+
+    public boolean needsChecksum() {
+        return (buf.getByte(l2 - 10) & F_NEEDS_CSUM) != 0;
+    }
+
+    public int checksumStart() {
+        return buf.getShort(l2 - 4) & 0xffff;
+    }
+
+    public int checksumOffset() {
+        return buf.getShort(l2 - 2) & 0xffff;
+    }
+
+    /** The header as a record (allocates; the hot path reads the fields directly). */
+    public Offload offload() {
+        int flags = buf.getByte(l2 - 10) & 0xff;
+        int raw = gsoTypeRaw();
+        GsoType t = GsoType.of(raw);
+        if (flags == 0 && raw == 0) return Offload.NONE;
+        return new Offload(t == null ? GsoType.NONE : t, (raw & 0x80) != 0, gsoSize(), buf.getShort(l2 - 8) & 0xffff,
+                (flags & F_NEEDS_CSUM) != 0, (flags & F_DATA_VALID) != 0, checksumStart(), checksumOffset());
+    }
+
+    public void setOffload(Offload o) {
+        int h = l2 - VNET_HEADER;
+        buf.putByte(h, (byte) ((o.needsChecksum() ? F_NEEDS_CSUM : 0) | (o.dataValid() ? F_DATA_VALID : 0)));
+        buf.putByte(h + 1, (byte) (o.gso().code | (o.ecn() ? 0x80 : 0)));
+        buf.putShort(h + 2, (short) o.headerLength());
+        buf.putShort(h + 4, (short) o.gsoSize());
+        buf.putShort(h + 6, (short) o.checksumStart());
+        buf.putShort(h + 8, (short) o.checksumOffset());
+    }
+
+    void clearHeader() {
+        int h = l2 - VNET_HEADER;
+        buf.putLong(h, 0);
+        buf.putShort(h + 8, (short) 0);
+    }
+
+    // ---- Ethernet
+
+    /** True for a TAP frame (Ethernet header first), false for a TUN packet. */
+    public boolean isEthernet() {
+        return ethernet;
+    }
+
+    /** Destination MAC as a 48-bit number (first byte most significant). */
+    public long destinationMac() {
+        return mac(l2);
+    }
+
+    public long sourceMac() {
+        return mac(l2 + 6);
+    }
+
+    private long mac(int at) {
+        long hi = Integer.reverseBytes(buf.getInt(at)) & 0xffffffffL;
+        int lo = Short.reverseBytes(buf.getShort(at + 4)) & 0xffff;
+        return (hi << 16) | lo;
+    }
+
+    /** True for broadcast and multicast destinations (group bit set). */
+    public static boolean isGroup(long mac) {
+        return (mac & 0x0100_0000_0000L) != 0;
+    }
+
+    /** EtherType at offset 12 (0x8100 for a VLAN-tagged frame). */
+    public int etherType() {
+        return Short.reverseBytes(buf.getShort(l2 + 12)) & 0xffff;
+    }
+
+    /** The 802.1Q VLAN id, or -1 for an untagged frame. */
+    public int vlanId() {
+        if (length() < 18 || etherType() != ETH_P_8021Q) return -1;
+        return Short.reverseBytes(buf.getShort(l2 + 14)) & 0x0fff;
+    }
+
+    /** Inserts an 802.1Q tag with {@code vid} after the MAC addresses; header offsets follow. */
+    public void pushVlan(int vid) {
+        if (l2 - VNET_HEADER < 4) throw new IllegalStateException("no headroom for a VLAN tag");
+        buf.copyFrom(l2 - VNET_HEADER - 4, buf, l2 - VNET_HEADER, VNET_HEADER + 12);
+        l2 -= 4;
+        buf.putShort(l2 + 12, Short.reverseBytes((short) ETH_P_8021Q));
+        buf.putShort(l2 + 14, Short.reverseBytes((short) (vid & 0x0fff)));
+        shiftHeaderOffsets(4);
+    }
+
+    /** Removes the 802.1Q tag of a tagged frame. */
+    public void popVlan() {
+        if (vlanId() < 0) throw new IllegalStateException("frame has no VLAN tag");
+        buf.copyFrom(l2 - VNET_HEADER + 4, buf, l2 - VNET_HEADER, VNET_HEADER + 12);
+        l2 += 4;
+        shiftHeaderOffsets(-4);
+    }
+
+    private void shiftHeaderOffsets(int by) {
+        if (needsChecksum()) buf.putShort(l2 - 4, (short) (checksumStart() + by));
+        int hl = buf.getShort(l2 - 8) & 0xffff;
+        if (hl != 0) buf.putShort(l2 - 8, (short) (hl + by));
+    }
+
+    /** Offset of the IP header, or -1 when the frame carries something else. */
+    int l3() {
+        if (!ethernet) return l2;
+        int type = etherType();
+        int at = l2 + 14;
+        if (type == ETH_P_8021Q || type == ETH_P_8021AD) {
+            if (end < at + 4) return -1;
+            type = Short.reverseBytes(buf.getShort(at + 2)) & 0xffff;
+            at += 4;
+        }
+        return type == ETH_P_IPV4 || type == ETH_P_IPV6 ? at : -1;
+    }
+
+    @Override
+    public String toString() {
+        return "Frame[" + length() + " bytes from " + (port == null ? "-" : port.name()) + ", " + offload() + "]";
+    }
+}
