@@ -161,6 +161,7 @@ final class Worker<N, H> implements Runnable {
             data.close();
         }
         DeferredReply<?> d = c.deferred;
+        c.deferred = null; // the driver owns it now; if it drops it, the cleaner answers
         if (d != null) {
             // The driver answers later; an error it threw before answering is the answer.
             if (payload < 0) d.fail(Errno.orEio(-payload));

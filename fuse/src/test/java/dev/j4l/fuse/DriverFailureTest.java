@@ -1,0 +1,134 @@
+package dev.j4l.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A driver that throws, blocks, or answers late: the caller gets the right errno and the daemon lives on. */
+class DriverFailureTest {
+    @TempDir
+    Path dir;
+    Path mnt;
+    ScratchFs fs;
+    FuseMount<ScratchFs.Node> mount;
+
+    @BeforeEach
+    void mount() throws Exception {
+        TestMounts.assumeRoot();
+        mnt = Files.createDirectory(dir.resolve("mnt"));
+        fs = new ScratchFs();
+        fs.put("a", "alpha");
+        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ZERO).build());
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mount != null) mount.close();
+    }
+
+    @Test
+    void unexpectedExceptionIsEioLoggedWithOpAndNodeAndServingGoesOn() throws Exception {
+        fs.lookupHook = (r, name) -> {
+            if (name.equals("boom")) throw new IllegalStateException("driver bug");
+            return null;
+        };
+        try (LogCapture log = new LogCapture()) {
+            TestMounts.Result r = TestMounts.exec("stat", mnt.resolve("boom").toString());
+            assertNotEquals(0, r.status());
+            assertTrue(r.output().contains("Input/output error"), r.output());
+            assertTrue(log.contains("LOOKUP", "node 1", "request"), log.lines.toString());
+        }
+        assertEquals("alpha", Files.readString(mnt.resolve("a")));
+        assertEquals("alpha", TestMounts.run("cat", mnt.resolve("a").toString()));
+    }
+
+    @Test
+    void errnoExceptionIsTheAnswer() throws Exception {
+        fs.lookupHook = (r, name) -> {
+            if (name.equals("secret")) throw new ErrnoException(Errno.EACCES);
+            return null;
+        };
+        TestMounts.Result r = TestMounts.exec("stat", mnt.resolve("secret").toString());
+        assertTrue(r.output().contains("Permission denied"), r.output());
+    }
+
+    @Test
+    void signalledCallerInterruptsTheDriver() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicBoolean sawFlag = new AtomicBoolean();
+        AtomicBoolean sawThreadInterrupt = new AtomicBoolean();
+        fs.lookupHook = (r, name) -> {
+            if (!name.equals("block")) return null;
+            entered.countDown();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            try {
+                while (System.nanoTime() < end) Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                sawThreadInterrupt.set(true);
+                sawFlag.set(r.isInterrupted());
+                throw new ErrnoException(Errno.EINTR);
+            }
+            throw new ErrnoException(Errno.ETIMEDOUT);
+        };
+        Process stat = new ProcessBuilder("stat", mnt.resolve("block").toString()).start();
+        assertTrue(entered.await(10, TimeUnit.SECONDS), "driver never saw the lookup");
+        stat.destroy(); // SIGTERM while the request is in the driver
+        assertTrue(stat.waitFor(10, TimeUnit.SECONDS), "caller still blocked after the signal");
+        assertTrue(sawThreadInterrupt.get(), "driver thread was not interrupted");
+        assertTrue(sawFlag.get(), "Request.isInterrupted() was false");
+        assertEquals("alpha", Files.readString(mnt.resolve("a")));
+    }
+
+    @Test
+    void deferredReplyFromAnotherThread() throws Exception {
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ScratchFs.Node n = fs.put("real", "late answer");
+            fs.lookupHook = (r, name) -> {
+                if (!name.equals("later")) return null;
+                Deferred<Entry<ScratchFs.Node>> d = r.defer();
+                later.schedule(() -> d.complete(Entry.of(n, n.attr)), 100, TimeUnit.MILLISECONDS);
+                return Entry.negative(0); // ignored: the request is deferred
+            };
+            assertEquals("late answer", Files.readString(mnt.resolve("later")));
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
+    @Test
+    void droppedDeferredReplyBecomesEio() throws Exception {
+        fs.lookupHook = (r, name) -> {
+            if (!name.equals("dropped")) return null;
+            r.defer(); // and forget about it
+            return Entry.negative(0);
+        };
+        try (LogCapture log = new LogCapture()) {
+            Process stat = new ProcessBuilder("stat", mnt.resolve("dropped").toString()).redirectErrorStream(true).start();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (stat.isAlive() && System.nanoTime() < end) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            assertTrue(stat.waitFor(1, TimeUnit.SECONDS), "caller never answered");
+            String out = new String(stat.getInputStream().readAllBytes());
+            assertTrue(out.contains("Input/output error"), out);
+            assertTrue(log.contains("dropped a deferred LOOKUP"), log.lines.toString());
+        }
+    }
+}
