@@ -1,0 +1,136 @@
+package dev.j4l.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.j4l.fuse.mount.Mounter;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.OwnedFd;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mount errors, unmount while busy, abort through fusectl, and a daemon killed with SIGKILL. */
+class MountLifecycleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void errorsNameThePathAndTheReason() throws Exception {
+        TestMounts.assumeRoot();
+        Path missing = dir.resolve("missing");
+        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(missing, new HelloFs(), MountOptions.defaults()));
+        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
+
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        e = assertThrows(IOException.class, () -> FuseMount.mount(file, new HelloFs(), MountOptions.defaults()));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not a directory"), e.getMessage());
+
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        try (FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build())) {
+            e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new HelloFs(), MountOptions.defaults()));
+            assertTrue(e.getMessage().contains(mnt.toString()) && e.getMessage().contains("already mounted"), e.getMessage());
+            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+        }
+        assertThrows(IllegalArgumentException.class, () -> MountOptions.builder().fsname("a,allow_other").build());
+    }
+
+    @Test
+    void unmountWhileFilesAreOpenDetachesLazilyAndServesThemToTheEnd() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        ScratchFs fs = new ScratchFs();
+        fs.put("a", "still readable");
+        FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build());
+        try (FileChannel ch = FileChannel.open(mnt.resolve("a"), StandardOpenOption.READ)) {
+            m.close();
+            assertFalse(TestMounts.isMounted(mnt), "mount still visible after close()");
+            ByteBuffer b = ByteBuffer.allocate(64);
+            int n = ch.read(b, 0);
+            assertEquals("still readable", new String(b.array(), 0, n));
+            assertTrue(m.isAlive(), "session ended while a file was still open");
+        } finally {
+            m.close();
+        }
+        assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "session did not end after the last file closed");
+        assertEquals(1, fs.released.get());
+    }
+
+    @Test
+    void abortThroughFusectlEndsTheSession() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build());
+        try {
+            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            m.abort();
+            assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "workers did not notice the abort");
+            assertEquals(Errno.ECONNABORTED, m.session().endReason());
+            KernelException e = assertThrows(KernelException.class, () -> Fs.open(mnt.resolve("hello").toString(), Fs.O_RDONLY).close());
+            assertEquals(Errno.ENOTCONN, e.errno());
+        } finally {
+            m.close();
+        }
+        assertFalse(TestMounts.isMounted(mnt));
+    }
+
+    @Test
+    void killedDaemonLeavesEnotconnAndTheNextMountCleansUp() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Process child = startChildDaemon(mnt);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
+            assertEquals("Hello, world!\n", TestMounts.run("cat", mnt.resolve("hello").toString()));
+            child.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            KernelException e = assertThrows(KernelException.class, () -> {
+                try (OwnedFd fd = Fs.open(mnt.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+                    // nothing
+                }
+            });
+            assertEquals(Errno.ENOTCONN, e.errno());
+            assertTrue(TestMounts.isMounted(mnt));
+            try (LogCapture log = new LogCapture();
+                    FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build())) {
+                assertTrue(log.contains("stale FUSE mount", mnt.toString()), log.lines.toString());
+                assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            }
+        } finally {
+            child.destroyForcibly();
+            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
+        }
+    }
+
+    /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
+    static Process startChildDaemon(Path mnt) throws IOException {
+        List<String> cp = new ArrayList<>();
+        cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
+        cp.add(Path.of("target/classes").toAbsolutePath().toString());
+        for (String p : System.getProperty("jdk.module.path", "").split(File.pathSeparator)) {
+            if (p.contains("kernel")) cp.add(p);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
+                ChildDaemon.class.getName(), mnt.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+}
