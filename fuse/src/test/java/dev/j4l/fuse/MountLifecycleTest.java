@@ -69,7 +69,8 @@ class MountLifecycleTest {
             m.close();
         }
         assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "session did not end after the last file closed");
-        assertEquals(1, fs.released.get());
+        // No assertion on RELEASE: the kernel may drop the last file's asynchronous RELEASE when the detached
+        // superblock dies with it ("one release per open" does not hold at unmount).
     }
 
     @Test
