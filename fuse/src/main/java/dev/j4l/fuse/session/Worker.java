@@ -76,7 +76,13 @@ final class Worker<N, H> implements Runnable {
             while (true) {
                 int n = FuseDevice.read(fd, in);
                 if (n >= 0) {
-                    handle(n);
+                    try {
+                        handle(n);
+                    } catch (RuntimeException | Error e) {
+                        // A framework bug on one request must not stop the filesystem: answer it and go on.
+                        LOG.log(Level.ERROR, "FUSE internal error on " + op + " (request " + unique + ")", e);
+                        if (op != null && op.reply() != FuseOpcode.Reply.NONE) replyError(Errno.EIO.number());
+                    }
                     continue;
                 }
                 int errno = -n;
