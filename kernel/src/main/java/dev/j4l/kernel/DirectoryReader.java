@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * Reads a directory's entries with {@code getdents64(2)} into a buffer the caller supplies, as a cursor:
  * {@link #next()} moves to the next entry, whose inode, offset, type and name are then readable. Moving
  * through entries allocates nothing; only {@link #name()} creates a String (use {@link #copyName} or
- * {@link #nameEquals} to avoid that).
+ * {@link #isDotOrDotDot} to avoid that).
  *
  * <p>The reader does not own the directory descriptor and does not close it. {@link #seek(long)} continues
  * from an entry's {@link #offset()} — how a FUSE READDIR resumes where the previous call stopped. Not

@@ -19,6 +19,18 @@ import java.lang.invoke.VarHandle;
  * the kernel only when the last in-flight use ends. So a call racing with {@code close()} on another thread
  * either completes on the right file or fails loudly; it can never land on a different file that reused the
  * number. Closing twice throws.
+ *
+ * {@snippet class=dev.j4l.kernel.FsExample region=close}
+ *
+ * <p>Because close waits for calls in flight, closing a descriptor that another thread is blocked on (a
+ * {@code read} of {@code /dev/fuse}, a socket, a pipe) takes effect only when that call returns: wake the
+ * blocked thread through the kernel object itself (unmount, {@code Sockets.shutdown}, close the pipe's other
+ * end, signal an {@link EventFd} it polls).
+ *
+ * <p>Results: the I/O methods return the byte count, 0 at end of file, and -1 when a non-blocking
+ * descriptor has nothing ready (EAGAIN is an answer there, not a failure). Calls interrupted by a signal
+ * (EINTR) are repeated. Every other failure is a {@link KernelException} naming the call and this
+ * descriptor's {@link #description()}.
  */
 public final class OwnedFd implements AutoCloseable {
     private static final long CLOSED = Long.MIN_VALUE;
