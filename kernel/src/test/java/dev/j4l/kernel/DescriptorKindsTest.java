@@ -123,4 +123,53 @@ class DescriptorKindsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> EventFd.create(-1, 0));
     }
+
+    @Test
+    void closeDuringAPollCompletesWhenThePollerWakes() throws Exception {
+        try (EventFd wake = EventFd.create(0, EventFd.NONBLOCK)) {
+            Pipe pipe = Pipe.open(0);
+            Poller p = new Poller(2);
+            p.add(pipe.readEnd(), Poller.POLLIN);
+            p.add(wake.fd(), Poller.POLLIN);
+            java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger(-1);
+            Thread poller = Thread.ofPlatform().start(() -> {
+                try {
+                    ready.set(p.poll(10_000));
+                } catch (KernelException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(100);
+            pipe.readEnd().close(); // marked closed at once; the number stays reserved while poll holds it
+            assertFalse(pipe.readEnd().isOpen());
+            assertThrows(IllegalStateException.class, () -> pipe.readEnd().read(NativeBuffer.allocate(1)));
+            assertTrue(poller.isAlive(), "poll still waiting");
+            wake.signal(1);
+            poller.join(5000);
+            assertEquals(1, ready.get());
+            assertTrue(p.isReady(1, Poller.POLLIN));
+            assertThrows(IllegalStateException.class, () -> p.poll(0), "a closed registration cannot be polled");
+            pipe.writeEnd().close();
+        }
+    }
+
+    @Test
+    void unixStreamListenAcceptConnect() throws Exception {
+        String path = tmp.resolve("stream").toString();
+        try (OwnedFd server = Sockets.socket(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_NONBLOCK, 0);
+                OwnedFd client = Sockets.socket(Sockets.AF_UNIX, Sockets.SOCK_STREAM, 0)) {
+            Sockets.bind(server, Sockets.unixAddress(path));
+            Sockets.listen(server, 4);
+            assertEquals(null, Sockets.accept(server), "nothing pending on a non-blocking listener");
+            Sockets.connect(client, Sockets.unixAddress(path));
+            try (OwnedFd conn = Sockets.accept(server)) {
+                NativeBuffer b = NativeBuffer.copyOf("hi".getBytes(StandardCharsets.UTF_8));
+                assertEquals(2, Sockets.send(client, b, 0, 2, 0));
+                NativeBuffer in = NativeBuffer.allocate(8);
+                assertEquals(2, Sockets.receive(conn, in, 0, 8, 0));
+                Sockets.shutdown(client, Sockets.SHUT_WR);
+                assertEquals(0, Sockets.receive(conn, in, 0, 8, 0), "end of stream after shutdown");
+            }
+        }
+    }
 }

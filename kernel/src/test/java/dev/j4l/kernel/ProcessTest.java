@@ -97,4 +97,11 @@ class ProcessTest {
         assertEquals(mine, r[1]);
         assertEquals(mine, Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString());
     }
+
+    @Test
+    void newUserNamespaceIsRefusedInAMultiThreadedProcessAsDocumented() {
+        KernelException e = org.junit.jupiter.api.Assertions.assertThrows(KernelException.class,
+                () -> Namespaces.unshare(Namespaces.CLONE_NEWUSER));
+        assertEquals(Errno.EINVAL, e.errno());
+    }
 }
