@@ -3,4 +3,5 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
     requires transitive dev.j4l.net;
     exports dev.j4l.drivers.netswitch;
+    exports dev.j4l.drivers.passthrough;
 }

@@ -1,0 +1,35 @@
+package dev.j4l.drivers.passthrough;
+
+import dev.j4l.kernel.DirectoryReader;
+import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.OwnedFd;
+
+/** An open file or directory of the mirror: a real descriptor of the source file. */
+sealed interface Handle permits Handle.File, Handle.Dir {
+    OwnedFd fd();
+
+    /** An open file; with passthrough its reads and writes never reach the driver. */
+    record File(OwnedFd fd) implements Handle {}
+
+    /**
+     * An open directory read with getdents64. {@code position} is the cookie after the last entry handed to
+     * the kernel: a READDIR continuing from there needs no seek.
+     */
+    final class Dir implements Handle {
+        private final OwnedFd fd;
+        final DirectoryReader reader;
+        long position;
+        /** The reader has read past {@code position} (an entry did not fit): seek before reading on. */
+        boolean ahead;
+
+        Dir(OwnedFd fd) {
+            this.fd = fd;
+            this.reader = new DirectoryReader(fd, NativeBuffer.allocate(32 * 1024));
+        }
+
+        @Override
+        public OwnedFd fd() {
+            return fd;
+        }
+    }
+}

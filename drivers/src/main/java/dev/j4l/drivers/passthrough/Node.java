@@ -1,0 +1,145 @@
+package dev.j4l.drivers.passthrough;
+
+import dev.j4l.fuse.BackingId;
+import dev.j4l.fuse.FuseConnection;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileStat;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.PathFds;
+import java.util.Optional;
+
+/**
+ * One inode of the mirrored tree, identified by device and inode number and held open by an {@code O_PATH}
+ * descriptor. Every operation on it works on that descriptor (or relative to it, for a directory), never on
+ * a path string, so a rename in the source tree cannot redirect it and nothing resolves outside the tree.
+ *
+ * <p>Identity is the object: the framework maps each {@code Node} to one kernel node id. All names of a
+ * hard-linked file lead to the same {@code Node}, so the kernel sees one inode with one link count.
+ */
+final class Node {
+    final long dev;
+    final long ino;
+    /** The file type bits ({@code S_IFMT}) — fixed for the life of an inode. */
+    final int type;
+
+    /** The O_PATH descriptor; null once the kernel forgot the node. */
+    private volatile OwnedFd fd;
+    /**
+     * Where the node was last found (parent and name): only used to reopen it if the kernel reuses a node in
+     * the instant the driver forgets it (a FORGET racing a LOOKUP of the same inode), and then verified by
+     * device and inode number.
+     */
+    private volatile Node parent;
+    private volatile String name;
+
+    // Passthrough: every concurrent open of one inode must use the same backing file (the kernel answers a
+    // second, different one with EBUSY), so the node shares one backing id among its opens.
+    private BackingId backing;
+    private int backingUsers;
+
+    Node(FileStat st, OwnedFd fd, Node parent, String name) {
+        this.dev = st.dev();
+        this.ino = st.ino();
+        this.type = st.type();
+        this.fd = fd;
+        this.parent = parent;
+        this.name = name;
+    }
+
+    boolean isDirectory() {
+        return type == FileStat.S_IFDIR;
+    }
+
+    boolean isSymlink() {
+        return type == FileStat.S_IFLNK;
+    }
+
+    boolean isRegularFile() {
+        return type == FileStat.S_IFREG;
+    }
+
+    boolean isLive() {
+        return fd != null;
+    }
+
+    void foundAt(Node parent, String name) {
+        if (parent != null && (this.parent != parent || !name.equals(this.name))) {
+            this.parent = parent;
+            this.name = name;
+        }
+    }
+
+    /** The O_PATH descriptor of this inode. */
+    OwnedFd fd() throws ErrnoException {
+        OwnedFd f = fd;
+        return f != null ? f : reopen();
+    }
+
+    private synchronized OwnedFd reopen() throws ErrnoException {
+        if (fd != null) return fd;
+        Node p = parent;
+        String n = name;
+        if (p == null || n == null) throw new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is gone");
+        OwnedFd f = Lookup.openPath(p.fd(), n);
+        FileStat st = Fs.stat(f);
+        if (st.dev() != dev || st.ino() != ino) {
+            f.close();
+            throw new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is no longer at " + n);
+        }
+        fd = f;
+        return f;
+    }
+
+    /** Drops the descriptor: the kernel no longer knows this node. */
+    synchronized void close() {
+        OwnedFd f = fd;
+        fd = null;
+        if (f != null) f.close();
+    }
+
+    /**
+     * A passthrough lease on this inode's backing file, registering it with the kernel on the first open;
+     * empty when the connection refuses passthrough. The framework closes the lease at release; the backing
+     * id is closed when the last lease is.
+     */
+    synchronized Optional<BackingId> leaseBacking(FuseConnection<Node> connection) throws KernelException, ErrnoException {
+        if (backing == null) {
+            Optional<BackingId> b;
+            try (OwnedFd file = PathFds.reopen(fd(), Fs.O_RDONLY)) {
+                b = connection.openBacking(file);
+            }
+            if (b.isEmpty()) return Optional.empty();
+            backing = b.get();
+        }
+        backingUsers++;
+        BackingId shared = backing;
+        return Optional.of(new BackingId() {
+            private boolean closed;
+
+            @Override
+            public int id() {
+                return shared.id();
+            }
+
+            @Override
+            public void close() {
+                synchronized (Node.this) {
+                    if (closed) return;
+                    closed = true;
+                    if (--backingUsers == 0) {
+                        backing.close();
+                        backing = null;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "inode " + ino + " (" + name + ")";
+    }
+}

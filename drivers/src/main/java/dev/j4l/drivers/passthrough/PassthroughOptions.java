@@ -1,0 +1,45 @@
+package dev.j4l.drivers.passthrough;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to mirror a directory.
+ *
+ * @param source the directory to mirror
+ * @param passthrough hand open files to the kernel (FUSE passthrough) when it and the privileges allow it
+ * @param timeout how long the kernel may cache names and attributes
+ * @param allowOther let every user use the mount (permissions are checked by the kernel, and files are
+ *     created as the calling user when the daemon runs as root)
+ * @param readOnly mount read-only
+ */
+public record PassthroughOptions(Path source, boolean passthrough, Duration timeout, boolean allowOther,
+        boolean readOnly) {
+    public PassthroughOptions {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout " + timeout);
+    }
+
+    /** Passthrough on, 1 s caching (like libfuse), only the mounting user. */
+    public static PassthroughOptions of(Path source) {
+        return new PassthroughOptions(source, true, Duration.ofSeconds(1), false, false);
+    }
+
+    public PassthroughOptions withPassthrough(boolean on) {
+        return new PassthroughOptions(source, on, timeout, allowOther, readOnly);
+    }
+
+    public PassthroughOptions withTimeout(Duration t) {
+        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly);
+    }
+
+    public PassthroughOptions withAllowOther(boolean on) {
+        return new PassthroughOptions(source, passthrough, timeout, on, readOnly);
+    }
+
+    public PassthroughOptions withReadOnly(boolean on) {
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, on);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.j4l.drivers.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** passthroughfs against real tools and syscalls, with FUSE passthrough on and off. */
+class PassthroughFsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void documentedExampleMirrorsWrites() throws Exception {
+        Mirror.assumeRoot();
+        Path src = Files.createDirectory(dir.resolve("src"));
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        assertEquals("hi\n", PassthroughExample.mirrorAndRead(src, mnt));
+        assertFalse(Mirror.isMounted(mnt));
+    }
+
+    @ParameterizedTest(name = "passthrough={0}")
+    @ValueSource(booleans = {true, false})
+    void filesDirectoriesAndLinksAreMirrored(boolean passthrough) throws Exception {
+        Mirror.assumeRoot();
+        try (Mirror m = Mirror.mount(dir, passthrough)) {
+            Files.writeString(m.src.resolve("before.txt"), "from the source\n");
+            assertEquals("from the source\n", Files.readString(m.mnt.resolve("before.txt")));
+
+            byte[] data = new byte[3 << 20];
+            new Random(7).nextBytes(data);
+            Files.write(m.mnt.resolve("big.bin"), data);
+            assertArrayEquals(data, Files.readAllBytes(m.src.resolve("big.bin")));
+            assertArrayEquals(data, Files.readAllBytes(m.mnt.resolve("big.bin")));
+
+            Files.createDirectories(m.mnt.resolve("a/b/c"));
+            assertTrue(Files.isDirectory(m.src.resolve("a/b/c")));
+            Files.move(m.mnt.resolve("a/b"), m.mnt.resolve("b2"));
+            assertTrue(Files.isDirectory(m.src.resolve("b2/c")));
+            Files.createSymbolicLink(m.mnt.resolve("lnk"), Path.of("b2/c"));
+            assertEquals(Path.of("b2/c"), Files.readSymbolicLink(m.src.resolve("lnk")));
+            assertTrue(Files.isDirectory(m.mnt.resolve("lnk")));
+            Files.createLink(m.mnt.resolve("hard"), m.mnt.resolve("before.txt"));
+            assertEquals(2, Files.getAttribute(m.mnt.resolve("before.txt"), "unix:nlink"));
+            try (Stream<Path> s = Files.list(m.mnt)) {
+                assertEquals(List.of("a", "b2", "before.txt", "big.bin", "hard", "lnk"),
+                        s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            Files.delete(m.mnt.resolve("big.bin"));
+            assertFalse(Files.exists(m.src.resolve("big.bin")));
+            Files.delete(m.mnt.resolve("b2/c"));
+            Files.setPosixFilePermissions(m.mnt.resolve("before.txt"), PosixFilePermissions.fromString("rw-r-----"));
+            assertEquals("rw-r-----", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(m.src.resolve("before.txt"), LinkOption.NOFOLLOW_LINKS)));
+            assertEquals(passthrough, m.fs.passthroughActive(), "passthrough in use");
+        }
+    }
+}
