@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * passthroughfs: mirrors a directory of the host at the mount point, inode by inode, like libfuse's
@@ -73,6 +74,8 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
      * daemon's own would take more bits away, the new file gets its mode set explicitly.
      */
     private final int umask;
+    /** Reads and writes the daemon served itself (with passthrough the kernel does them). */
+    private final LongAdder servedIo = new LongAdder();
 
     /** Opens the source directory. */
     public PassthroughFs(PassthroughOptions options) throws IOException {
@@ -146,6 +149,11 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     /** Whether open files are being handed to the kernel (for tests and the CLI). */
     public boolean passthroughActive() {
         return passthrough;
+    }
+
+    /** How many READ and WRITE requests reached the daemon. */
+    public long servedIo() {
+        return servedIo.sum();
     }
 
     // ---- names ----
@@ -410,6 +418,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public void read(Request r, Node node, Handle h, long offset, int size, DataSink out) throws ErrnoException {
+        servedIo.increment();
         OwnedFd fd = h.fd();
         while (out.remaining() > 0) {
             if (out.putFrom(fd, offset + out.length(), out.remaining()) == 0) break;
@@ -419,6 +428,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     @Override
     public int write(Request r, Node node, Handle h, long offset, DataSource data, int writeFlags)
             throws ErrnoException {
+        servedIo.increment();
         data.writeTo(h.fd(), offset);
         return data.size();
     }

@@ -1,0 +1,206 @@
+package dev.j4l.drivers.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Semantics FUSE mirrors commonly get wrong, checked through the mount with real tools. */
+class SemanticsTest {
+    @TempDir
+    Path dir;
+
+    /** Files made through an allow_other mount belong to whoever made them, not to the (root) daemon. */
+    @Test
+    void newFilesBelongToTheCaller() throws Exception {
+        Mirror.assumeRoot();
+        Path src = dir.resolve("src");
+        try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withAllowOther(true))) {
+            Path pub = Files.createDirectory(src.resolve("pub"));
+            Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String mp = m.mnt.resolve("pub").toString();
+            Mirror.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c",
+                    "cd " + mp + " && echo hi > file && mkdir d && ln -s file l && mkfifo p && : > d/inner");
+            for (String n : List.of("file", "d", "l", "p", "d/inner")) {
+                Path p = pub.resolve(n);
+                assertEquals(65534, Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), n + " uid");
+                assertEquals(65534, Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), n + " gid");
+            }
+            // Permissions are the kernel's to check: the same user cannot create in a root-owned 0755 directory.
+            Mirror.Result denied = Mirror.exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "touch", m.mnt.resolve("nope").toString()));
+            assertNotEquals(0, denied.exit());
+            assertTrue(denied.err().contains("Permission denied"), denied.err());
+            assertFalse(Files.exists(src.resolve("nope")));
+            // Root's own files stay root's.
+            Files.writeString(m.mnt.resolve("rootfile"), "x");
+            assertEquals(0, Files.getAttribute(src.resolve("rootfile"), "unix:uid"));
+        }
+    }
+
+    /**
+     * Paths near PATH_MAX: the mount's path to a file is under 4096 bytes but the source's is longer, which a
+     * daemon building path strings cannot open. Working relative to directory descriptors, this one can.
+     */
+    @Test
+    void pathsLongerInTheSourceThanPathMaxWork() throws Exception {
+        Mirror.assumeRoot();
+        Path src = dir;
+        for (int i = 0; i < 4; i++) src = src.resolve("s".repeat(250));
+        try (Mirror m = Mirror.mount(src, dir.resolve("m"), PassthroughOptions.of(src))) {
+            Path deep = m.mnt;
+            int depth = 0;
+            while (deep.toString().length() + 2 * 201 < 4000) {
+                deep = deep.resolve(("d" + depth++).repeat(1).concat("x".repeat(198)));
+                Files.createDirectory(deep);
+            }
+            Path f = deep.resolve("file");
+            assertTrue(f.toString().length() < 4096);
+            Files.writeString(f, "deep\n");
+            assertEquals("deep\n", Files.readString(f));
+            Files.move(f, deep.resolve("renamed"));
+            assertEquals(5L, Files.size(deep.resolve("renamed")));
+            Path srcSide = src.resolve(m.mnt.relativize(deep.resolve("renamed")));
+            assertTrue(srcSide.toString().length() > 4096, "the source path is beyond PATH_MAX: " + srcSide.toString().length());
+            try (var s = Files.list(deep)) {
+                assertEquals(List.of("renamed"), s.map(p -> p.getFileName().toString()).toList());
+            }
+        } finally {
+            // Beyond PATH_MAX, only tools that walk with *at calls can delete it (JUnit's @TempDir cannot).
+            Mirror.run("rm", "-rf", dir.resolve("s".repeat(250)).toString());
+        }
+    }
+
+    /** Two names of one file are one inode: link count and mode agree through both at once. */
+    @Test
+    void hardLinksShareLinkCountAndMode() throws Exception {
+        Mirror.assumeRoot();
+        try (Mirror m = Mirror.mount(dir, true)) {
+            Path a = Files.writeString(m.mnt.resolve("a"), "one inode\n");
+            Path b = m.mnt.resolve("b");
+            Files.createLink(b, a);
+            assertEquals(2, Files.getAttribute(b, "unix:nlink"));
+            assertEquals(Files.getAttribute(a, "unix:ino"), Files.getAttribute(b, "unix:ino"));
+            Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwx------"));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(b)));
+            Files.delete(a);
+            assertEquals(1, Files.getAttribute(b, "unix:nlink"), "link count after unlink of the other name");
+            Path c = m.mnt.resolve("c");
+            Files.move(b, c);
+            assertEquals(1, Files.getAttribute(c, "unix:nlink"));
+            Files.createLink(m.mnt.resolve("d"), c);
+            assertEquals(2, Files.getAttribute(c, "unix:nlink"), "link count after link through the other name");
+            assertEquals("one inode\n", Files.readString(m.mnt.resolve("d")));
+        }
+    }
+
+    /** utimensat with UTIME_OMIT leaves that time alone (touch -a / touch -m). */
+    @Test
+    void utimeOmitLeavesTheOtherTimeAlone() throws Exception {
+        Mirror.assumeRoot();
+        try (Mirror m = Mirror.mount(dir, true)) {
+            Path f = Files.writeString(m.mnt.resolve("t"), "x");
+            Mirror.run("touch", "-a", "-d", "@1000000000", f.toString());
+            Mirror.run("touch", "-m", "-d", "@2000000000", f.toString());
+            Path s = m.src.resolve("t");
+            assertEquals(FileTime.fromMillis(1_000_000_000_000L), Files.getAttribute(s, "lastAccessTime"));
+            assertEquals(FileTime.fromMillis(2_000_000_000_000L), Files.getLastModifiedTime(s));
+            Mirror.run("touch", "-a", "-d", "@1500000000", f.toString());
+            assertEquals(FileTime.fromMillis(2_000_000_000_000L), Files.getLastModifiedTime(s), "mtime kept");
+        }
+    }
+
+    /** fio writes random blocks with checksums and reads them all back, through every I/O path. */
+    @ParameterizedTest(name = "passthrough={0}")
+    @ValueSource(booleans = {true, false})
+    void fioVerifiesData(boolean passthrough) throws Exception {
+        Mirror.assumeRoot();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fio")), "fio is not installed (.ci/install-deps)");
+        try (Mirror m = Mirror.mount(dir, passthrough)) {
+            for (String engine : List.of("psync", "mmap")) {
+                for (String direct : List.of("0", "1")) {
+                    if (engine.equals("mmap") && direct.equals("1")) continue;
+                    Path file = m.mnt.resolve("verify-" + engine + direct);
+                    Mirror.run("fio", "--name=verify", "--filename=" + file, "--size=24M", "--bs=64k",
+                            "--rw=randwrite", "--ioengine=" + engine, "--direct=" + direct, "--verify=crc32c",
+                            "--do_verify=1", "--verify_fatal=1", "--fallocate=none", "--numjobs=1");
+                    assertEquals(24L << 20, Files.size(m.src.resolve(file.getFileName())));
+                }
+            }
+            if (passthrough) assertEquals(0, m.fs.servedIo(), "with passthrough no read or write reaches the daemon");
+            else assertTrue(m.fs.servedIo() > 0);
+        }
+    }
+
+    /** Reads through passthrough bypass the daemon; the data is the source file's. */
+    @Test
+    void passthroughReadsNeverReachTheDaemon() throws Exception {
+        Mirror.assumeRoot();
+        try (Mirror m = Mirror.mount(dir, true)) {
+            assumeTrue(m.fs.passthroughActive(), "FUSE passthrough unavailable here (kernel < 6.9 or no CAP_SYS_ADMIN)");
+            byte[] data = new byte[5 << 20];
+            new Random(3).nextBytes(data);
+            Files.write(m.src.resolve("f"), data);
+            assertArrayEquals(data, Files.readAllBytes(m.mnt.resolve("f")));
+            try (var ch = java.nio.channels.FileChannel.open(m.mnt.resolve("f"), java.nio.file.StandardOpenOption.READ,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                var map = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 4096);
+                map.put(0, (byte) 42);
+                map.force();
+            }
+            assertEquals(42, Files.readAllBytes(m.src.resolve("f"))[0]);
+            assertEquals(0, m.fs.servedIo());
+        }
+    }
+
+    @Test
+    void xattrsLocksAllocationAndCopies() throws Exception {
+        Mirror.assumeRoot();
+        try (Mirror m = Mirror.mount(dir, true)) {
+            Path f = Files.writeString(m.mnt.resolve("f"), "data");
+            Mirror.run("setfattr", "-n", "user.color", "-v", "blue", f.toString());
+            assertEquals("blue", new String((byte[]) Files.getAttribute(m.src.resolve("f"), "user:color")));
+            assertTrue(Mirror.run("getfattr", "-d", f.toString()).contains("user.color=\"blue\""));
+            Mirror.run("setfattr", "-x", "user.color", f.toString());
+            assertFalse(Mirror.run("getfattr", "-d", f.toString()).contains("color"));
+
+            Mirror.run("fallocate", "-l", "8M", m.mnt.resolve("alloc").toString());
+            assertEquals(8L << 20, Files.size(m.src.resolve("alloc")));
+            Mirror.run("fallocate", "-p", "-o", "0", "-l", "4M", m.mnt.resolve("alloc").toString());
+            assertEquals(8L << 20, Files.size(m.mnt.resolve("alloc")));
+
+            byte[] data = new byte[3 << 20];
+            new Random(5).nextBytes(data);
+            Files.write(m.mnt.resolve("orig"), data);
+            Mirror.run("cp", "--sparse=always", m.mnt.resolve("orig").toString(), m.mnt.resolve("copy").toString());
+            assertArrayEquals(data, Files.readAllBytes(m.src.resolve("copy")));
+
+            // flock through the mount reaches the source file: a second open cannot take the lock meanwhile.
+            Process holder = new ProcessBuilder("flock", "-x", f.toString(), "sleep", "1.5").start();
+            try {
+                Thread.sleep(500);
+                Mirror.Result busy = Mirror.exec(List.of("flock", "-n", "-x", m.src.resolve("f").toString(), "true"));
+                assertEquals(1, busy.exit(), "the lock taken through the mount holds in the source");
+            } finally {
+                holder.waitFor(); // (killing flock would leave its sleep child holding the lock)
+            }
+            assertEquals(0, Mirror.exec(List.of("flock", "-n", "-x", f.toString(), "true")).exit());
+        }
+    }
+}
