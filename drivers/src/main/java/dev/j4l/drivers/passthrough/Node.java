@@ -6,9 +6,7 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileStat;
 import dev.j4l.kernel.Fs;
-import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OwnedFd;
-import dev.j4l.kernel.PathFds;
 import java.util.Optional;
 
 /**
@@ -101,16 +99,14 @@ final class Node {
     }
 
     /**
-     * A passthrough lease on this inode's backing file, registering it with the kernel on the first open;
-     * empty when the connection refuses passthrough. The framework closes the lease at release; the backing
-     * id is closed when the last lease is.
+     * A passthrough lease on this inode's backing file, registering {@code file} (an open descriptor of this
+     * inode) with the kernel on the first open; empty when the connection refuses passthrough. The kernel opens
+     * its own backing file from it with each open's flags, so its access mode does not matter. The framework
+     * closes the lease at release; the backing id is closed when the last lease is.
      */
-    synchronized Optional<BackingId> leaseBacking(FuseConnection<Node> connection) throws KernelException, ErrnoException {
+    synchronized Optional<BackingId> leaseBacking(FuseConnection<Node> connection, OwnedFd file) {
         if (backing == null) {
-            Optional<BackingId> b;
-            try (OwnedFd file = PathFds.reopen(fd(), Fs.O_RDONLY)) {
-                b = connection.openBacking(file);
-            }
+            Optional<BackingId> b = connection.openBacking(file);
             if (b.isEmpty()) return Optional.empty();
             backing = b.get();
         }

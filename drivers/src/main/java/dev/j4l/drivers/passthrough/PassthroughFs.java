@@ -24,6 +24,7 @@ import dev.j4l.kernel.FileLocks;
 import dev.j4l.kernel.FileStat;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.OpenFileLimit;
 import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.PathFds;
 import dev.j4l.kernel.Xattrs;
@@ -135,6 +136,12 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     @Override
     public void init(FuseConnection<Node> c) {
         this.connection = c;
+        try {
+            // One descriptor per inode the kernel holds: the usual 1024 (or 20000) runs out in a big tree.
+            OpenFileLimit.raiseToMaximum();
+        } catch (KernelException e) {
+            LOG.log(Level.WARNING, "passthroughfs: cannot raise the open file limit: " + e.getMessage());
+        }
         this.writeback = c.writebackCache();
         this.passthrough = options.passthrough() && c.passthrough();
         LOG.log(Level.INFO, () -> "passthroughfs: mirroring " + options.source() + " (passthrough "
@@ -407,7 +414,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     private Opened<Handle> opened(Node node, Handle.File h) throws ErrnoException {
         if (passthrough && node.isRegularFile()) {
-            Optional<BackingId> lease = node.leaseBacking(connection);
+            Optional<BackingId> lease = node.leaseBacking(connection, h.fd());
             if (lease.isPresent()) return Opened.passthrough(h, lease.get());
             passthrough = false; // the connection logged why; serve I/O from now on
         }

@@ -165,6 +165,18 @@ class SemanticsTest {
                 map.force();
             }
             assertEquals(42, Files.readAllBytes(m.src.resolve("f"))[0]);
+            // The inode's backing file was registered from a write-only open; a reader shares it meanwhile.
+            try (var out = Files.newOutputStream(m.mnt.resolve("w"))) {
+                out.write("written".getBytes());
+                out.flush();
+                assertEquals("written", Files.readString(m.mnt.resolve("w")));
+                try (var rw = java.nio.channels.FileChannel.open(m.mnt.resolve("w"),
+                        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                    rw.write(java.nio.ByteBuffer.wrap("W".getBytes()), 0);
+                }
+                out.write("!".getBytes());
+            }
+            assertEquals("Written!", Files.readString(m.src.resolve("w")));
             assertEquals(0, m.fs.servedIo());
         }
     }

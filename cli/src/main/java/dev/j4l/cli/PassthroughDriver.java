@@ -1,0 +1,76 @@
+package dev.j4l.cli;
+
+import dev.j4l.drivers.passthrough.PassthroughFs;
+import dev.j4l.drivers.passthrough.PassthroughOptions;
+import dev.j4l.fuse.FuseMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code j4l mount passthrough}: passthroughfs, a mirror of a host directory. */
+final class PassthroughDriver implements MountCommand.Driver {
+    @Override
+    public String summary() {
+        return "mirror of a host directory";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                j4l mount passthrough [OPTIONS] SOURCE MOUNTPOINT
+                  Mirrors the directory SOURCE at MOUNTPOINT (passthroughfs). Every operation stays beneath
+                  SOURCE; with FUSE passthrough (Linux 6.9+, root) open files are served by the kernel from
+                  the source files directly.
+                  --no-passthrough   serve reads and writes in the daemon (with the kernel's writeback cache)
+                  --timeout SECONDS  how long the kernel caches names and attributes (default 1; 0 = never)
+                  --allow-other      let every user in (files they create are theirs; the kernel checks access)
+                  --read-only        mount read-only
+                """;
+    }
+
+    @Override
+    public int mount(String[] args) throws Exception {
+        boolean passthrough = true, allowOther = false, readOnly = false;
+        Duration timeout = Duration.ofSeconds(1);
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--no-passthrough" -> passthrough = false;
+                case "--allow-other" -> allowOther = true;
+                case "--read-only" -> readOnly = true;
+                case "--timeout" -> {
+                    if (++i >= args.length) throw new IllegalArgumentException("--timeout needs SECONDS");
+                    try {
+                        timeout = Duration.ofMillis(Math.round(Double.parseDouble(args[i]) * 1000));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--timeout needs SECONDS, got '" + args[i] + "'");
+                    }
+                    if (timeout.isNegative()) throw new IllegalArgumentException("--timeout must not be negative");
+                }
+                default -> {
+                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown option " + a + " (see --help)");
+                    paths.add(a);
+                }
+            }
+        }
+        if (paths.size() != 2) throw new IllegalArgumentException("needs SOURCE and MOUNTPOINT (see --help)");
+        Path source = Path.of(paths.get(0)).toAbsolutePath().normalize();
+        Path mountpoint = Path.of(paths.get(1)).toAbsolutePath().normalize();
+        if (!Files.isDirectory(source)) throw new IllegalArgumentException(source + " is not a directory");
+        if (mountpoint.startsWith(source)) {
+            // The daemon would look itself up through its own mount and wait for itself.
+            throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
+        }
+        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly);
+        PassthroughFs fs = new PassthroughFs(o);
+        try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
+            System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "
+                    + (fs.passthroughActive() ? "on" : "off") + "); Ctrl-C or umount to stop");
+            mount.awaitUnmount();
+        }
+        return 0;
+    }
+}
