@@ -82,6 +82,8 @@ public final class FuseMount<N> implements AutoCloseable {
         try {
             Mounter.mount(dev, target, options);
         } catch (IOException e) {
+            session.abandon();
+            if (syncInit) Mounter.releaseSyncInitReader(dev);
             stopUnmounted(session);
             throw e;
         }

@@ -52,6 +52,26 @@ class MountLifecycleTest {
     }
 
     @Test
+    void failedMountLeavesNoReaderBehind() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        // MS_BIND turns mount(2) into a bind mount of a source that does not exist: it fails after the
+        // INIT reader has started (and, with sync init, is blocked waiting for a mount).
+        MountOptions bad = MountOptions.builder().subtype("j4lfail").fsname("no-such-source")
+                .mountFlags(dev.j4l.kernel.Mounts.MS_BIND).build();
+        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new HelloFs(), bad));
+        assertTrue(e.getMessage().contains(mnt.toString()), e.getMessage());
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (readers("j4lfail") > 0 && System.nanoTime() < end) Thread.sleep(20);
+        assertEquals(0, readers("j4lfail"), "a reader thread is still blocked on the unmounted descriptor");
+        assertFalse(TestMounts.isMounted(mnt));
+    }
+
+    static long readers(String label) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("j4l-fuse-" + label)).count();
+    }
+
+    @Test
     void unmountWhileFilesAreOpenDetachesLazilyAndServesThemToTheEnd() throws Exception {
         TestMounts.assumeRoot();
         Path mnt = Files.createDirectory(dir.resolve("mnt"));

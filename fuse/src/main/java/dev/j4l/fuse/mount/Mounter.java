@@ -128,6 +128,33 @@ public final class Mounter {
         }
     }
 
+    /**
+     * After a failed mount(2) on a descriptor in sync-init mode, the reader started for INIT stays blocked in
+     * read(2) until the descriptor is mounted; closing it does not wake it. Mounting it once on a scratch
+     * directory does: the (abandoned) session refuses that INIT, the kernel fails the mount and ends the
+     * connection, and the reader returns ENODEV.
+     */
+    public static void releaseSyncInitReader(OwnedFd dev) {
+        Path scratch = null;
+        try {
+            scratch = Files.createTempDirectory("j4l-fuse-release");
+            int[] ids = ids();
+            FuseDevice.mount(dev, "j4l-release", scratch.toString(), "fuse", Mounts.MS_NOSUID | Mounts.MS_NODEV,
+                    "rootmode=40000,user_id=" + ids[0] + ",group_id=" + ids[1]);
+            unmount(scratch.toString()); // only reached if the kernel mounted it anyway
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "releasing the sync-init reader: " + e.getMessage());
+        } finally {
+            if (scratch != null) {
+                try {
+                    Files.deleteIfExists(scratch);
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, () -> "cannot delete " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Real uid and gid of this process, from {@code /proc/self/status}. */
     static int[] ids() throws IOException {
         int uid = -1;

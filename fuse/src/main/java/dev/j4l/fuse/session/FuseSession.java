@@ -66,6 +66,7 @@ public final class FuseSession<N, H> {
     private volatile boolean serving;
     private volatile int endErrno;
     private volatile String initFailure;
+    private volatile boolean abandoned;
 
     public FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device) {
         this.fs = fs;
@@ -130,6 +131,14 @@ public final class FuseSession<N, H> {
         // Platform threads: a blocking read in a downcall would pin a virtual thread's carrier anyway.
         Thread t = Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-" + index).unstarted(w);
         t.start();
+    }
+
+    /**
+     * Marks the session as never to be served: a later INIT (from a mount made only to wake a reader that a
+     * failed sync-init mount left blocked) is refused and the driver is never called.
+     */
+    public void abandon() {
+        abandoned = true;
     }
 
     /** Waits for INIT to be answered; false on timeout. Throws if INIT failed. */
@@ -203,6 +212,12 @@ public final class FuseSession<N, H> {
             initFailure = "kernel FUSE protocol " + major + "." + minor + " is older than 7." + MIN_MINOR;
             LOG.log(Level.ERROR, initFailure);
             write(w.fd, out, OUT_HEADER, -Errno.EPROTO.number(), unique);
+            initDone.countDown();
+            return;
+        }
+        if (abandoned) {
+            // A connection mounted only to release a reader stuck after a failed mount: refuse it.
+            write(w.fd, out, OUT_HEADER, -Errno.ENODEV.number(), unique);
             initDone.countDown();
             return;
         }
