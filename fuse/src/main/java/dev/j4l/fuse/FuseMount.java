@@ -43,6 +43,7 @@ public final class FuseMount<N> implements AutoCloseable {
     private final boolean owned;
     private final int connection;
     private volatile boolean closed;
+    private volatile boolean viaFusermount;
 
     private FuseMount(String target, FuseSession<N, ?> session, boolean owned, int connection) {
         this.target = target;
@@ -68,6 +69,7 @@ public final class FuseMount<N> implements AutoCloseable {
         if (m.matches()) return serveInherited(Integer.parseInt(m.group(1)), fs, options, mountpoint.toString());
 
         String target = Mounter.prepare(mountpoint);
+        if (!Mounter.privileged()) return mountUnprivileged(target, fs, options);
         OwnedFd dev = Mounter.openDevice();
         FuseSession<N, H> session = new FuseSession<>(fs, options, dev);
         boolean syncInit;
@@ -100,6 +102,27 @@ public final class FuseMount<N> implements AutoCloseable {
         session.startMoreWorkers();
         LOG.log(Level.DEBUG, () -> "FUSE mounted " + Mounter.fstype(options) + " at " + target
                 + (syncInit ? " (sync init)" : ""));
+        return mounted;
+    }
+
+    /** Without CAP_SYS_ADMIN: fusermount3 mounts and hands over the descriptor; INIT comes afterwards. */
+    private static <N, H> FuseMount<N> mountUnprivileged(String target, FuseFilesystem<N, H> fs, MountOptions options)
+            throws IOException {
+        OwnedFd dev = Mounter.mountWithFusermount(target, options);
+        FuseSession<N, H> session = new FuseSession<>(fs, options, dev);
+        session.start();
+        FuseMount<N> mounted = new FuseMount<>(target, session, true, connectionOf(target));
+        mounted.viaFusermount = true;
+        LIVE.add(mounted);
+        try {
+            if (!session.awaitInit(INIT_TIMEOUT)) {
+                throw new IOException("the kernel sent no FUSE INIT for " + target);
+            }
+        } catch (IOException e) {
+            mounted.close();
+            throw new IOException("cannot mount at " + target + ": " + e.getMessage(), e);
+        }
+        session.startMoreWorkers();
         return mounted;
     }
 
@@ -194,7 +217,7 @@ public final class FuseMount<N> implements AutoCloseable {
         closed = true;
         LIVE.remove(this);
         boolean lazy = false;
-        if (owned) lazy = Mounter.unmount(target);
+        if (owned) lazy = viaFusermount ? Mounter.unmountWithFusermount(target) : Mounter.unmount(target);
         if (!lazy) {
             try {
                 if (!session.awaitTermination(Duration.ofSeconds(5))) {

@@ -1,14 +1,21 @@
 package dev.j4l.fuse;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A daemon in a child JVM for tests that kill it: mounts HelloFs at args[0], says READY, waits forever. */
+/**
+ * A daemon in a child JVM for tests that kill it or run it as another user: mounts HelloFs at args[0], says
+ * READY (after reading its own file, with "selfcheck"), and serves until unmounted or killed.
+ */
 public final class ChildDaemon {
     private ChildDaemon() {}
 
     public static void main(String[] args) throws Exception {
         FuseMount<HelloFs.Node> m = FuseMount.mount(Path.of(args[0]), new HelloFs(),
                 MountOptions.builder().subtype("j4lchild").build());
+        if (args.length > 1 && args[1].equals("selfcheck")) {
+            System.out.println("READ " + Files.readString(m.mountpoint().resolve("hello")).trim());
+        }
         System.out.println("READY " + m.connection());
         System.out.flush();
         m.awaitUnmount();

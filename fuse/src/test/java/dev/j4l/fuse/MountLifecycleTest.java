@@ -141,8 +141,49 @@ class MountLifecycleTest {
         }
     }
 
-    /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
+    @Test
+    void unprivilegedDaemonMountsThroughFusermount3() throws Exception {
+        TestMounts.assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
+        // A directory "nobody" can reach (JUnit's @TempDir is private to root).
+        Path base = Files.createTempDirectory("j4lt-unpriv",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        Files.setAttribute(mnt, "unix:uid", 65534);
+        Files.setAttribute(mnt, "unix:gid", 65534);
+        // fusermount3 opens /dev/fuse with the user's own rights; Debian's udev makes it 0666, this VM has 0600.
+        Path dev = Path.of("/dev/fuse");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> devMode = Files.getPosixFilePermissions(dev);
+        Files.setPosixFilePermissions(dev, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Process child = startChildDaemon(mnt, List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups"), "selfcheck"); // no capabilities left after leaving uid 0
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            String read = out.readLine();
+            assertEquals("READ Hello, world!", read);
+            assertTrue(out.readLine().startsWith("READY"));
+            Mounter.MountInfo info = Mounter.mountAt(mnt.toString()).orElseThrow();
+            assertEquals("fuse.j4lchild", info.fstype());
+            child.destroy(); // SIGTERM: the shutdown hook unmounts through fusermount3 -u
+            assertTrue(child.waitFor(20, TimeUnit.SECONDS));
+            assertFalse(TestMounts.isMounted(mnt), "unprivileged daemon did not unmount on SIGTERM");
+        } finally {
+            child.destroyForcibly();
+            Files.setPosixFilePermissions(dev, devMode);
+            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
+            Files.deleteIfExists(mnt);
+            Files.deleteIfExists(base);
+        }
+    }
+
     static Process startChildDaemon(Path mnt) throws IOException {
+        return startChildDaemon(mnt, List.of());
+    }
+
+    /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
+    static Process startChildDaemon(Path mnt, List<String> prefix, String... extra) throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
         cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -150,8 +191,10 @@ class MountLifecycleTest {
             if (p.contains("kernel")) cp.add(p);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
-                ChildDaemon.class.getName(), mnt.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
+                ChildDaemon.class.getName(), mnt.toString()));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }

@@ -1,6 +1,10 @@
 package dev.j4l.fuse.mount;
 
 import dev.j4l.fuse.MountOptions;
+import dev.j4l.kernel.Capabilities;
+import dev.j4l.kernel.ChildProcess;
+import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.Sockets;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.Fs;
@@ -14,7 +18,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The mount lifecycle, in one place: checking the mountpoint (and cleaning a stale mount left by a dead
@@ -116,8 +122,7 @@ public final class Mounter {
             FuseDevice.mount(dev, o.fsname(), target, fstype(o), flags(o), data(o, ids[0], ids[1]));
         } catch (KernelException e) {
             String why = switch (e.errno()) {
-                case EPERM -> "not permitted (mount(2) needs CAP_SYS_ADMIN; unprivileged mounting through "
-                        + "fusermount3 is not implemented yet)";
+                case EPERM -> "not permitted (mount(2) needs CAP_SYS_ADMIN)";
                 case ENOENT -> "mountpoint does not exist";
                 case ENOTDIR -> "mountpoint is not a directory";
                 case ENODEV -> "the kernel does not know filesystem type " + fstype(o);
@@ -152,6 +157,80 @@ public final class Mounter {
                     LOG.log(Level.DEBUG, () -> "cannot delete " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /** True when this process may mount(2) itself (CAP_SYS_ADMIN); otherwise fusermount3 mounts for it. */
+    public static boolean privileged() {
+        try {
+            return Capabilities.has(Capabilities.CAP_SYS_ADMIN);
+        } catch (KernelException e) {
+            return false;
+        }
+    }
+
+    /** The fusermount3 binary on PATH (or in /usr/bin, /bin). */
+    static String fusermount() throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin";
+        for (String d : path.split(":")) {
+            if (d.isEmpty()) continue;
+            Path p = Path.of(d, "fusermount3");
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        throw new IOException("fusermount3 is missing: unprivileged mounting needs it (Debian package fuse3)");
+    }
+
+    /**
+     * Unprivileged mount: fusermount3 (setuid root) opens /dev/fuse, mounts it at {@code target}, and sends the
+     * descriptor back over a socket named by {@code _FUSE_COMMFD} (SCM_RIGHTS). Returns that descriptor.
+     */
+    public static OwnedFd mountWithFusermount(String target, MountOptions o) throws IOException {
+        String helper = fusermount();
+        StringBuilder opts = new StringBuilder("fsname=").append(o.fsname());
+        if (o.subtype() != null) opts.append(",subtype=").append(o.subtype());
+        opts.append(",nosuid,nodev");
+        if (o.readOnly()) opts.append(",ro");
+        if (o.defaultPermissions()) opts.append(",default_permissions");
+        if (o.allowOther()) opts.append(",allow_other");
+        try (Sockets.Pair pair = Sockets.pair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC)) {
+            ChildProcess child = ChildProcess.spawn(List.of(helper, "-o", opts.toString(), "--", target),
+                    Map.of("_FUSE_COMMFD", "3", "PATH", "/usr/bin:/bin"), Map.of(3, pair.second()));
+            pair.second().close(); // the child holds its copy; EOF on ours means it is gone
+            NativeBuffer buf = NativeBuffer.allocate(16);
+            Sockets.Received got = Sockets.receiveWithFds(pair.first(), buf, 0, 1, 1, Sockets.MSG_CMSG_CLOEXEC);
+            int status = child.waitFor();
+            if (got.fds().isEmpty()) {
+                throw new IOException("cannot mount at " + target + ": fusermount3 failed (exit status " + status
+                        + "; its message is on stderr)");
+            }
+            return got.fds().get(0);
+        } catch (KernelException e) {
+            throw new IOException("cannot mount at " + target + " through fusermount3: " + e.getMessage(), e);
+        }
+    }
+
+    /** Unprivileged unmount: {@code fusermount3 -u}, lazily ({@code -z}) when busy. Returns true if lazy. */
+    public static boolean unmountWithFusermount(String target) throws IOException {
+        String helper = fusermount();
+        if (runQuietly(helper, "-u", "-q", "--", target) == 0) return false;
+        if (mountAt(target).isEmpty()) return false;
+        int s = runQuietly(helper, "-u", "-z", "-q", "--", target);
+        if (s != 0) throw new IOException("cannot unmount " + target + ": fusermount3 -u -z exited " + s);
+        LOG.log(Level.INFO, "FUSE mount " + target + " is busy; detached lazily (it ends when the last file closes)");
+        return true;
+    }
+
+    private static int runQuietly(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + cmd[0], e);
         }
     }
 
