@@ -1,7 +1,7 @@
 package dev.j4l.net;
 
 import dev.j4l.kernel.KernelException;
-import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.BufferPool;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunQueue;
 import java.util.ArrayList;
@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a {@link FrameHandler} over a set of TUN/TAP ports: one platform thread per queue reads frames in
- * batches into buffers it preallocated (nothing is allocated per packet), hands each frame to the handler,
- * and writes what the handler sends through its {@link Egress}.
+ * batches into buffers from its own bounded {@link BufferPool} (nothing is allocated per packet), hands each
+ * frame to the handler, and writes what the handler sends through its {@link Egress}, so a forwarded frame
+ * is never copied in user space.
  *
  * <p>The engine does not own the devices: {@link #close} stops the workers and leaves the devices to the
  * caller.
@@ -93,8 +94,11 @@ public final class NetEngine implements AutoCloseable {
             this.port = port;
             this.queue = queue;
             this.egress = new Egress(index);
+            // The worker's whole receive memory, allocated once: one bounded pool per worker, all of it
+            // lent to the batch for the worker's lifetime.
+            BufferPool pool = new BufferPool(BATCH, Frame.BUFFER_SIZE, 64);
             for (int i = 0; i < BATCH; i++) {
-                Frame f = new Frame(NativeBuffer.allocate(Frame.BUFFER_SIZE));
+                Frame f = new Frame(pool.tryAcquire().buffer());
                 f.port = port;
                 f.ethernet = port.ethernet;
                 frames[i] = f;

@@ -4,9 +4,8 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.Mounts;
+import dev.j4l.kernel.Namespaces;
 import dev.j4l.kernel.OwnedFd;
-import dev.j4l.kernel.raw.Access;
-import dev.j4l.kernel.raw.LibcNet;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import java.util.stream.Stream;
 public final class NetNamespace implements AutoCloseable {
     /** Where {@code ip netns} keeps its namespaces. */
     public static final Path RUN_NETNS = Path.of("/run/netns");
-    private static final Access.Fds FDS = Access.fds();
 
     private final String name;
     private final Path path;
@@ -54,12 +52,8 @@ public final class NetNamespace implements AutoCloseable {
         }
         AtomicReference<KernelException> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("j4l-netns-create-" + name).start(() -> {
-            int r = LibcNet.unshare(LibcNet.CLONE_NEWNET);
-            if (r < 0) {
-                failure.set(KernelException.of("unshare(CLONE_NEWNET)", name, r));
-                return;
-            }
             try {
+                Namespaces.unshare(Namespaces.CLONE_NEWNET);
                 Mounts.mount("/proc/thread-self/ns/net", p.toString(), "none", Mounts.MS_BIND, null);
             } catch (KernelException e) {
                 failure.set(e);
@@ -191,13 +185,7 @@ public final class NetNamespace implements AutoCloseable {
     }
 
     private void enterCurrentThread() throws KernelException {
-        int n = FDS.acquire(fd);
-        try {
-            int r = LibcNet.setns(n, LibcNet.CLONE_NEWNET);
-            if (r < 0) throw KernelException.of("setns(CLONE_NEWNET)", path.toString(), r);
-        } finally {
-            FDS.release(fd);
-        }
+        Namespaces.enter(fd, Namespaces.CLONE_NEWNET);
     }
 
     /**

@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Raw libc downcalls the network layer needs beyond {@link Libc}: sockets (for netlink) and namespace
- * switching. Same convention as {@code Libc}: result or {@code -errno}, no argument checks.
+ * Raw libc downcalls the network layer needs beyond {@link Libc}: netlink sockets. Same convention as
+ * {@code Libc}: result or {@code -errno}, no argument checks.
  */
 public final class LibcNet {
     private LibcNet() {}
@@ -19,7 +19,6 @@ public final class LibcNet {
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 02000000;
     public static final int SOL_NETLINK = 270;
-    public static final int CLONE_NEWNET = 0x40000000;
 
     private static final MethodHandle SOCKET = Native.downcall("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -31,10 +30,6 @@ public final class LibcNet {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = Native.downcall("recv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle UNSHARE = Native.downcall("unshare",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETNS = Native.downcall("setns",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     public static int socket(int domain, int type, int protocol) {
         MemorySegment e = Native.errnoSlot();
@@ -80,26 +75,6 @@ public final class LibcNet {
         MemorySegment e = Native.errnoSlot();
         try {
             long r = (long) RECV.invokeExact(e, fd, buf, len, flags);
-            return r < 0 ? Native.negativeErrno(e) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    public static int unshare(int flags) {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            int r = (int) UNSHARE.invokeExact(e, flags);
-            return r < 0 ? Native.negativeErrno(e) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    public static int setns(int fd, int nstype) {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            int r = (int) SETNS.invokeExact(e, fd, nstype);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
