@@ -229,7 +229,8 @@ public record KernelFeatures(
         String need = sysAdmin ? "CAP_SYS_ADMIN held" : "needs CAP_SYS_ADMIN in the initial user namespace, not held";
         if (init.flags >= 0) {
             boolean offered = (init.flags & FUSE_PASSTHROUGH_BIT) != 0;
-            return new Check(offered && sysAdmin, (offered ? "offered" : "not offered") + " in INIT; " + need);
+            return new Check(offered && sysAdmin, (offered ? "offered" : "not offered") + " in INIT"
+                    + (cfg != null ? "; CONFIG_FUSE_PASSTHROUGH=" + cfg : "") + "; " + need);
         }
         if (cfg != null) {
             boolean built = cfg.equals("y");
