@@ -30,6 +30,12 @@ class ProbeCommandTest {
         return s;
     }
 
+    private static long probeDirs() throws Exception {
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("j4l-probe")).count();
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -40,7 +46,9 @@ class ProbeCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void jsonParsesAndMatchesTheMachine() throws Exception {
+        long dirsBefore = probeDirs();
         Map<String, Object> j = json();
+        assertEquals(dirsBefore, probeDirs(), "probe mount point left behind");
         assertEquals(sh("uname", "-r"), j.get("kernelRelease"));
         assertEquals(sh("uname", "-m"), j.get("machine"));
         Map<String, Object> checks = (Map<String, Object>) j.get("checks");
