@@ -23,7 +23,7 @@ class PassthroughTest {
     Path dir;
 
     /** One file, "data", backed by a real file. */
-    static final class BackedFs implements FuseFilesystem<String, OwnedFd> {
+    static class BackedFs implements FuseFilesystem<String, OwnedFd> {
         final Path backing;
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger passthroughOpens = new AtomicInteger();

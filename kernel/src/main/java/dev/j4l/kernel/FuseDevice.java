@@ -2,12 +2,15 @@ package dev.j4l.kernel;
 
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.LibcAddr;
 import dev.j4l.kernel.raw.Native;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.lang.ref.Reference;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * {@code /dev/fuse}: opening and cloning the device, its ioctls, mounting a FUSE connection, and the
@@ -102,6 +105,46 @@ public final class FuseDevice {
             return (int) Libc.write(d, buf.segment(), length);
         } finally {
             dev.release();
+        }
+    }
+
+    /**
+     * pread(2) from {@code file} at {@code position} into {@code buf[offset, offset+length)}, for a driver
+     * filling a read reply: allocates nothing (EINTR is retried). Returns the bytes read, 0 at end of file.
+     */
+    public static int pread(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
+            throws KernelException {
+        MemorySegment seg = buf.segment();
+        Objects.checkFromIndexSize(offset, length, seg.byteSize());
+        int f = file.acquire();
+        try {
+            long r;
+            do r = LibcAddr.pread(f, seg.address() + offset, length, position); while (r == -Errno.EINTR.number());
+            if (r < 0) throw KernelException.of("pread", file.description(), r);
+            return (int) r;
+        } finally {
+            file.release();
+            Reference.reachabilityFence(buf);
+        }
+    }
+
+    /**
+     * pwrite(2) of {@code buf[offset, offset+length)} to {@code file} at {@code position}, for a driver storing
+     * a write request's data: allocates nothing (EINTR is retried). Returns the bytes written.
+     */
+    public static int pwrite(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
+            throws KernelException {
+        MemorySegment seg = buf.segment();
+        Objects.checkFromIndexSize(offset, length, seg.byteSize());
+        int f = file.acquire();
+        try {
+            long r;
+            do r = LibcAddr.pwrite(f, seg.address() + offset, length, position); while (r == -Errno.EINTR.number());
+            if (r < 0) throw KernelException.of("pwrite", file.description(), r);
+            return (int) r;
+        } finally {
+            file.release();
+            Reference.reachabilityFence(buf);
         }
     }
 

@@ -71,7 +71,7 @@ final class ReadSink implements DataSink {
     @Override
     public int putFrom(OwnedFd fd, long position, int n) throws KernelException {
         check(n);
-        int r = fd.pread(out, base + length, n, position);
+        int r = dev.j4l.kernel.FuseDevice.pread(fd, position, out, base + length, n);
         length += r;
         return r;
     }

@@ -62,7 +62,7 @@ final class RequestData implements DataSource {
         check(0, size);
         int done = 0;
         while (done < size) {
-            int w = fd.pwrite(in, base + done, size - done, position + done);
+            int w = dev.j4l.kernel.FuseDevice.pwrite(fd, position + done, in, base + done, size - done);
             if (w == 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
             done += w;
         }

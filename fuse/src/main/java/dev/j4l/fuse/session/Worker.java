@@ -261,8 +261,13 @@ final class Worker<N, H> implements Runnable {
                 int size = in.getInt(b + RW_SIZE);
                 int start = b + neg.writeInSize();
                 if (start + size > bodyEnd) throw new ErrnoException(Errno.EINVAL, "short WRITE request");
-                v = fs.write(c, node, h, in.getLong(b + RW_OFFSET), data.open(start, size),
+                int written = fs.write(c, node, h, in.getLong(b + RW_OFFSET), data.open(start, size),
                         in.getInt(b + RW_FLAGS));
+                if (c.deferred != null) return 0;
+                // Encoded here rather than through encode(): boxing the count would allocate per write.
+                out.putInt(OUT_HEADER, written);
+                out.putInt(OUT_HEADER + 4, 0);
+                return WRITE_OUT;
             }
             case STATFS -> v = fs.statfs(c, node);
             case RELEASE -> {
