@@ -44,6 +44,7 @@ public final class FuseMount<N> implements AutoCloseable {
     private final int connection;
     private volatile boolean closed;
     private volatile boolean viaFusermount;
+    private volatile Mounter.FusermountResult watchdog;
 
     private FuseMount(String target, FuseSession<N, ?> session, boolean owned, int connection) {
         this.target = target;
@@ -69,7 +70,7 @@ public final class FuseMount<N> implements AutoCloseable {
         if (m.matches()) return serveInherited(Integer.parseInt(m.group(1)), fs, options, mountpoint.toString());
 
         String target = Mounter.prepare(mountpoint);
-        if (!Mounter.privileged()) return mountUnprivileged(target, fs, options);
+        if (!Mounter.privileged() || options.autoUnmount()) return mountWithFusermount(target, fs, options);
         OwnedFd dev = Mounter.openDevice();
         FuseSession<N, H> session = new FuseSession<>(fs, options, dev);
         boolean syncInit;
@@ -105,14 +106,18 @@ public final class FuseMount<N> implements AutoCloseable {
         return mounted;
     }
 
-    /** Without CAP_SYS_ADMIN: fusermount3 mounts and hands over the descriptor; INIT comes afterwards. */
-    private static <N, H> FuseMount<N> mountUnprivileged(String target, FuseFilesystem<N, H> fs, MountOptions options)
-            throws IOException {
-        OwnedFd dev = Mounter.mountWithFusermount(target, options);
-        FuseSession<N, H> session = new FuseSession<>(fs, options, dev);
+    /**
+     * Without CAP_SYS_ADMIN, or with auto-unmount: fusermount3 mounts and hands over the descriptor; INIT comes
+     * afterwards.
+     */
+    private static <N, H> FuseMount<N> mountWithFusermount(String target, FuseFilesystem<N, H> fs,
+            MountOptions options) throws IOException {
+        Mounter.FusermountResult r = Mounter.mountWithFusermount(target, options);
+        FuseSession<N, H> session = new FuseSession<>(fs, options, r.device());
         session.start();
         FuseMount<N> mounted = new FuseMount<>(target, session, true, connectionOf(target));
         mounted.viaFusermount = true;
+        mounted.watchdog = r;
         LIVE.add(mounted);
         try {
             if (!session.awaitInit(INIT_TIMEOUT)) {
@@ -217,7 +222,14 @@ public final class FuseMount<N> implements AutoCloseable {
         closed = true;
         LIVE.remove(this);
         boolean lazy = false;
-        if (owned) lazy = viaFusermount ? Mounter.unmountWithFusermount(target) : Mounter.unmount(target);
+        try {
+            if (owned) {
+                lazy = viaFusermount && !Mounter.privileged() ? Mounter.unmountWithFusermount(target)
+                        : Mounter.unmount(target);
+            }
+        } finally {
+            if (watchdog != null) watchdog.release();
+        }
         if (!lazy) {
             try {
                 if (!session.awaitTermination(Duration.ofSeconds(5))) {

@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param requestTimeout if non-zero, the kernel aborts the connection when a request takes longer
  * @param maxBackground most asynchronous requests in flight (0 = the kernel's default)
  * @param mountFlags extra {@code MS_*} flags; {@code MS_NOSUID | MS_NODEV} are always added
+ * @param autoUnmount unmount even if this process dies (SIGKILL, crash): the mount is then made by
+ *     fusermount3, which stays alive as a watchdog and unmounts lazily when this process goes away
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
         boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
         Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
-        boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags) {
+        boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags,
+        boolean autoUnmount) {
 
     /** Whether readdir replies carry attributes (and create kernel inodes). */
     public enum Readdirplus {
@@ -88,7 +91,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         b.parallelDirops = parallelDirops; b.entryTimeout = entryTimeout; b.attrTimeout = attrTimeout;
         b.passthrough = passthrough; b.workers = workers; b.handleKillpriv = handleKillpriv;
         b.cacheSymlinks = cacheSymlinks; b.posixAcl = posixAcl; b.requestTimeout = requestTimeout;
-        b.maxBackground = maxBackground; b.mountFlags = mountFlags;
+        b.maxBackground = maxBackground; b.mountFlags = mountFlags; b.autoUnmount = autoUnmount;
         return b;
     }
 
@@ -112,6 +115,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         private Duration requestTimeout = Duration.ZERO;
         private int maxBackground;
         private long mountFlags;
+        private boolean autoUnmount;
 
         Builder() {}
 
@@ -136,11 +140,12 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
         public Builder maxBackground(int v) { maxBackground = v; return this; }
         public Builder mountFlags(long v) { mountFlags = v; return this; }
+        public Builder autoUnmount(boolean v) { autoUnmount = v; return this; }
 
         public MountOptions build() {
             return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
                     writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
-                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags);
+                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount);
         }
     }
 }

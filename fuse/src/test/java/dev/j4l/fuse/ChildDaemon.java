@@ -11,8 +11,9 @@ public final class ChildDaemon {
     private ChildDaemon() {}
 
     public static void main(String[] args) throws Exception {
+        boolean auto = java.util.Arrays.asList(args).contains("autounmount");
         FuseMount<HelloFs.Node> m = FuseMount.mount(Path.of(args[0]), new HelloFs(),
-                MountOptions.builder().subtype("j4lchild").build());
+                MountOptions.builder().subtype("j4lchild").autoUnmount(auto).build());
         if (args.length > 1 && args[1].equals("selfcheck")) {
             System.out.println("READ " + Files.readString(m.mountpoint().resolve("hello")).trim());
         }

@@ -142,6 +142,49 @@ class MountLifecycleTest {
     }
 
     @Test
+    void autoUnmountRemovesTheMountWhenTheDaemonIsKilled() throws Exception {
+        TestMounts.assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Process child = startChildDaemon(mnt, List.of(), "autounmount");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            String line = out.readLine();
+            assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
+            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            child.destroyForcibly(); // SIGKILL: no shutdown hook; the fusermount3 watchdog must act
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (TestMounts.isMounted(mnt) && System.nanoTime() < end) Thread.sleep(20);
+            assertFalse(TestMounts.isMounted(mnt), "auto_unmount did not remove the mount of a killed daemon");
+        } finally {
+            child.destroyForcibly();
+            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
+        }
+    }
+
+    @Test
+    void autoUnmountMountClosesNormallyToo() throws Exception {
+        TestMounts.assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        try (FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(),
+                MountOptions.builder().subtype("j4ltest").autoUnmount(true).build())) {
+            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertTrue(m.connection() > 0);
+        }
+        assertFalse(TestMounts.isMounted(mnt));
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (fusermountWatchdogs(mnt) > 0 && System.nanoTime() < end) Thread.sleep(20);
+        assertEquals(0, fusermountWatchdogs(mnt), "fusermount3 watchdog left running");
+    }
+
+    static long fusermountWatchdogs(Path mnt) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("fusermount3")
+                && c.contains(mnt.toString())).orElse(false)).count();
+    }
+
+    @Test
     void unprivilegedDaemonMountsThroughFusermount3() throws Exception {
         TestMounts.assumeRoot();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");

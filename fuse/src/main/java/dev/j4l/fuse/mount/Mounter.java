@@ -181,10 +181,31 @@ public final class Mounter {
     }
 
     /**
-     * Unprivileged mount: fusermount3 (setuid root) opens /dev/fuse, mounts it at {@code target}, and sends the
-     * descriptor back over a socket named by {@code _FUSE_COMMFD} (SCM_RIGHTS). Returns that descriptor.
+     * A mount made by fusermount3: the {@code /dev/fuse} descriptor, and with {@code auto_unmount} the watchdog
+     * (fusermount3 staying alive on the other end of {@code watch}: when this process dies or closes it, the
+     * watchdog unmounts lazily).
      */
-    public static OwnedFd mountWithFusermount(String target, MountOptions o) throws IOException {
+    public record FusermountResult(OwnedFd device, ChildProcess watchdog, OwnedFd watch) {
+        /** Ends the watchdog (after our own unmount) and reaps it. */
+        public void release() {
+            if (watch == null) return;
+            if (watch.isOpen()) watch.close();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    watchdog.waitFor();
+                } catch (KernelException e) {
+                    LOG.log(Level.DEBUG, () -> "fusermount3 watchdog: " + e.getMessage());
+                }
+            });
+        }
+    }
+
+    /**
+     * Mount through fusermount3 (setuid root): it opens /dev/fuse, mounts it at {@code target}, and sends the
+     * descriptor back over a socket named by {@code _FUSE_COMMFD} (SCM_RIGHTS). With
+     * {@link MountOptions#autoUnmount()} it then stays alive and unmounts when this process goes away.
+     */
+    public static FusermountResult mountWithFusermount(String target, MountOptions o) throws IOException {
         String helper = fusermount();
         StringBuilder opts = new StringBuilder("fsname=").append(o.fsname());
         if (o.subtype() != null) opts.append(",subtype=").append(o.subtype());
@@ -192,20 +213,34 @@ public final class Mounter {
         if (o.readOnly()) opts.append(",ro");
         if (o.defaultPermissions()) opts.append(",default_permissions");
         if (o.allowOther()) opts.append(",allow_other");
-        try (Sockets.Pair pair = Sockets.pair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC)) {
+        if (o.autoUnmount()) opts.append(",auto_unmount");
+        Sockets.Pair pair = null;
+        boolean keepWatch = false;
+        try {
+            pair = Sockets.pair(Sockets.AF_UNIX, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC);
             ChildProcess child = ChildProcess.spawn(List.of(helper, "-o", opts.toString(), "--", target),
                     Map.of("_FUSE_COMMFD", "3", "PATH", "/usr/bin:/bin"), Map.of(3, pair.second()));
             pair.second().close(); // the child holds its copy; EOF on ours means it is gone
             NativeBuffer buf = NativeBuffer.allocate(16);
             Sockets.Received got = Sockets.receiveWithFds(pair.first(), buf, 0, 1, 1, Sockets.MSG_CMSG_CLOEXEC);
-            int status = child.waitFor();
             if (got.fds().isEmpty()) {
+                int status = child.waitFor();
                 throw new IOException("cannot mount at " + target + ": fusermount3 failed (exit status " + status
                         + "; its message is on stderr)");
             }
-            return got.fds().get(0);
+            if (o.autoUnmount()) {
+                keepWatch = true;
+                return new FusermountResult(got.fds().get(0), child, pair.first());
+            }
+            child.waitFor();
+            return new FusermountResult(got.fds().get(0), null, null);
         } catch (KernelException e) {
             throw new IOException("cannot mount at " + target + " through fusermount3: " + e.getMessage(), e);
+        } finally {
+            if (pair != null) {
+                if (pair.second().isOpen()) pair.second().close();
+                if (!keepWatch && pair.first().isOpen()) pair.first().close();
+            }
         }
     }
 
