@@ -245,29 +245,10 @@ final class Worker<N, H> implements Runnable {
             }
             case OPEN -> v = fs.open(c, node, in.getInt(b));
             case READ -> {
-                H h = handles.get(in.getLong(b + RW_FH));
-                int size = in.getInt(b + RW_SIZE);
-                c.size = size;
-                sink.open(size);
-                try {
-                    fs.read(c, node, h, in.getLong(b + RW_OFFSET), size, sink);
-                } finally {
-                    sink.close();
-                }
-                return sink.length();
+                return read(c, node);
             }
             case WRITE -> {
-                H h = handles.get(in.getLong(b + RW_FH));
-                int size = in.getInt(b + RW_SIZE);
-                int start = b + neg.writeInSize();
-                if (start + size > bodyEnd) throw new ErrnoException(Errno.EINVAL, "short WRITE request");
-                int written = fs.write(c, node, h, in.getLong(b + RW_OFFSET), data.open(start, size),
-                        in.getInt(b + RW_FLAGS));
-                if (c.deferred != null) return 0;
-                // Encoded here rather than through encode(): boxing the count would allocate per write.
-                out.putInt(OUT_HEADER, written);
-                out.putInt(OUT_HEADER + 4, 0);
-                return WRITE_OUT;
+                return write(c, node, neg);
             }
             case STATFS -> v = fs.statfs(c, node);
             case RELEASE -> {
@@ -401,6 +382,35 @@ final class Worker<N, H> implements Runnable {
         }
         if (c.deferred != null) return 0;
         return encoder.encode(op, v, out, c.size, undo);
+    }
+
+    /** READ, kept small so the JIT can inline it whole: the reply data goes straight into the reply buffer. */
+    private int read(RequestContext c, N node) throws ErrnoException {
+        final int b = IN_HEADER;
+        H h = handles.get(in.getLong(b + RW_FH));
+        int size = in.getInt(b + RW_SIZE);
+        c.size = size;
+        sink.open(size);
+        try {
+            fs.read(c, node, h, in.getLong(b + RW_OFFSET), size, sink);
+        } finally {
+            sink.close();
+        }
+        return sink.length();
+    }
+
+    /** WRITE: the data is a window of the request buffer; the count is encoded unboxed. */
+    private int write(RequestContext c, N node, Negotiated neg) throws ErrnoException {
+        final int b = IN_HEADER;
+        H h = handles.get(in.getLong(b + RW_FH));
+        int size = in.getInt(b + RW_SIZE);
+        int start = b + neg.writeInSize();
+        if (start + size > bodyEnd) throw new ErrnoException(Errno.EINVAL, "short WRITE request");
+        int written = fs.write(c, node, h, in.getLong(b + RW_OFFSET), data.open(start, size), in.getInt(b + RW_FLAGS));
+        if (c.deferred != null) return 0;
+        out.putInt(OUT_HEADER, written);
+        out.putInt(OUT_HEADER + 4, 0);
+        return WRITE_OUT;
     }
 
     private FileLock lock(int b) {
