@@ -1,0 +1,384 @@
+package dev.j4l.drivers.memfs;
+
+import dev.j4l.fuse.Attr;
+import dev.j4l.fuse.Created;
+import dev.j4l.fuse.DataSink;
+import dev.j4l.fuse.DataSource;
+import dev.j4l.fuse.Deferred;
+import dev.j4l.fuse.DirectoryFiller;
+import dev.j4l.fuse.Entry;
+import dev.j4l.fuse.FileLock;
+import dev.j4l.fuse.FuseFilesystem;
+import dev.j4l.fuse.Opened;
+import dev.j4l.fuse.Request;
+import dev.j4l.fuse.SetAttr;
+import dev.j4l.fuse.StatFs;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * memfs as a FUSE driver: translates each request into a {@link MemFs} operation. The node type is memfs's
+ * own {@link Node}; open files are {@link OpenFile} handles.
+ *
+ * <p>Mount it with {@code default_permissions} (see {@link #mountOptions}): the kernel then checks modes,
+ * owners and sticky directories with the caller's full credentials.
+ */
+public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenFile> {
+    private static final int O_ACCMODE = 3;
+    private static final int O_EXCL = 0200;
+    private static final int O_TRUNC = 01000;
+    private static final int O_APPEND = 02000;
+    private static final int O_NOATIME = 01000000;
+    private static final int PATH_MAX = 4096;
+
+    /** The state of one open file or directory. */
+    public static final class OpenFile {
+        final Node node;
+        final boolean append;
+        final boolean noatime;
+        /** The flock owner seen on this open file, released with it (0: none). */
+        volatile long flockOwner;
+
+        OpenFile(Node node, int flags) {
+            this.node = node;
+            this.append = (flags & O_APPEND) != 0;
+            this.noatime = (flags & O_NOATIME) != 0;
+        }
+    }
+
+    private final MemFs fs;
+    private final ScheduledExecutorService lockSweeper;
+
+    public MemFsDriver(MemFs fs) {
+        this.fs = fs;
+        this.lockSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "memfs-lock-waiters");
+            t.setDaemon(true);
+            return t;
+        });
+        lockSweeper.scheduleWithFixedDelay(fs::failInterruptedWaiters, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    public MemFs filesystem() {
+        return fs;
+    }
+
+    private static Entry<Node> entry(Node n) {
+        n.lock.readLock().lock();
+        try {
+            return Entry.of(n, n.attr());
+        } finally {
+            n.lock.readLock().unlock();
+        }
+    }
+
+    private static Attr attr(Node n) {
+        n.lock.readLock().lock();
+        try {
+            return n.attr();
+        } finally {
+            n.lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Node root() {
+        return fs.root();
+    }
+
+    @Override
+    public void destroy() {
+        lockSweeper.shutdownNow();
+    }
+
+    @Override
+    public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
+        Node n = fs.lookup(parent, name);
+        if (n == null) throw new ErrnoException(Errno.ENOENT);
+        return entry(n);
+    }
+
+    @Override
+    public void forget(Node node) {
+        fs.forget(node);
+    }
+
+    @Override
+    public Attr getattr(Request r, Node node, OpenFile handle) {
+        return attr(node);
+    }
+
+    @Override
+    public Attr setattr(Request r, Node node, OpenFile handle, SetAttr changes) throws ErrnoException {
+        fs.setattr(node, changes);
+        return attr(node);
+    }
+
+    @Override
+    public String readlink(Request r, Node node) throws ErrnoException {
+        return new String(fs.readlink(node), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Entry<Node> symlink(Request r, Node parent, String name, String target) throws ErrnoException {
+        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        if (t.length >= PATH_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
+        return entry(fs.create(parent, name, Node.S_IFLNK | 0777, 0, 0, t, r.uid(), r.gid()));
+    }
+
+    @Override
+    public Entry<Node> mknod(Request r, Node parent, String name, int mode, int rdev) throws ErrnoException {
+        return entry(fs.create(parent, name, mode, 0, rdev, null, r.uid(), r.gid()));
+    }
+
+    @Override
+    public Entry<Node> mkdir(Request r, Node parent, String name, int mode) throws ErrnoException {
+        return entry(fs.create(parent, name, Node.S_IFDIR | (mode & 07777), 0, 0, null, r.uid(), r.gid()));
+    }
+
+    @Override
+    public void unlink(Request r, Node parent, String name) throws ErrnoException {
+        fs.unlink(parent, name);
+    }
+
+    @Override
+    public void rmdir(Request r, Node parent, String name) throws ErrnoException {
+        fs.rmdir(parent, name);
+    }
+
+    @Override
+    public void rename(Request r, Node parent, String name, Node newParent, String newName, int flags)
+            throws ErrnoException {
+        fs.rename(parent, name, newParent, newName, flags);
+    }
+
+    @Override
+    public Entry<Node> link(Request r, Node node, Node newParent, String newName) throws ErrnoException {
+        return entry(fs.link(node, newParent, newName));
+    }
+
+    @Override
+    public Opened<OpenFile> open(Request r, Node node, int flags) throws ErrnoException {
+        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) fs.truncateOnOpen(node);
+        // The page cache may be kept across opens: every change to the data comes through this kernel mount.
+        return Opened.of(new OpenFile(node, flags), Opened.KEEP_CACHE);
+    }
+
+    @Override
+    public Created<Node, OpenFile> create(Request r, Node parent, String name, int mode, int flags)
+            throws ErrnoException {
+        Node n;
+        try {
+            n = fs.create(parent, name, Node.S_IFREG | (mode & 07777), 0, 0, null, r.uid(), r.gid());
+        } catch (ErrnoException e) {
+            // Someone created the name since the kernel's lookup: without O_EXCL, open what is there.
+            if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) throw e;
+            n = fs.lookup(parent, name);
+            if (n == null) throw e;
+            if (n.isDir()) throw new ErrnoException(Errno.EISDIR);
+            if ((flags & O_TRUNC) != 0) fs.truncateOnOpen(n);
+        }
+        return Created.of(entry(n), Opened.of(new OpenFile(n, flags), Opened.KEEP_CACHE));
+    }
+
+    @Override
+    public Created<Node, OpenFile> tmpfile(Request r, Node parent, int mode, int flags) throws ErrnoException {
+        Node n = fs.tmpfile(parent, mode, r.uid(), r.gid(), (flags & O_EXCL) == 0);
+        return Created.of(entry(n), Opened.of(new OpenFile(n, flags)));
+    }
+
+    @Override
+    public void read(Request r, Node node, OpenFile handle, long offset, int size, DataSink out)
+            throws ErrnoException {
+        fs.read(node, offset, out, size, handle != null && handle.noatime);
+    }
+
+    @Override
+    public int write(Request r, Node node, OpenFile handle, long offset, DataSource data, int writeFlags)
+            throws ErrnoException {
+        return fs.write(node, offset, handle != null && handle.append, data);
+    }
+
+    @Override
+    public StatFs statfs(Request r, Node node) {
+        long free = fs.freeBlocks();
+        return new StatFs(fs.totalBlocks(), free, free, fs.totalInodes(), fs.freeInodes(), MemFs.BLOCK_SIZE,
+                MemFs.NAME_MAX, MemFs.BLOCK_SIZE);
+    }
+
+    @Override
+    public void flush(Request r, Node node, OpenFile handle, long lockOwner) {
+        fs.releasePosixLocks(node, lockOwner);
+    }
+
+    @Override
+    public void release(Request r, Node node, OpenFile handle, int flags) {
+        if (handle != null && handle.flockOwner != 0) fs.releaseFlocks(node, handle.flockOwner);
+    }
+
+    @Override
+    public void fsync(Request r, Node node, OpenFile handle, boolean datasync) {
+        // Memory is as durable as memfs gets.
+    }
+
+    @Override
+    public void setxattr(Request r, Node node, String name, byte[] value, int flags) throws ErrnoException {
+        fs.setxattr(node, name, value, flags);
+    }
+
+    @Override
+    public byte[] getxattr(Request r, Node node, String name) throws ErrnoException {
+        return fs.getxattr(node, name);
+    }
+
+    @Override
+    public List<String> listxattr(Request r, Node node) {
+        byte[] list = fs.listxattr(node);
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == 0) {
+                names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public void removexattr(Request r, Node node, String name) throws ErrnoException {
+        fs.removexattr(node, name);
+    }
+
+    @Override
+    public Opened<OpenFile> opendir(Request r, Node node, int flags) throws ErrnoException {
+        if (!node.isDir()) throw new ErrnoException(Errno.ENOTDIR);
+        return Opened.of(new OpenFile(node, flags));
+    }
+
+    @Override
+    public void readdir(Request r, Node dir, OpenFile handle, long offset, DirectoryFiller<Node> out)
+            throws ErrnoException {
+        if (offset == 0 && !out.add(".", dir.ino, dir.mode, 1)) return;
+        if (offset <= 1) {
+            Node parent = dir.parent == null ? dir : dir.parent;
+            if (!out.add("..", parent.ino, parent.mode, 2)) return;
+        }
+        boolean plus = out.plus();
+        dir.lock.readLock().lock();
+        try {
+            if (dir.dir == null) throw new ErrnoException(Errno.ENOTDIR);
+            for (Directory.Entry e : dir.dir.after(Math.max(offset, 2))) {
+                Node n = e.node;
+                boolean fit;
+                // In plus mode the entry carries the child's attributes. The child's lock is only tried: waiting
+                // for it while holding the directory's lock would break the inode-order rule; an entry whose
+                // child is busy is listed without attributes.
+                if (plus && n.lock.readLock().tryLock()) {
+                    Attr a;
+                    try {
+                        a = n.attr();
+                    } finally {
+                        n.lock.readLock().unlock();
+                    }
+                    n.known = true;
+                    fit = out.add(e.name, Entry.of(n, a), e.cookie);
+                } else {
+                    fit = out.add(e.name, n.ino, n.mode, e.cookie);
+                }
+                if (!fit) break;
+            }
+        } finally {
+            dir.lock.readLock().unlock();
+        }
+        if (offset == 0) fs.touchAtime(dir);
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    private static int checkType(int type) throws ErrnoException {
+        if (type != FileLock.F_RDLCK && type != FileLock.F_WRLCK && type != FileLock.F_UNLCK) {
+            throw new ErrnoException(Errno.EINVAL);
+        }
+        return type;
+    }
+
+    @Override
+    public FileLock getlk(Request r, Node node, OpenFile handle, long owner, FileLock lock) throws ErrnoException {
+        RangeLocks.Held h = fs.getlk(node, false, owner, checkType(lock.type()), lock.start(), lock.end());
+        return h == null ? FileLock.unlocked(lock) : new FileLock(h.start(), h.end(), h.type(), h.pid());
+    }
+
+    @Override
+    public void setlk(Request r, Node node, OpenFile handle, long owner, FileLock lock, boolean sleep)
+            throws ErrnoException {
+        lockOrWait(r, node, false, owner, lock.pid(), checkType(lock.type()), lock.start(), lock.end(), sleep);
+    }
+
+    @Override
+    public void flock(Request r, Node node, OpenFile handle, long owner, int type, boolean sleep)
+            throws ErrnoException {
+        if (handle != null) handle.flockOwner = owner;
+        lockOrWait(r, node, true, owner, r.pid(), checkType(type), 0, Long.MAX_VALUE, sleep);
+    }
+
+    private void lockOrWait(Request r, Node node, boolean flock, long owner, int pid, int type, long start, long end,
+            boolean sleep) throws ErrnoException {
+        if (start < 0 || end < start) throw new ErrnoException(Errno.EINVAL);
+        if (!sleep || type == FileLock.F_UNLCK) {
+            if (!fs.setlk(node, flock, owner, pid, type, start, end, null)) throw new ErrnoException(Errno.EAGAIN);
+            return;
+        }
+        // Blocking: answer later, from whichever thread frees the range, so no worker thread waits.
+        Deferred<Void> answer = r.defer();
+        fs.setlk(node, flock, owner, pid, type, start, end, new DeferredWaiter(answer));
+    }
+
+    @Override
+    public void fallocate(Request r, Node node, OpenFile handle, int mode, long offset, long length)
+            throws ErrnoException {
+        fs.fallocate(node, mode, offset, length);
+    }
+
+    @Override
+    public long lseek(Request r, Node node, OpenFile handle, long offset, int whence) throws ErrnoException {
+        return fs.seek(node, offset, whence);
+    }
+
+    /** A waiting lock answered through the framework's deferred reply. */
+    private static final class DeferredWaiter extends LockWaiter {
+        private final Deferred<Void> answer;
+
+        DeferredWaiter(Deferred<Void> answer) {
+            this.answer = answer;
+        }
+
+        @Override
+        void grant() {
+            // If the caller was interrupted meanwhile the answer is dropped; the lock then goes with the owner's
+            // next close (flush) like any other.
+            answer.complete(null);
+        }
+
+        @Override
+        void interrupted() {
+            answer.fail(Errno.EINTR);
+        }
+
+        @Override
+        boolean isInterrupted() {
+            return answer.isInterrupted();
+        }
+
+        @Override
+        boolean isDone() {
+            return answer.isDone();
+        }
+    }
+}
