@@ -9,13 +9,18 @@ import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;
 import dev.j4l.fuse.FileLock;
 import dev.j4l.fuse.FuseFilesystem;
+import dev.j4l.fuse.FuseMount;
+import dev.j4l.fuse.MountOptions;
 import dev.j4l.fuse.Opened;
 import dev.j4l.fuse.Request;
 import dev.j4l.fuse.SetAttr;
 import dev.j4l.fuse.StatFs;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -67,6 +72,49 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     public MemFs filesystem() {
         return fs;
+    }
+
+    /**
+     * How memfs is meant to be mounted: the kernel checks permissions ({@code default_permissions}), other
+     * users may enter ({@code allow_other}; the modes decide what they may do), and the kernel caches names and
+     * attributes for a second, which is safe because every change reaches memfs through this kernel mount.
+     */
+    public static MountOptions mountOptions() {
+        return MountOptions.builder().fsname("memfs").subtype("memfs").allowOther(true).defaultPermissions(true)
+                .timeouts(Duration.ofSeconds(1)).build();
+    }
+
+    /**
+     * Mounts a new, empty memfs of at most {@code sizeLimit} bytes at {@code mountpoint}; its root belongs to the
+     * calling process's user. Closing the returned mount unmounts it.
+     *
+     * {@snippet class=dev.j4l.drivers.memfs.MemFsExampleTest region=mount}
+     */
+    public static FuseMount<Node> mount(Path mountpoint, long sizeLimit) throws IOException {
+        return mount(mountpoint, sizeLimit, mountOptions());
+    }
+
+    /** Like {@link #mount(Path, long)} with other mount options. */
+    public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options) throws IOException {
+        int[] ids = processIds();
+        MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, ids[0], ids[1], 0755));
+        try {
+            return FuseMount.mount(mountpoint, driver, options);
+        } catch (IOException | RuntimeException e) {
+            driver.destroy();
+            throw e;
+        }
+    }
+
+    /** The effective uid and gid of this process, from /proc (no native call needed). */
+    private static int[] processIds() throws IOException {
+        int uid = 0, gid = 0;
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+            String[] f = line.split("\\s+");
+            if (line.startsWith("Uid:")) uid = Integer.parseInt(f[2]);
+            if (line.startsWith("Gid:")) gid = Integer.parseInt(f[2]);
+        }
+        return new int[] {uid, gid};
     }
 
     private static Entry<Node> entry(Node n) {
@@ -244,7 +292,10 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
         int start = 0;
         for (int i = 0; i < list.length; i++) {
             if (list[i] == 0) {
-                names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
+                String name = new String(list, start, i - start, StandardCharsets.UTF_8);
+                // Local filesystems list trusted.* only to CAP_SYS_ADMIN; for FUSE the kernel leaves that filtering
+                // to us, and root is the capable caller we can recognise.
+                if (r.uid() == 0 || !name.startsWith("trusted.")) names.add(name);
                 start = i + 1;
             }
         }
@@ -331,13 +382,11 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     private void lockOrWait(Request r, Node node, boolean flock, long owner, int pid, int type, long start, long end,
             boolean sleep) throws ErrnoException {
         if (start < 0 || end < start) throw new ErrnoException(Errno.EINVAL);
-        if (!sleep || type == FileLock.F_UNLCK) {
-            if (!fs.setlk(node, flock, owner, pid, type, start, end, null)) throw new ErrnoException(Errno.EAGAIN);
-            return;
-        }
+        if (fs.setlk(node, flock, owner, pid, type, start, end, null)) return;
+        if (!sleep) throw new ErrnoException(Errno.EAGAIN);
         // Blocking: answer later, from whichever thread frees the range, so no worker thread waits.
         Deferred<Void> answer = r.defer();
-        fs.setlk(node, flock, owner, pid, type, start, end, new DeferredWaiter(answer));
+        if (fs.setlk(node, flock, owner, pid, type, start, end, new DeferredWaiter(answer))) answer.complete(null);
     }
 
     @Override

@@ -1,0 +1,72 @@
+package dev.j4l.posix;
+
+import dev.j4l.drivers.memfs.MemFsDriver;
+import dev.j4l.fuse.FuseMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The POSIX suite on kernel tmpfs (the reference) and on memfs, case by case: each case runs on tmpfs first
+ * and must pass there (otherwise it is skipped as a broken case), then must pass on memfs too.
+ */
+class PosixSuiteTest {
+    /**
+     * Cases memfs is known to fail, and why. Each still runs: a known difference that starts passing is
+     * reported as a pass, so this list only shrinks.
+     */
+    static final java.util.Map<String, String> KNOWN_DIFFERENCES = java.util.Map.of(
+            "symlinkTargetNearPathMax", "the fuse framework parses a SYMLINK target as a name and refuses targets over"
+                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)");
+
+    private static TmpfsMount tmpfs;
+    private static Path memfsBase;
+    private static FuseMount<?> memfs;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(Py.PYTHON)), "needs " + Py.PYTHON);
+        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
+        tmpfs = new TmpfsMount("2g");
+        memfsBase = TmpfsMount.worldTraversableTempDir("j4l-memfs-");
+        Path mnt = Files.createDirectory(memfsBase.resolve("mnt"));
+        memfs = MemFsDriver.mount(mnt, 2L << 30);
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        try {
+            if (memfs != null) memfs.close();
+            if (memfsBase != null) {
+                Files.deleteIfExists(memfsBase.resolve("mnt"));
+                Files.deleteIfExists(memfsBase);
+            }
+        } finally {
+            if (tmpfs != null) tmpfs.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> memfsMatchesTmpfs() {
+        return PosixCases.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            Path ref = Files.createDirectory(tmpfs.root().resolve(c.name()));
+            try {
+                c.run(ref);
+            } catch (Throwable t) {
+                Assumptions.abort("the reference tmpfs fails this case too: " + t.getMessage());
+            }
+            try {
+                c.run(Files.createDirectory(memfs.mountpoint().resolve(c.name())));
+            } catch (Throwable t) {
+                String known = KNOWN_DIFFERENCES.get(c.name());
+                if (known != null) Assumptions.abort("known difference from tmpfs: " + known);
+                throw new AssertionError("memfs fails " + c.name() + " (tmpfs passes): " + t.getMessage(), t);
+            }
+        }));
+    }
+}
