@@ -1,0 +1,111 @@
+package dev.j4l.cli;
+
+import dev.j4l.drivers.memfs.MemFsDriver;
+import dev.j4l.fuse.FuseMount;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code j4l mount memfs DIR [--size SIZE]}: memfs, the in-memory filesystem. */
+final class MemfsMountDriver implements MountCommand.Driver {
+    /** Heap kept free besides the data: inode objects, request buffers, garbage collection headroom. */
+    static final long HEAP_OVERHEAD = 96L << 20;
+
+    @Override
+    public String summary() {
+        return "in-memory POSIX filesystem (data lives in the Java heap; lost at unmount)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                j4l mount memfs MOUNTPOINT [--size SIZE]
+                  An empty in-memory POSIX filesystem at MOUNTPOINT (files, hard links, symlinks, xattrs, locks,
+                  sparse files). Everything is lost at unmount. Other users may enter; the modes decide what
+                  they may do (the kernel checks them).
+                  --size SIZE   limit for data and metadata, e.g. 512M, 1G (powers of 1024); writes beyond it
+                                fail with ENOSPC. Default: half of the Java heap. The heap must hold SIZE:
+                                raise it with J4L_JAVA_OPTS=-Xmx... when told to.
+                """;
+    }
+
+    @Override
+    public int mount(String[] args) throws Exception {
+        try (FuseMount<?> mount = mountFromArgs(args)) {
+            System.err.println("j4l: memfs mounted at " + mount.mountpoint() + "; Ctrl-C or umount to stop");
+            mount.awaitUnmount();
+        }
+        return 0;
+    }
+
+    static FuseMount<?> mountFromArgs(String[] args) throws Exception {
+        String dir = null;
+        Long size = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--size")) {
+                if (i + 1 >= args.length) throw new IllegalArgumentException("--size needs a value, e.g. --size 1G");
+                size = parseSize(args[++i]);
+            } else if (a.startsWith("--size=")) {
+                size = parseSize(a.substring("--size=".length()));
+            } else if (a.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option " + a + " (see --help)");
+            } else if (dir == null) {
+                dir = a;
+            } else {
+                throw new IllegalArgumentException("memfs takes one directory, got '" + dir + "' and '" + a + "'");
+            }
+        }
+        if (dir == null) throw new IllegalArgumentException("needs MOUNTPOINT (see --help)");
+        Path mountpoint = Path.of(dir).toAbsolutePath().normalize();
+        if (!Files.exists(mountpoint)) {
+            throw new IllegalArgumentException(mountpoint + " does not exist (create it first: mkdir -p " + mountpoint + ")");
+        }
+        if (!Files.isDirectory(mountpoint)) throw new IllegalArgumentException(mountpoint + " is not a directory");
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        long limit = size != null ? size : Math.max(1L << 20, (maxHeap - HEAP_OVERHEAD) / 2);
+        checkHeap(limit, maxHeap);
+        return MemFsDriver.mount(mountpoint, limit);
+    }
+
+    /** A size limit the heap cannot hold would end in OutOfMemoryError instead of ENOSPC: refuse it up front. */
+    static void checkHeap(long limit, long maxHeap) {
+        long need = limit + limit / 8 + HEAP_OVERHEAD;
+        if (need > maxHeap) {
+            long suggestGiB = (need + (1L << 30) - 1) >> 30;
+            throw new IllegalArgumentException("--size " + human(limit) + " does not fit this JVM's heap ("
+                    + human(maxHeap) + "; memfs needs about " + human(need) + "). Run with J4L_JAVA_OPTS=-Xmx"
+                    + suggestGiB + "g, or choose a smaller --size.");
+        }
+    }
+
+    static long parseSize(String s) {
+        String t = s.trim().toUpperCase(Locale.ROOT);
+        if (t.endsWith("B")) t = t.substring(0, t.length() - 1);
+        if (t.endsWith("I")) t = t.substring(0, t.length() - 1); // accept GiB-style
+        long mult = 1;
+        if (!t.isEmpty()) {
+            switch (t.charAt(t.length() - 1)) {
+                case 'K' -> mult = 1L << 10;
+                case 'M' -> mult = 1L << 20;
+                case 'G' -> mult = 1L << 30;
+                case 'T' -> mult = 1L << 40;
+                default -> mult = 1;
+            }
+            if (mult != 1) t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double v = Double.parseDouble(t);
+            if (!(v > 0) || v * mult >= Long.MAX_VALUE) throw new NumberFormatException();
+            return (long) (v * mult);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad size '" + s + "': use e.g. 512M, 1G or 1.5G");
+        }
+    }
+
+    static String human(long bytes) {
+        if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1fG", bytes / (double) (1L << 30));
+        if (bytes >= 1L << 20) return String.format(Locale.ROOT, "%.0fM", bytes / (double) (1L << 20));
+        return bytes + "B";
+    }
+}
