@@ -2,7 +2,6 @@ package dev.j4l.cli;
 
 import dev.j4l.drivers.memfs.MemFsDriver;
 import dev.j4l.fuse.FuseMount;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -57,11 +56,9 @@ final class MemfsMountDriver implements MountCommand.Driver {
             }
         }
         if (dir == null) throw new IllegalArgumentException("needs MOUNTPOINT (see --help)");
+        // Missing, not a directory, already mounted, or a stale mount of a killed daemon (cleaned up): the
+        // framework checks the mountpoint and names the problem.
         Path mountpoint = Path.of(dir).toAbsolutePath().normalize();
-        if (!Files.exists(mountpoint)) {
-            throw new IllegalArgumentException(mountpoint + " does not exist (create it first: mkdir -p " + mountpoint + ")");
-        }
-        if (!Files.isDirectory(mountpoint)) throw new IllegalArgumentException(mountpoint + " is not a directory");
         long maxHeap = Runtime.getRuntime().maxMemory();
         long limit = size != null ? size : Math.max(1L << 20, (maxHeap - HEAP_OVERHEAD) / 2);
         checkHeap(limit, maxHeap);
