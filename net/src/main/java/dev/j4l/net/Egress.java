@@ -6,20 +6,50 @@ import dev.j4l.kernel.net.TunQueue;
 /**
  * A worker's transmit path. {@link #send} writes a frame to a port as it is when the port can take it (a
  * GSO super-packet to a port that negotiated that offload, the cheap path), and otherwise segments it or
- * completes its checksum in user space first. Owned by one worker thread; holds its scratch buffer.
+ * completes its checksum in user space first. MTU-sized TCP segments headed for a port with TSO are merged
+ * into super-packets ({@link Coalescer}) until the end of the batch. Owned by one worker thread; holds its
+ * scratch buffers.
  */
 public final class Egress implements Segmenter.Sink {
     private final int queueHint;
+    private final boolean coalesce;
     private final Segmenter segmenter = new Segmenter();
     private Port target;
+    /** Per destination port index: pending GRO state, made on first use. */
+    private Coalescer[] coalescers = new Coalescer[0];
 
-    Egress(int queueHint) {
+    Egress(int queueHint, boolean coalesce) {
         this.queueHint = queueHint;
+        this.coalesce = coalesce;
     }
 
-    /** A transmit path not tied to a worker (for tools and tests). */
-    public static Egress standalone() {
-        return new Egress(0);
+    /** A transmit path not tied to a worker (for tools and tests); {@link #flush} after each batch. */
+    public static Egress standalone(boolean coalesce) {
+        return new Egress(0, coalesce);
+    }
+
+    private Coalescer coalescer(Port port) {
+        int i = port.index();
+        if (i >= coalescers.length) coalescers = java.util.Arrays.copyOf(coalescers, i + 1);
+        Coalescer c = coalescers[i];
+        if (c == null) {
+            c = new Coalescer((buf, off, len) -> {
+                if (buf.getByte(off - Frame.VNET_HEADER + 1) != 0) port.coalesced.increment();
+                write(port, buf, off, len);
+            });
+            coalescers[i] = c;
+        }
+        return c;
+    }
+
+    private void flushPending(Port port) {
+        int i = port.index();
+        if (i < coalescers.length && coalescers[i] != null) coalescers[i].flush();
+    }
+
+    /** Sends everything held back for coalescing. The engine calls it after every batch. */
+    public void flush() {
+        for (Coalescer c : coalescers) if (c != null) c.flush();
     }
 
     /**
@@ -30,6 +60,11 @@ public final class Egress implements Segmenter.Sink {
     public boolean send(Port port, Frame f) {
         int raw = f.gsoTypeRaw();
         boolean needsCsum = f.needsChecksum();
+        if (raw == 0 && !needsCsum && coalesce && port.tso4 && port.tso6 && port.ethernet == f.ethernet) {
+            if (coalescer(port).offer(f)) return true; // held back; a refused frame flushed the pending one
+        } else {
+            flushPending(port);
+        }
         if (raw != 0) {
             if (!port.takesGso(raw, false)) {
                 target = port;

@@ -31,6 +31,7 @@ public final class NetEngine implements AutoCloseable {
     private final AtomicLong handlerErrors = new AtomicLong();
     private volatile boolean running;
     private boolean started;
+    private boolean coalesce = true;
 
     public NetEngine(FrameHandler handler) {
         this.handler = handler;
@@ -42,6 +43,12 @@ public final class NetEngine implements AutoCloseable {
         Port p = new Port(ports.size(), device);
         ports.add(p);
         return p;
+    }
+
+    /** Whether to merge TCP segments into super-packets for ports with TSO (default on). Before {@link #start}. */
+    public synchronized void coalesce(boolean on) {
+        if (started) throw new IllegalStateException("configure before start");
+        this.coalesce = on;
     }
 
     public synchronized List<Port> ports() {
@@ -93,7 +100,7 @@ public final class NetEngine implements AutoCloseable {
         Worker(Port port, TunQueue queue, int index) {
             this.port = port;
             this.queue = queue;
-            this.egress = new Egress(index);
+            this.egress = new Egress(index, coalesce);
             // The worker's whole receive memory, allocated once: one bounded pool per worker, all of it
             // lent to the batch for the worker's lifetime.
             BufferPool pool = new BufferPool(BATCH, Frame.BUFFER_SIZE, 64);
@@ -149,6 +156,7 @@ public final class NetEngine implements AutoCloseable {
                     } catch (Exception e) {
                         LOG.log(System.Logger.Level.WARNING, "driver threw at end of batch on " + port.name(), e);
                     }
+                    egress.flush();
                 }
             } catch (KernelException | RuntimeException e) {
                 if (running) {

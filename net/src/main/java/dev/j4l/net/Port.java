@@ -23,6 +23,7 @@ public final class Port {
     final LongAdder rxPackets = new LongAdder(), rxBytes = new LongAdder();
     final LongAdder txPackets = new LongAdder(), txBytes = new LongAdder(), txErrors = new LongAdder();
     final LongAdder dropped = new LongAdder(), segmented = new LongAdder(), checksummed = new LongAdder();
+    final LongAdder coalesced = new LongAdder();
 
     Port(int index, TunDevice device) {
         if (device.vnetHeaderSize() != 0 && device.vnetHeaderSize() != Frame.VNET_HEADER) {
@@ -81,7 +82,7 @@ public final class Port {
 
     public PortCounters counters() {
         return new PortCounters(rxPackets.sum(), rxBytes.sum(), txPackets.sum(), txBytes.sum(), txErrors.sum(),
-                dropped.sum(), segmented.sum(), checksummed.sum());
+                dropped.sum(), segmented.sum(), checksummed.sum(), coalesced.sum());
     }
 
     @Override

@@ -115,14 +115,14 @@ public final class TapSwitch implements AutoCloseable {
     /** A human-readable counter table. */
     public String report() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-15s %10s %12s %10s %12s %8s %8s %8s %7s%n", "port", "rx pkts", "rx bytes",
-                "tx pkts", "tx bytes", "flood-uc", "gso-split", "csum", "errors"));
+        sb.append(String.format("%-15s %10s %12s %10s %12s %8s %9s %8s %8s %7s%n", "port", "rx pkts", "rx bytes",
+                "tx pkts", "tx bytes", "flood-uc", "gso-split", "gro", "csum", "errors"));
         List<Port> ports = engine.ports();
         for (int i = 0; i < ports.size(); i++) {
             PortCounters c = ports.get(i).counters();
-            sb.append(String.format("%-15s %10d %12d %10d %12d %8d %8d %8d %7d%n", specs.get(i), c.rxPackets(),
-                    c.rxBytes(), c.txPackets(), c.txBytes(), logic.floodedUnicast(i), c.segmented(), c.checksummed(),
-                    c.txErrors() + c.dropped()));
+            sb.append(String.format("%-15s %10d %12d %10d %12d %8d %9d %8d %8d %7d%n", specs.get(i), c.rxPackets(),
+                    c.rxBytes(), c.txPackets(), c.txBytes(), logic.floodedUnicast(i), c.segmented(), c.coalesced(),
+                    c.checksummed(), c.txErrors() + c.dropped()));
         }
         sb.append("learned MACs: ").append(logic.learned()).append(", driver errors: ").append(engine.handlerErrors());
         return sb.toString();

@@ -121,8 +121,8 @@ class SwitchTest {
 
     /**
      * Port 3 has no virtio-net header at all, so the TCP super-packets from ports 1 and 2 must be segmented
-     * and checksummed in user space; the receiving kernel checks every checksum, and the file's hash must
-     * match.
+     * and checksummed in user space, and its MTU-sized segments to port 1 are merged into super-packets
+     * (GRO); the receiving kernel checks every checksum, and the file's hash must match.
      */
     @Test
     void fileTransfersKeepTheirChecksumAcrossOffloadAndPlainPorts() throws Exception {
@@ -137,6 +137,8 @@ class SwitchTest {
             assertTrue(plain.segmented() > 0, "no user-space segmentation happened: " + plain);
             PortCounters fast = d.switchboard().ports().get(1).counters();
             assertEquals(0, fast.segmented(), "super-packets to an offload port must pass whole: " + fast);
+            PortCounters merged = d.switchboard().ports().get(0).counters();
+            assertTrue(merged.coalesced() > 0, "segments from the plain port were not merged (GRO): " + merged);
         }
     }
 
