@@ -112,6 +112,45 @@ class DriverFailureTest {
     }
 
     @Test
+    void interruptReachesADeferredRequest() throws Exception {
+        CountDownLatch deferred = new CountDownLatch(1);
+        AtomicBoolean sawInterrupt = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Deferred<Entry<ScratchFs.Node>>> held =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        fs.lookupHook = (r, name) -> {
+            if (!name.equals("wait")) return null;
+            held.set(r.defer()); // like a lock waiter: answered later by another thread
+            deferred.countDown();
+            return Entry.negative(0);
+        };
+        Process stat = new ProcessBuilder("stat", mnt.resolve("wait").toString()).start();
+        assertTrue(deferred.await(10, TimeUnit.SECONDS));
+        stat.destroy();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!held.get().isInterrupted() && System.nanoTime() < end) Thread.sleep(10);
+        sawInterrupt.set(held.get().isInterrupted());
+        assertTrue(sawInterrupt.get(), "deferred request never saw the INTERRUPT");
+        assertTrue(held.get().fail(Errno.EINTR));
+        assertTrue(stat.waitFor(10, TimeUnit.SECONDS), "caller still blocked after the deferred EINTR");
+    }
+
+    @Test
+    void requestKnowsTheCallersGroups() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<int[]> groups = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger pid = new java.util.concurrent.atomic.AtomicInteger();
+        fs.lookupHook = (r, name) -> {
+            if (!name.equals("who")) return null;
+            pid.set(r.pid());
+            groups.set(r.supplementaryGroups());
+            throw new ErrnoException(Errno.ENOENT);
+        };
+        TestMounts.Result res = TestMounts.exec("setpriv", "--groups=7,42,4242", "stat", mnt.resolve("who").toString());
+        assertTrue(res.output().contains("No such file"), res.output());
+        assertTrue(pid.get() > 0);
+        assertEquals(java.util.List.of(7, 42, 4242), java.util.Arrays.stream(groups.get()).boxed().sorted().toList());
+    }
+
+    @Test
     void droppedDeferredReplyBecomesEio() throws Exception {
         fs.lookupHook = (r, name) -> {
             if (!name.equals("dropped")) return null;
