@@ -207,6 +207,12 @@ public final class Mounter {
      */
     public static FusermountResult mountWithFusermount(String target, MountOptions o) throws IOException {
         String helper = fusermount();
+        Path dev = Path.of(FuseDevice.PATH);
+        if (!privileged() && !(Files.isReadable(dev) && Files.isWritable(dev))) {
+            // fusermount3 opens the device with the caller's own rights.
+            throw new IOException("cannot mount at " + target + ": " + FuseDevice.PATH + " is not accessible to uid "
+                    + ids()[0] + " (Debian makes it mode 0666; here it is not), and mount(2) needs CAP_SYS_ADMIN");
+        }
         StringBuilder opts = new StringBuilder("fsname=").append(o.fsname());
         if (o.subtype() != null) opts.append(",subtype=").append(o.subtype());
         opts.append(",nosuid,nodev");
