@@ -221,12 +221,41 @@ class MountLifecycleTest {
         }
     }
 
+    @Test
+    void unprivilegedWithoutDeviceAccessSaysWhy() throws Exception {
+        TestMounts.assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.getPosixFilePermissions(Path.of("/dev/fuse"))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE), "/dev/fuse is world-writable here");
+        Path base = Files.createTempDirectory("j4lt-unpriv",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        Files.setAttribute(mnt, "unix:uid", 65534);
+        try {
+            Process child = startChildDaemon(mnt, List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                    "--clear-groups"), true);
+            String out = new String(child.getInputStream().readAllBytes());
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(out.contains(mnt.toString()) && out.contains("/dev/fuse is not accessible to uid 65534"), out);
+            assertFalse(TestMounts.isMounted(mnt));
+        } finally {
+            Files.deleteIfExists(mnt);
+            Files.deleteIfExists(base);
+        }
+    }
+
+    static Process startChildDaemon(Path mnt, List<String> prefix, String... extra) throws IOException {
+        return startChildDaemon(mnt, prefix, false, extra);
+    }
+
     static Process startChildDaemon(Path mnt) throws IOException {
         return startChildDaemon(mnt, List.of());
     }
 
     /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
-    static Process startChildDaemon(Path mnt, List<String> prefix, String... extra) throws IOException {
+    static Process startChildDaemon(Path mnt, List<String> prefix, boolean mergeStderr, String... extra)
+            throws IOException {
         List<String> cp = new ArrayList<>();
         cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
         cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -238,6 +267,7 @@ class MountLifecycleTest {
         cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
                 ChildDaemon.class.getName(), mnt.toString()));
         cmd.addAll(List.of(extra));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        return (mergeStderr ? pb.redirectErrorStream(true) : pb.redirectError(ProcessBuilder.Redirect.INHERIT)).start();
     }
 }
