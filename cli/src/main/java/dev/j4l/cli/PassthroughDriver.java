@@ -27,12 +27,14 @@ final class PassthroughDriver implements MountCommand.Driver {
                   --timeout SECONDS  how long the kernel caches names and attributes (default 1; 0 = never)
                   --allow-other      let every user in (files they create are theirs; the kernel checks access)
                   --read-only        mount read-only
+                  --workers N        threads serving requests (default 2)
                 """;
     }
 
     @Override
     public int mount(String[] args) throws Exception {
         boolean passthrough = true, allowOther = false, readOnly = false;
+        int workers = 2;
         Duration timeout = Duration.ofSeconds(1);
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -41,6 +43,14 @@ final class PassthroughDriver implements MountCommand.Driver {
                 case "--no-passthrough" -> passthrough = false;
                 case "--allow-other" -> allowOther = true;
                 case "--read-only" -> readOnly = true;
+                case "--workers" -> {
+                    if (++i >= args.length) throw new IllegalArgumentException("--workers needs N");
+                    try {
+                        workers = Integer.parseInt(args[i]);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--workers needs a number, got '" + args[i] + "'");
+                    }
+                }
                 case "--timeout" -> {
                     if (++i >= args.length) throw new IllegalArgumentException("--timeout needs SECONDS");
                     try {
@@ -64,7 +74,7 @@ final class PassthroughDriver implements MountCommand.Driver {
             // The daemon would look itself up through its own mount and wait for itself.
             throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
         }
-        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly);
+        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers);
         PassthroughFs fs = new PassthroughFs(o);
         try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "

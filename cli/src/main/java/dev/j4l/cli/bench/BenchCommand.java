@@ -147,34 +147,48 @@ public final class BenchCommand implements Main.Command {
                     o.reps, w.root, Workspace.describeDisk(w.ext4));
             // Warm the JIT on the metadata code so the first target measured is not penalised.
             Workloads.metadata(w.tmpfs.resolve("warmup"), 2000, new java.util.EnumMap<>(Metric.class));
+            // Every target is mounted for the whole run; each workload then runs on all of them in turn (in an
+            // order rotating with the repetition), so drifts of a shared machine reach every target alike.
+            List<Target.Mounted> live = new ArrayList<>();
+            out.print("  mounting:");
+            for (Target t : targets) results.register(t);
             for (Target t : targets) {
-                out.printf("  %-16s ", t.name());
-                out.flush();
-                Target.Mounted m;
                 try {
-                    m = t.mount(w, logs, teardown);
+                    Target.Mounted m = t.mount(w, logs, teardown);
+                    results.add(t, Metric.MOUNT_READY, m.readyMs());
+                    live.add(m);
+                    out.print(" " + t.name());
                 } catch (Target.Unavailable e) {
                     skipped.put(t.name(), e.getMessage());
-                    out.println("skipped: " + e.getMessage());
-                    continue;
+                    out.print(" (" + t.name() + " skipped)");
                 }
-                try {
-                    results.add(t, Metric.MOUNT_READY, m.readyMs());
-                    for (int rep = 0; rep < o.reps; rep++) {
-                        results.addAll(t, work.runAll(t, m.dir()));
-                        out.print('.');
+                out.flush();
+            }
+            out.println();
+            for (int rep = 0; rep < o.reps; rep++) {
+                for (Workloads.Step step : Workloads.Step.values()) {
+                    out.printf("  rep %d/%d %-13s", rep + 1, o.reps, step.label + ":");
+                    for (int k = 0; k < live.size(); k++) {
+                        Target.Mounted m = live.get((k + rep) % live.size());
+                        Target t = m.target();
+                        if (failed.containsKey(t.name())) continue;
+                        try {
+                            results.addAll(t, work.run(step, t, m.dir()));
+                            out.print(" " + t.name());
+                        } catch (IOException e) {
+                            failed.put(t.name(), step.label + ": " + e.getMessage());
+                            out.print(" " + t.name() + "(FAILED)");
+                        }
                         out.flush();
                     }
-                    double[] usage = m.daemonUsage();
-                    results.add(t, Metric.PEAK_RSS, usage[0]);
-                    results.add(t, Metric.CPU, usage[1]);
-                    out.println(" done");
-                } catch (IOException e) {
-                    failed.put(t.name(), e.getMessage());
-                    out.println(" FAILED: " + e.getMessage());
-                } finally {
-                    m.stop().run();
+                    out.println();
                 }
+            }
+            for (Target.Mounted m : live) {
+                double[] usage = m.daemonUsage();
+                results.add(m.target(), Metric.PEAK_RSS, usage[0]);
+                results.add(m.target(), Metric.CPU, usage[1]);
+                m.stop().run();
             }
         }
         double minutes = (System.nanoTime() - t0) / 60e9;

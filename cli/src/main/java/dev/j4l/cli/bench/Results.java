@@ -14,6 +14,16 @@ import java.util.Map;
 final class Results {
     private final Map<Target, Map<Metric, List<Double>>> values = new LinkedHashMap<>();
 
+    /** Fixes the column order: targets appear in the order they are registered. */
+    synchronized void register(Target t) {
+        values.computeIfAbsent(t, k -> new EnumMap<>(Metric.class));
+    }
+
+    /** Targets that got at least one value, in registration order. */
+    List<Target> measured() {
+        return values.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
     synchronized void add(Target t, Metric m, double v) {
         if (Double.isNaN(v)) return;
         values.computeIfAbsent(t, k -> new EnumMap<>(Metric.class)).computeIfAbsent(m, k -> new ArrayList<>()).add(v);
@@ -24,11 +34,11 @@ final class Results {
     }
 
     List<Target> targets() {
-        return List.copyOf(values.keySet());
+        return measured();
     }
 
     List<Target> targets(Target.Group g) {
-        return values.keySet().stream().filter(t -> t.group() == g).toList();
+        return measured().stream().filter(t -> t.group() == g).toList();
     }
 
     List<Double> runs(Target t, Metric m) {

@@ -21,9 +21,9 @@ final class TargetCatalog {
             case "native" -> new Target.Dir(name, disk, "the loop-device ext4 itself", false);
             case "passthrough" -> new Target.Daemon(name, disk,
                     "j4l mount passthrough (FUSE passthrough when the kernel allows it)", null,
-                    (src, mnt) -> j4l("mount", "passthrough", src.toString(), mnt.toString()));
+                    (src, mnt) -> j4l(repo, "mount", "passthrough", src.toString(), mnt.toString()));
             case "passthrough-off" -> new Target.Daemon(name, disk, "j4l mount passthrough --no-passthrough", null,
-                    (src, mnt) -> j4l("mount", "passthrough", "--no-passthrough", src.toString(), mnt.toString()));
+                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--no-passthrough", src.toString(), mnt.toString()));
             case "bindfs" -> new Target.Daemon(name, disk, "bindfs -f (default options)",
                     Shell.has("bindfs") ? null : "bindfs is not installed (bench/install-peers)",
                     (src, mnt) -> List.of("bindfs", "-f", src.toString(), mnt.toString()));
@@ -40,15 +40,33 @@ final class TargetCatalog {
             }
             case "tmpfs" -> new Target.Dir(name, Target.Group.MEMORY, "a tmpfs", true);
             case "memfs" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs", null,
-                    (src, mnt) -> j4l("mount", "memfs", mnt.toString()));
+                    (src, mnt) -> j4l(repo, "mount", "memfs", mnt.toString()));
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }
 
-    /** The command line of a j4l daemon: this very JVM and module path, with the launcher's quarantine flags. */
-    static List<String> j4l(String... args) {
+    /**
+     * The command line of a j4l daemon as {@code ./j4l} runs it: this JVM and module path, the command's
+     * options from {@code cli/jvm-options/COMMAND-SUBCOMMAND}, J4L_JAVA_OPTS, and the launcher's quarantine
+     * flags. (Started directly rather than through ./j4l, whose JDK detection would add its own start-up
+     * time to the mount-ready measurement.)
+     */
+    static List<String> j4l(Path repo, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (repo != null && args.length >= 2) {
+            Path opts = repo.resolve("cli/jvm-options/" + args[0] + "-" + args[1]);
+            try {
+                if (Files.exists(opts)) {
+                    for (String line : Files.readAllLines(opts)) {
+                        String o = line.strip();
+                        if (!o.isEmpty() && !o.startsWith("#")) cmd.add(o);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         String opts = System.getenv("J4L_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.strip().split("\\s+")));
         cmd.add("--enable-native-access=dev.j4l.kernel");

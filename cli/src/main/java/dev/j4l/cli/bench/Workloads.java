@@ -32,12 +32,29 @@ final class Workloads {
         this.notes = notes;
     }
 
-    Map<Metric, Double> runAll(Target target, Path dir) throws IOException, InterruptedException {
+    /** The workloads, run one at a time across all targets so that slow drifts of the machine hit them alike. */
+    enum Step {
+        FIO("fio"),
+        METADATA("metadata"),
+        TREE("src.zip tree");
+
+        final String label;
+
+        Step(String label) {
+            this.label = label;
+        }
+    }
+
+    Map<Metric, Double> run(Step step, Target target, Path dir) throws IOException, InterruptedException {
         Map<Metric, Double> r = new EnumMap<>(Metric.class);
-        fio(target, dir, r);
-        metadata(dir.resolve("meta"), sizes.metaFiles, r);
-        if (Files.isReadable(SRC_ZIP)) unzip(dir, r);
-        else note(target, "no " + SRC_ZIP + ": unzip/find/rm skipped");
+        switch (step) {
+            case FIO -> fio(target, dir, r);
+            case METADATA -> metadata(dir.resolve("meta"), sizes.metaFiles, r);
+            case TREE -> {
+                if (Files.isReadable(SRC_ZIP)) unzip(dir, r);
+                else note(target, "no " + SRC_ZIP + ": unzip/find/rm skipped");
+            }
+        }
         return r;
     }
 

@@ -13,33 +13,40 @@ import java.util.Objects;
  * @param allowOther let every user use the mount (permissions are checked by the kernel, and files are
  *     created as the calling user when the daemon runs as root)
  * @param readOnly mount read-only
+ * @param workers threads serving requests: 2 lets one slow call (fsync of a big file) not stall the mount;
+ *     1 is a little faster for a single busy client
  */
 public record PassthroughOptions(Path source, boolean passthrough, Duration timeout, boolean allowOther,
-        boolean readOnly) {
+        boolean readOnly, int workers) {
     public PassthroughOptions {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout " + timeout);
+        if (workers < 1 || workers > 64) throw new IllegalArgumentException("workers must be 1..64: " + workers);
     }
 
     /** Passthrough on, 1 s caching (like libfuse), only the mounting user. */
     public static PassthroughOptions of(Path source) {
-        return new PassthroughOptions(source, true, Duration.ofSeconds(1), false, false);
+        return new PassthroughOptions(source, true, Duration.ofSeconds(1), false, false, 2);
     }
 
     public PassthroughOptions withPassthrough(boolean on) {
-        return new PassthroughOptions(source, on, timeout, allowOther, readOnly);
+        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers);
     }
 
     public PassthroughOptions withTimeout(Duration t) {
-        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly);
+        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers);
     }
 
     public PassthroughOptions withAllowOther(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, on, readOnly);
+        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers);
+    }
+
+    public PassthroughOptions withWorkers(int n) {
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n);
     }
 
     public PassthroughOptions withReadOnly(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, on);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers);
     }
 }
