@@ -222,6 +222,37 @@ class MountLifecycleTest {
     }
 
     @Test
+    void servesAConnectionMountedByALauncher() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        // The launcher's part: open /dev/fuse, mount it, hand the descriptor to the daemon as fd 3.
+        try (OwnedFd launcherFd = dev.j4l.kernel.FuseDevice.open()) {
+            dev.j4l.kernel.FuseDevice.mount(launcherFd, "launched", mnt.toString(), "fuse.j4llaunch",
+                    dev.j4l.kernel.Mounts.MS_NOSUID | dev.j4l.kernel.Mounts.MS_NODEV, "rootmode=40000,user_id=0,group_id=0");
+            List<String> cmd = new ArrayList<>(childCommand(mnt));
+            cmd.set(cmd.size() - 1, "/dev/fd/3");
+            dev.j4l.kernel.ChildProcess child = dev.j4l.kernel.ChildProcess.spawn(cmd,
+                    java.util.Map.of("PATH", "/usr/bin:/bin"), java.util.Map.of(3, launcherFd));
+            try {
+                long end = System.nanoTime() + 30_000_000_000L;
+                String text = null;
+                while (text == null && System.nanoTime() < end) {
+                    try {
+                        text = Files.readString(mnt.resolve("hello"));
+                    } catch (IOException notYet) {
+                        Thread.sleep(50);
+                    }
+                }
+                assertEquals("Hello, world!\n", text);
+            } finally {
+                Mounter.unmount(mnt.toString());
+                assertEquals(0, child.waitFor(), "daemon should end cleanly when the launcher unmounts");
+            }
+        }
+        assertFalse(TestMounts.isMounted(mnt));
+    }
+
+    @Test
     void unprivilegedWithoutDeviceAccessSaysWhy() throws Exception {
         TestMounts.assumeRoot();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
@@ -253,9 +284,8 @@ class MountLifecycleTest {
         return startChildDaemon(mnt, List.of());
     }
 
-    /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
-    static Process startChildDaemon(Path mnt, List<String> prefix, boolean mergeStderr, String... extra)
-            throws IOException {
+    /** The java command line running {@link ChildDaemon} for {@code mnt} (mountpoint last). */
+    static List<String> childCommand(Path mnt) {
         List<String> cp = new ArrayList<>();
         cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
         cp.add(Path.of("target/classes").toAbsolutePath().toString());
@@ -263,9 +293,15 @@ class MountLifecycleTest {
             if (p.contains("kernel")) cp.add(p);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
+                ChildDaemon.class.getName(), mnt.toString());
+    }
+
+    /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */
+    static Process startChildDaemon(Path mnt, List<String> prefix, boolean mergeStderr, String... extra)
+            throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
-                ChildDaemon.class.getName(), mnt.toString()));
+        cmd.addAll(childCommand(mnt));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         return (mergeStderr ? pb.redirectErrorStream(true) : pb.redirectError(ProcessBuilder.Redirect.INHERIT)).start();
