@@ -62,6 +62,7 @@ final class RequestContext implements Request {
         synchronized (this) {
             if (!inDriver || unique != target) return false;
             interrupted = true;
+            if (deferred != null) deferred.state().interrupted = true;
             thread.interrupt();
             return true;
         }
@@ -130,7 +131,12 @@ final class RequestContext implements Request {
         if (op == FuseOpcode.READDIR || op == FuseOpcode.READDIRPLUS) {
             throw new UnsupportedOperationException("readdir cannot be deferred");
         }
-        if (deferred == null) deferred = worker.session.defer(worker.fd, this);
-        return (Deferred<T>) deferred;
+        synchronized (this) {
+            if (deferred == null) {
+                deferred = worker.session.defer(worker.fd, this);
+                if (interrupted) deferred.state().interrupted = true;
+            }
+            return (Deferred<T>) deferred;
+        }
     }
 }
