@@ -4,9 +4,9 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.Sockets;
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Libc;
-import dev.j4l.kernel.raw.LibcNet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -82,25 +82,19 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     private static OwnedFd socket(int groups) throws KernelException {
-        int s = LibcNet.socket(LibcNet.AF_NETLINK, LibcNet.SOCK_RAW | LibcNet.SOCK_CLOEXEC, 0);
-        if (s < 0) throw KernelException.of("socket", "AF_NETLINK/NETLINK_ROUTE", s);
-        OwnedFd fd = (OwnedFd) FDS.wrap(s, "rtnetlink");
+        OwnedFd fd = Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, 0);
         try {
-            int n = FDS.acquire(fd);
+            // Both are best effort: an older kernel simply sends plainer errors.
             try {
-                MemorySegment one = Arena.ofAuto().allocate(4, 4);
-                one.set(ValueLayout.JAVA_INT, 0, 1);
-                // Both are best effort: an older kernel simply sends plainer errors.
-                LibcNet.setsockopt(n, LibcNet.SOL_NETLINK, NETLINK_EXT_ACK, one, 4);
-                LibcNet.setsockopt(n, LibcNet.SOL_NETLINK, NETLINK_CAP_ACK, one, 4);
-                MemorySegment sa = Arena.ofAuto().allocate(12, 4);
-                sa.set(ValueLayout.JAVA_SHORT, 0, (short) LibcNet.AF_NETLINK);
-                sa.set(ValueLayout.JAVA_INT, 8, groups);
-                int r = LibcNet.bind(n, sa, 12);
-                if (r < 0) throw KernelException.of("bind", "rtnetlink groups 0x" + Integer.toHexString(groups), r);
-            } finally {
-                FDS.release(fd);
+                Sockets.setOption(fd, Sockets.SOL_NETLINK, NETLINK_EXT_ACK, 1);
+                Sockets.setOption(fd, Sockets.SOL_NETLINK, NETLINK_CAP_ACK, 1);
+            } catch (KernelException ignored) {
+                // ENOPROTOOPT before Linux 4.12
             }
+            NativeBuffer sa = NativeBuffer.allocate(12); // sockaddr_nl: family, pad, pid 0 (kernel assigns), groups
+            sa.putShort(0, (short) Sockets.AF_NETLINK);
+            sa.putInt(8, groups);
+            Sockets.bind(fd, sa);
         } catch (KernelException | RuntimeException e) {
             fd.close();
             throw e;
