@@ -41,6 +41,13 @@ public interface Request {
     boolean isInterrupted();
 
     /**
+     * For getattr, setattr and statx: how long the kernel may cache the attributes this reply carries, instead
+     * of {@link MountOptions#attrTimeout()} (for entries, {@link Entry} carries its own timeouts). Allocates
+     * nothing; applies to a synchronous answer.
+     */
+    default void setAttrTimeout(long nanos) {}
+
+    /**
      * Answers this request later, from any thread: the value the driver method returns is then ignored, and
      * the request is answered by the returned {@link Deferred}, exactly once. The reply type {@code T} is the
      * method's return type ({@link Void} for void methods, {@code byte[]} or a

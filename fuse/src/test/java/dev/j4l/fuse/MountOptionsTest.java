@@ -81,4 +81,31 @@ class MountOptionsTest {
             assertArrayEquals(data, Files.readAllBytes(mnt.resolve("s")));
         }
     }
+
+    @Test
+    void driverChoosesTheAttributeTimeoutPerReply() throws Exception {
+        TestMounts.assumeRoot();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> getattrs =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        ScratchFs fs = new ScratchFs() {
+            @Override
+            public Attr getattr(Request r, Node node, Node handle) {
+                getattrs.computeIfAbsent(node.name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                if (node.name.equals("stable")) r.setAttrTimeout(3_600_000_000_000L);
+                return node.attr;
+            }
+        };
+        fs.put("stable", "s");
+        fs.put("volatile", "v");
+        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
+                .entryTimeout(Duration.ofHours(1)).attrTimeout(Duration.ZERO).build())) {
+            for (int i = 0; i < 20; i++) {
+                Files.readAttributes(mnt.resolve("stable"), java.nio.file.attribute.BasicFileAttributes.class);
+                Files.readAttributes(mnt.resolve("volatile"), java.nio.file.attribute.BasicFileAttributes.class);
+            }
+        }
+        assertTrue(getattrs.get("stable").get() <= 2, "stable attributes were asked " + getattrs.get("stable"));
+        assertTrue(getattrs.get("volatile").get() >= 19, "volatile attributes were cached: " + getattrs.get("volatile"));
+    }
 }

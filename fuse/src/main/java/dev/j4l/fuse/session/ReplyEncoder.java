@@ -85,6 +85,12 @@ final class ReplyEncoder<N, H> {
      */
     @SuppressWarnings("unchecked")
     int encode(FuseOpcode op, Object value, NativeBuffer b, int size, Undo undo) throws ErrnoException {
+        return encode(op, value, b, size, undo, -1);
+    }
+
+    /** @param attrTimeout the driver's attribute timeout for this reply, or negative for the mount's */
+    int encode(FuseOpcode op, Object value, NativeBuffer b, int size, Undo undo, long attrTimeout)
+            throws ErrnoException {
         final int p = OUT_HEADER;
         switch (op) {
             case LOOKUP, MKNOD, MKDIR, SYMLINK, LINK -> {
@@ -99,7 +105,7 @@ final class ReplyEncoder<N, H> {
             case GETATTR, SETATTR -> {
                 Attr a = (Attr) value;
                 if (a == null) throw new IllegalStateException(op + " answered null");
-                return putAttrOut(b, p, a, 0);
+                return putAttrOut(b, p, a, 0, attrTimeout);
             }
             case READLINK -> {
                 byte[] t = value instanceof byte[] bytes ? bytes : ((String) value).getBytes(StandardCharsets.UTF_8);
@@ -196,7 +202,7 @@ final class ReplyEncoder<N, H> {
                 return 8;
             }
             case STATX -> {
-                return putStatx(b, p, (Statx) value);
+                return putStatx(b, p, (Statx) value, attrTimeout);
             }
             default -> {
                 return 0;
@@ -260,9 +266,10 @@ final class ReplyEncoder<N, H> {
         return negotiated.entryOutSize();
     }
 
-    int putAttrOut(NativeBuffer b, int off, Attr a, long nodeid) {
-        b.putLong(off + ATTR_OUT_VALID, attrTimeoutNanos / 1_000_000_000L);
-        b.putInt(off + ATTR_OUT_VALID_NSEC, (int) (attrTimeoutNanos % 1_000_000_000L));
+    int putAttrOut(NativeBuffer b, int off, Attr a, long nodeid, long timeout) {
+        long t = timeout < 0 ? attrTimeoutNanos : timeout;
+        b.putLong(off + ATTR_OUT_VALID, t / 1_000_000_000L);
+        b.putInt(off + ATTR_OUT_VALID_NSEC, (int) (t % 1_000_000_000L));
         b.putInt(off + 12, 0);
         putAttr(b, off + ATTR_OUT_ATTR, a, nodeid);
         return negotiated.attrOutSize();
@@ -307,11 +314,12 @@ final class ReplyEncoder<N, H> {
         return OPEN_OUT;
     }
 
-    private int putStatx(NativeBuffer b, int p, Statx s) {
+    private int putStatx(NativeBuffer b, int p, Statx s, long timeout) {
+        long t = timeout < 0 ? attrTimeoutNanos : timeout;
         Attr a = s.attr();
         b.fill(p, STATX_OUT, (byte) 0);
-        b.putLong(p, attrTimeoutNanos / 1_000_000_000L);
-        b.putInt(p + 8, (int) (attrTimeoutNanos % 1_000_000_000L));
+        b.putLong(p, t / 1_000_000_000L);
+        b.putInt(p + 8, (int) (t % 1_000_000_000L));
         int x = p + STATX_STAT;
         b.putInt(x, s.mask());
         b.putInt(x + 4, a.blksize());

@@ -23,6 +23,8 @@ final class RequestContext implements Request {
     /** For deferred replies: the size the kernel asked for. */
     int size;
     long nodeid;
+    /** The driver's attribute timeout for this reply; negative = the mount's. */
+    long attrTimeout;
     private volatile boolean interrupted;
     private boolean inDriver;
     DeferredReply<?> deferred;
@@ -42,6 +44,7 @@ final class RequestContext implements Request {
             this.pid = pid;
             this.umask = 0;
             this.size = 0;
+            this.attrTimeout = -1;
             this.deferred = null;
             this.interrupted = false;
             this.inDriver = true;
@@ -122,6 +125,12 @@ final class RequestContext implements Request {
     @Override
     public boolean isInterrupted() {
         return interrupted;
+    }
+
+    @Override
+    public void setAttrTimeout(long nanos) {
+        if (nanos < 0) throw new IllegalArgumentException("negative attribute timeout: " + nanos);
+        attrTimeout = nanos;
     }
 
     @Override

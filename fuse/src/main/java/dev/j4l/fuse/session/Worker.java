@@ -381,7 +381,7 @@ final class Worker<N, H> implements Runnable {
             default -> throw new ErrnoException(Errno.ENOSYS);
         }
         if (c.deferred != null) return 0;
-        return encoder.encode(op, v, out, c.size, undo);
+        return encoder.encode(op, v, out, c.size, undo, c.attrTimeout);
     }
 
     /** READ, kept small so the JIT can inline it whole: the reply data goes straight into the reply buffer. */
