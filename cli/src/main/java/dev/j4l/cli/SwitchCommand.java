@@ -37,6 +37,26 @@ final class SwitchCommand implements Main.Command {
 
     @Override
     public int run(String[] args) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch cleaned = new CountDownLatch(1);
+        // Ctrl-C (SIGINT) or SIGTERM: the hook asks serve() to clean up and waits until it has.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                cleaned.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            return serve(args, System.out, stop);
+        } finally {
+            cleaned.countDown();
+        }
+    }
+
+    /** Runs the switch until {@code stop} opens, then removes what it created. */
+    static int serve(String[] args, java.io.PrintStream out, CountDownLatch stop) throws Exception {
         int demo = 0, queues = 1, stats = -1;
         long aging = 300;
         boolean offloads = true;
@@ -63,35 +83,23 @@ final class SwitchCommand implements Main.Command {
             SwitchDemo d = SwitchDemo.start(demo, "j4ldemo", "10.99.0", options);
             running = d;
             sw = d.switchboard();
-            System.out.println("j4l switch: demo with " + demo + " namespaces; try e.g.");
-            System.out.println("  ip netns exec j4ldemo1 ping 10.99.0.2");
-            System.out.println("  ip netns exec j4ldemo2 iperf3 -s -D; ip netns exec j4ldemo1 iperf3 -c 10.99.0.2");
+            out.println("j4l switch: demo with " + demo + " namespaces; try e.g.");
+            out.println("  ip netns exec j4ldemo1 ping 10.99.0.2");
+            out.println("  ip netns exec j4ldemo2 iperf3 -s -D; ip netns exec j4ldemo1 iperf3 -c 10.99.0.2");
             if (stats < 0) stats = 2;
         } else {
             if (specs.size() < 2) throw new IllegalArgumentException("need at least two PORTs (see --help)");
             sw = TapSwitch.open(specs, options);
             running = sw;
-            System.out.println("j4l switch: switching between " + specs + " (offloads " + sw.devices().getFirst().offloads() + ")");
+            out.println("j4l switch: switching between " + specs + " (offloads " + sw.devices().getFirst().offloads() + ")");
         }
-        System.out.println("Ctrl-C stops and removes what the switch created.");
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            try {
-                running.close();
-            } catch (Exception e) {
-                System.err.println("j4l switch: cleanup: " + e.getMessage());
-            } finally {
-                done.countDown();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        while (done.getCount() > 0) {
-            if (stats > 0) {
-                if (done.await(stats, java.util.concurrent.TimeUnit.SECONDS)) break;
-                System.out.println(sw.report());
-                System.out.println();
-            } else {
-                done.await();
+        out.println("Ctrl-C stops and removes what the switch created.");
+        try (running) {
+            while (!stop.await(stats > 0 ? stats : 3600, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (stats > 0) {
+                    out.println(sw.report());
+                    out.println();
+                }
             }
         }
         return 0;

@@ -1,0 +1,70 @@
+package dev.j4l.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.j4l.kernel.net.NetNamespace;
+import dev.j4l.kernel.net.RtNetlink;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** {@code j4l switch}: argument errors, and a real run that creates its ports and removes them on stop. */
+class SwitchCommandTest {
+    @Test
+    void badArgumentsAreClearErrors() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(1, Main.run(new String[] {"switch", "j4ltonly"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("need at least two PORTs"), err.toString());
+        assertEquals(1, Main.run(new String[] {"switch", "--demo", "3", "tap0"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--demo takes no PORT"), err.toString());
+        assertEquals(1, Main.run(new String[] {"switch", "a@x", "b"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("a@x"), err.toString());
+        assertEquals(0, Main.run(new String[] {"switch", "--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l switch"));
+    }
+
+    @Test
+    void runsUntilStoppedAndRemovesItsDevices() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
+                "needs root and /dev/net/tun");
+        String p = "j4lt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
+        NetNamespace ns = NetNamespace.create(p);
+        try (RtNetlink nl = ns.call(RtNetlink::open)) {
+            CountDownLatch stop = new CountDownLatch(1);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread t = ns.startThread("switch-command", () -> {
+                try {
+                    SwitchCommand.serve(new String[] {p + "a", p + "b@7", "--stats", "1"},
+                            new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((nl.link(p + "b").isEmpty() || !out.toString(StandardCharsets.UTF_8).contains("rx pkts"))
+                    && System.nanoTime() < deadline && t.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertTrue(nl.link(p + "a").orElseThrow().up(), "port a created and up: " + out + failed.get());
+            assertTrue(nl.link(p + "b").orElseThrow().up());
+            String shown = out.toString(StandardCharsets.UTF_8);
+            assertTrue(shown.contains(p + "b@7") && shown.contains("learned MACs"), shown);
+            stop.countDown();
+            t.join(10_000);
+            assertEquals(null, failed.get());
+            assertTrue(nl.link(p + "a").isEmpty() && nl.link(p + "b").isEmpty(), "devices removed on stop");
+        } finally {
+            ns.delete();
+        }
+    }
+}
