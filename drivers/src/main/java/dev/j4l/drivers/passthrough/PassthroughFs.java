@@ -485,16 +485,25 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             return;
         }
         if (FileLocks.flock(h.fd(), op | FileLocks.LOCK_NB)) return;
-        // A waiting lock must not hold a worker (the holder's unlock needs one): wait on a thread of its own.
+        // A waiting lock must not hold a worker (the holder's unlock needs one), and the caller may be
+        // interrupted (flock -w uses a timer): wait on a thread of its own, retrying without blocking.
         var answer = r.<Void>defer();
         Thread.ofPlatform().daemon().name("passthroughfs-flock").start(() -> {
+            long pause = 1;
             try {
-                FileLocks.flock(h.fd(), op);
+                while (!FileLocks.flock(h.fd(), op | FileLocks.LOCK_NB)) {
+                    if (answer.isInterrupted()) {
+                        answer.fail(Errno.EINTR);
+                        return;
+                    }
+                    Thread.sleep(pause);
+                    pause = Math.min(20, pause * 2);
+                }
                 answer.complete(null);
             } catch (ErrnoException e) {
                 answer.fail(e.errno());
-            } catch (RuntimeException e) {
-                answer.fail(Errno.EBADF);
+            } catch (InterruptedException | RuntimeException e) {
+                answer.fail(Errno.EINTR);
             }
         });
     }
@@ -577,7 +586,10 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public List<String> listxattr(Request r, Node node) throws ErrnoException {
-        return Xattrs.list(node.fd());
+        List<String> names = Xattrs.list(node.fd());
+        // The daemon (root) sees trusted.* names; the kernel hides them from unprivileged callers.
+        if (r.uid() != 0) names = names.stream().filter(n -> !n.startsWith("trusted.")).toList();
+        return names;
     }
 
     @Override
