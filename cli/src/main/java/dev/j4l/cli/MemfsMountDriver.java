@@ -25,6 +25,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
                   --size SIZE   limit for data and metadata, e.g. 512M, 1G (powers of 1024); writes beyond it
                                 fail with ENOSPC. Default: half of the Java heap. The heap must hold SIZE:
                                 raise it with J4L_JAVA_OPTS=-Xmx... when told to.
+                  --page-cache  let the kernel cache file data too: faster re-reads, but data is held twice
                 """;
     }
 
@@ -40,9 +41,12 @@ final class MemfsMountDriver implements MountCommand.Driver {
     static FuseMount<?> mountFromArgs(String[] args) throws Exception {
         String dir = null;
         Long size = null;
+        boolean pageCache = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--size")) {
+            if (a.equals("--page-cache")) {
+                pageCache = true;
+            } else if (a.equals("--size")) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException("--size needs a value, e.g. --size 1G");
                 size = parseSize(args[++i]);
             } else if (a.startsWith("--size=")) {
@@ -62,7 +66,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
         long maxHeap = Runtime.getRuntime().maxMemory();
         long limit = size != null ? size : Math.max(1L << 20, (maxHeap - HEAP_OVERHEAD) / 2);
         checkHeap(limit, maxHeap);
-        return MemFsDriver.mount(mountpoint, limit);
+        return MemFsDriver.mount(mountpoint, limit, MemFsDriver.mountOptions(), pageCache);
     }
 
     /** A size limit the heap cannot hold would end in OutOfMemoryError instead of ENOSPC: refuse it up front. */

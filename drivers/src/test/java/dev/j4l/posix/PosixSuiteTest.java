@@ -13,7 +13,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The POSIX suite on kernel tmpfs (the reference) and on memfs, case by case: each case runs on tmpfs first
- * and must pass there (otherwise it is skipped as a broken case), then must pass on memfs too.
+ * and must pass there (otherwise it is skipped as a broken case), then must pass on memfs too, both without
+ * the kernel's page cache (the default) and with it.
  */
 class PosixSuiteTest {
     /**
@@ -27,6 +28,7 @@ class PosixSuiteTest {
     private static TmpfsMount tmpfs;
     private static Path memfsBase;
     private static FuseMount<?> memfs;
+    private static FuseMount<?> memfsPageCache;
 
     @BeforeAll
     static void mount() throws Exception {
@@ -36,14 +38,18 @@ class PosixSuiteTest {
         memfsBase = TmpfsMount.worldTraversableTempDir("j4l-memfs-");
         Path mnt = Files.createDirectory(memfsBase.resolve("mnt"));
         memfs = MemFsDriver.mount(mnt, 2L << 30);
+        Path mnt2 = Files.createDirectory(memfsBase.resolve("mnt-cached"));
+        memfsPageCache = MemFsDriver.mount(mnt2, 2L << 30, MemFsDriver.mountOptions(), true);
     }
 
     @AfterAll
     static void unmount() throws Exception {
         try {
             if (memfs != null) memfs.close();
+            if (memfsPageCache != null) memfsPageCache.close();
             if (memfsBase != null) {
                 Files.deleteIfExists(memfsBase.resolve("mnt"));
+                Files.deleteIfExists(memfsBase.resolve("mnt-cached"));
                 Files.deleteIfExists(memfsBase);
             }
         } finally {
@@ -60,12 +66,15 @@ class PosixSuiteTest {
             } catch (Throwable t) {
                 Assumptions.abort("the reference tmpfs fails this case too: " + t.getMessage());
             }
-            try {
-                c.run(Files.createDirectory(memfs.mountpoint().resolve(c.name())));
-            } catch (Throwable t) {
-                String known = KNOWN_DIFFERENCES.get(c.name());
-                if (known != null) Assumptions.abort("known difference from tmpfs: " + known);
-                throw new AssertionError("memfs fails " + c.name() + " (tmpfs passes): " + t.getMessage(), t);
+            for (FuseMount<?> m : new FuseMount<?>[] {memfs, memfsPageCache}) {
+                String variant = m == memfs ? "memfs" : "memfs --page-cache";
+                try {
+                    c.run(Files.createDirectory(m.mountpoint().resolve(c.name())));
+                } catch (Throwable t) {
+                    String known = KNOWN_DIFFERENCES.get(c.name());
+                    if (known != null) Assumptions.abort("known difference from tmpfs: " + known);
+                    throw new AssertionError(variant + " fails " + c.name() + " (tmpfs passes): " + t.getMessage(), t);
+                }
             }
         }));
     }

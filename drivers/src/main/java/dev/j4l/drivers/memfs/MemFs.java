@@ -514,6 +514,15 @@ public final class MemFs {
 
     /** Writes at {@code offset} (or at the end with {@code append}); returns the bytes written. */
     int write(Node n, long offset, boolean append, DataSource src) throws ErrnoException {
+        return write(n, offset, append, false, src);
+    }
+
+    /**
+     * @param killSuidGid the writer lacks CAP_FSETID (direct I/O writes say so; buffered writes are handled by
+     *     the kernel): a write clears set-user-ID, and set-group-ID on group-executable files, as on local
+     *     filesystems
+     */
+    int write(Node n, long offset, boolean append, boolean killSuidGid, DataSource src) throws ErrnoException {
         if (n.data == null) throw new ErrnoException(n.isDir() ? Errno.EISDIR : Errno.EINVAL);
         n.lockWrite();
         try {
@@ -521,6 +530,10 @@ public final class MemFs {
             int w = n.data.write(at, src, 0, src.size());
             long t = now();
             changed(n, t);
+            if (killSuidGid && (n.mode & (Node.S_ISUID | Node.S_ISGID)) != 0) {
+                n.mode &= ~Node.S_ISUID;
+                if ((n.mode & 0010) != 0) n.mode &= ~Node.S_ISGID;
+            }
             return w;
         } finally {
             n.unlockWrite();

@@ -41,6 +41,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     private static final int O_APPEND = 02000;
     private static final int O_NOATIME = 01000000;
     private static final int PATH_MAX = 4096;
+    private static final int FUSE_WRITE_KILL_SUIDGID = 1 << 2;
 
     /** The state of one open file or directory. */
     public static final class OpenFile {
@@ -59,9 +60,23 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     private final MemFs fs;
     private final ScheduledExecutorService lockSweeper;
+    private final int openFlags;
 
+    /** memfs without the kernel's page cache for file data (see {@link #MemFsDriver(MemFs, boolean)}). */
     public MemFsDriver(MemFs fs) {
+        this(fs, false);
+    }
+
+    /**
+     * @param pageCache let the kernel cache file data ({@code KEEP_CACHE}: safe, since every change reaches
+     *     memfs through this mount): re-reads then run at page-cache speed, but every cached byte is held
+     *     twice, in the kernel and in memfs. Without it ({@code FOPEN_DIRECT_IO}) each read and write goes to
+     *     memfs in requests of up to max_write bytes (buffered writes would arrive page by page), data lives
+     *     once, and shared mmap still works (DIRECT_IO_ALLOW_MMAP).
+     */
+    public MemFsDriver(MemFs fs, boolean pageCache) {
         this.fs = fs;
+        this.openFlags = pageCache ? Opened.KEEP_CACHE : Opened.DIRECT_IO | Opened.PARALLEL_DIRECT_WRITES;
         this.lockSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "memfs-lock-waiters");
             t.setDaemon(true);
@@ -91,13 +106,14 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
      * {@snippet class=dev.j4l.drivers.memfs.MemFsExampleTest region=mount}
      */
     public static FuseMount<Node> mount(Path mountpoint, long sizeLimit) throws IOException {
-        return mount(mountpoint, sizeLimit, mountOptions());
+        return mount(mountpoint, sizeLimit, mountOptions(), false);
     }
 
-    /** Like {@link #mount(Path, long)} with other mount options. */
-    public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options) throws IOException {
+    /** Like {@link #mount(Path, long)} with other mount options, and the page cache on or off. */
+    public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options, boolean pageCache)
+            throws IOException {
         int[] ids = processIds();
-        MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, ids[0], ids[1], 0755));
+        MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, ids[0], ids[1], 0755), pageCache);
         try {
             return FuseMount.mount(mountpoint, driver, options);
         } catch (IOException | RuntimeException e) {
@@ -215,7 +231,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     public Opened<OpenFile> open(Request r, Node node, int flags) throws ErrnoException {
         if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) fs.truncateOnOpen(node);
         // The page cache may be kept across opens: every change to the data comes through this kernel mount.
-        return Opened.of(new OpenFile(node, flags), Opened.KEEP_CACHE);
+        return Opened.of(new OpenFile(node, flags), openFlags);
     }
 
     @Override
@@ -232,7 +248,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
             if (n.isDir()) throw new ErrnoException(Errno.EISDIR);
             if ((flags & O_TRUNC) != 0) fs.truncateOnOpen(n);
         }
-        return Created.of(entry(n), Opened.of(new OpenFile(n, flags), Opened.KEEP_CACHE));
+        return Created.of(entry(n), Opened.of(new OpenFile(n, flags), openFlags));
     }
 
     @Override
@@ -250,7 +266,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     @Override
     public int write(Request r, Node node, OpenFile handle, long offset, DataSource data, int writeFlags)
             throws ErrnoException {
-        return fs.write(node, offset, handle != null && handle.append, data);
+        return fs.write(node, offset, handle != null && handle.append, (writeFlags & FUSE_WRITE_KILL_SUIDGID) != 0, data);
     }
 
     @Override
@@ -310,7 +326,9 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     @Override
     public Opened<OpenFile> opendir(Request r, Node node, int flags) throws ErrnoException {
         if (!node.isDir()) throw new ErrnoException(Errno.ENOTDIR);
-        return Opened.of(new OpenFile(node, flags));
+        // The kernel may cache listings and keep them across opens: it drops them itself whenever the directory
+        // changes through this mount, which is the only way it changes.
+        return Opened.of(new OpenFile(node, flags), Opened.CACHE_DIR | Opened.KEEP_CACHE);
     }
 
     @Override
