@@ -23,6 +23,8 @@ final class Node {
     /** The file type bits ({@code S_IFMT}) — fixed for the life of an inode. */
     final int type;
 
+    /** The pruning round in which the node was last used ({@link DescriptorBudget}). */
+    private volatile int lastUsed;
     /** The O_PATH descriptor; null once the kernel forgot the node. */
     private volatile OwnedFd fd;
     /**
@@ -38,7 +40,11 @@ final class Node {
     private BackingId backing;
     private int backingUsers;
 
-    Node(FileStat st, OwnedFd fd, Node parent, String name) {
+    private final DescriptorBudget budget;
+
+    Node(FileStat st, OwnedFd fd, Node parent, String name, DescriptorBudget budget) {
+        this.budget = budget;
+        this.lastUsed = budget.epoch();
         this.dev = st.dev();
         this.ino = st.ino();
         this.type = st.type();
@@ -70,8 +76,22 @@ final class Node {
         }
     }
 
-    /** The O_PATH descriptor of this inode. */
+    int lastUsed() {
+        return lastUsed;
+    }
+
+    Node parentHint() {
+        return parent;
+    }
+
+    String nameHint() {
+        return name;
+    }
+
+    /** The O_PATH descriptor of this inode (marking the node used in the current pruning round). */
     OwnedFd fd() throws ErrnoException {
+        int e = budget.epoch();
+        if (lastUsed != e) lastUsed = e;
         OwnedFd f = fd;
         return f != null ? f : reopen();
     }
@@ -88,6 +108,7 @@ final class Node {
             throw new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is no longer at " + n);
         }
         fd = f;
+        budget.opened();
         return f;
     }
 
@@ -95,7 +116,10 @@ final class Node {
     synchronized void close() {
         OwnedFd f = fd;
         fd = null;
-        if (f != null) f.close();
+        if (f != null) {
+            f.close();
+            budget.closed();
+        }
     }
 
     /**

@@ -62,6 +62,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     private final PassthroughOptions options;
     private final Node root;
     private final ConcurrentHashMap<Key, Node> nodes = new ConcurrentHashMap<>();
+    private final DescriptorBudget budget;
     /** Root daemon: create-type operations run with the caller's fsuid/fsgid. */
     private final boolean actAsCaller;
     private final int ownUid;
@@ -88,12 +89,34 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             throw new IOException("cannot mirror " + options.source() + ": " + e.getMessage(), e);
         }
         FileStat st = Fs.stat(fd);
-        this.root = new Node(st, fd, null, null);
+        this.budget = new DescriptorBudget(nodeDescriptorLimit(options));
+        this.root = new Node(st, fd, null, null, budget);
         nodes.put(new Key(st.dev(), st.ino()), root);
         this.ownUid = Credentials.euid();
         this.ownGid = Credentials.egid();
         this.actAsCaller = ownUid == 0;
         this.umask = processUmask();
+    }
+
+    /**
+     * How many node descriptors the daemon may hold: the open-file limit it can reach, less room for open
+     * files, directories and the framework's own ({@code j4l.passthrough.maxNodes} overrides, for tests).
+     */
+    private static int nodeDescriptorLimit(PassthroughOptions options) {
+        Integer forced = Integer.getInteger("j4l.passthrough.maxNodes");
+        if (forced != null) return forced;
+        long limit;
+        try {
+            limit = Math.max(OpenFileLimit.current(), OpenFileLimit.raiseToMaximum());
+        } catch (KernelException e) {
+            limit = 1024;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(256, limit - Math.min(4096, limit / 4)));
+    }
+
+    /** Node descriptors open now (for tests). */
+    int liveNodeDescriptors() {
+        return budget.live();
     }
 
     /** The umask of this process, from /proc/self/status (reading it with umask(2) would change it). */
@@ -137,12 +160,6 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     @Override
     public void init(FuseConnection<Node> c) {
         this.connection = c;
-        try {
-            // One descriptor per inode the kernel holds: the usual 1024 (or 20000) runs out in a big tree.
-            OpenFileLimit.raiseToMaximum();
-        } catch (KernelException e) {
-            LOG.log(Level.WARNING, "passthroughfs: cannot raise the open file limit: " + e.getMessage());
-        }
         this.writeback = c.writebackCache();
         this.passthrough = options.passthrough() && c.passthrough();
         LOG.log(Level.INFO, () -> "passthroughfs: mirroring " + options.source() + " (passthrough "
@@ -203,8 +220,11 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
                 known.foundAt(parent, name);
                 return new Found(known, st, false);
             }
-            if (fresh == null) fresh = new Node(st, fd, parent, name);
+            if (fresh == null) fresh = new Node(st, fd, parent, name, budget);
             if (known == null ? nodes.putIfAbsent(k, fresh) == null : nodes.replace(k, known, fresh)) {
+                budget.opened();
+                FuseConnection<Node> c = connection;
+                if (c != null) budget.check(nodes.values(), c.notifier());
                 return new Found(fresh, st, true);
             }
         }

@@ -181,6 +181,39 @@ class SemanticsTest {
         }
     }
 
+    /**
+     * More inodes than the daemon may hold descriptors for: idle ones are handed back to the kernel to forget,
+     * and every file stays reachable.
+     */
+    @Test
+    void treesLargerThanTheDescriptorBudgetStayUsable() throws Exception {
+        Mirror.assumeRoot();
+        Path src = dir.resolve("src");
+        System.setProperty("j4l.passthrough.maxNodes", "300");
+        Mirror m;
+        try {
+            m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withTimeout(java.time.Duration.ofHours(1)));
+        } finally {
+            System.clearProperty("j4l.passthrough.maxNodes");
+        }
+        try (m) {
+            Path d = Files.createDirectory(m.mnt.resolve("many"));
+            int peak = 0;
+            for (int i = 0; i < 3000; i++) {
+                Files.writeString(d.resolve("f" + i), Integer.toString(i));
+                peak = Math.max(peak, m.fs.liveNodeDescriptors());
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 3000; i++) {
+                    assertEquals(Integer.toString(i), Files.readString(d.resolve("f" + i)));
+                    peak = Math.max(peak, m.fs.liveNodeDescriptors());
+                }
+            }
+            System.out.println("passthroughfs budget test: peak node descriptors " + peak);
+            assertTrue(peak < 1000, "node descriptors peaked at " + peak + " for a budget of 300 (3000 files)");
+        }
+    }
+
     @Test
     void xattrsLocksAllocationAndCopies() throws Exception {
         Mirror.assumeRoot();
