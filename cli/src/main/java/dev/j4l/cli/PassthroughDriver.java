@@ -24,7 +24,9 @@ final class PassthroughDriver implements MountCommand.Driver {
                   SOURCE; with FUSE passthrough (Linux 6.9+, root) open files are served by the kernel from
                   the source files directly.
                   --no-passthrough   serve reads and writes in the daemon (with the kernel's writeback cache)
-                  --timeout SECONDS  how long the kernel caches names and attributes (default 1; 0 = never)
+                  --timeout SECONDS  how long the kernel caches names, attributes and data (default 86400,
+                                     as passthrough_hp: right when only the mount writes SOURCE; use 1 or 0
+                                     when other processes change SOURCE directly)
                   --allow-other      let every user in (files they create are theirs; the kernel checks access)
                   --read-only        mount read-only
                   --workers N        threads serving requests (default 2)
@@ -35,7 +37,7 @@ final class PassthroughDriver implements MountCommand.Driver {
     public int mount(String[] args) throws Exception {
         boolean passthrough = true, allowOther = false, readOnly = false;
         int workers = 2;
-        Duration timeout = Duration.ofSeconds(1);
+        Duration timeout = PassthroughOptions.DEFAULT_TIMEOUT;
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param source the directory to mirror
  * @param passthrough hand open files to the kernel (FUSE passthrough) when it and the privileges allow it
- * @param timeout how long the kernel may cache names and attributes
+ * @param timeout how long the kernel may cache names and attributes (and keep file data and directory listings
+ *     across opens); changes made to the source directly, not through the mount, show after this time
  * @param allowOther let every user use the mount (permissions are checked by the kernel, and files are
  *     created as the calling user when the daemon runs as root)
  * @param readOnly mount read-only
@@ -25,9 +26,15 @@ public record PassthroughOptions(Path source, boolean passthrough, Duration time
         if (workers < 1 || workers > 64) throw new IllegalArgumentException("workers must be 1..64: " + workers);
     }
 
-    /** Passthrough on, 1 s caching (like libfuse), only the mounting user. */
+    /**
+     * The default caching time: a day, as libfuse's passthrough_hp — right when the mount is the only writer
+     * of the source; when other processes change the source directly, mount with a short timeout.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofDays(1);
+
+    /** Passthrough on, {@link #DEFAULT_TIMEOUT} caching, only the mounting user. */
     public static PassthroughOptions of(Path source) {
-        return new PassthroughOptions(source, true, Duration.ofSeconds(1), false, false, 2);
+        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2);
     }
 
     public PassthroughOptions withPassthrough(boolean on) {
