@@ -10,7 +10,6 @@ import dev.j4l.kernel.raw.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -545,9 +544,5 @@ public final class RtNetlink implements AutoCloseable {
             throw new NetlinkException("MAC " + mac, Errno.EINVAL, "expected aa:bb:cc:dd:ee:ff");
         }
         return b;
-    }
-
-    static boolean isIpv4(InetAddress a) {
-        return a instanceof Inet4Address;
     }
 }
