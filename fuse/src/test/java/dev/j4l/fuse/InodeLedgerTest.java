@@ -79,7 +79,9 @@ class InodeLedgerTest {
                 try (var s = Files.list(mnt)) {
                     assertEquals(200, s.count()); // readdirplus lookups count too
                 }
-                assertEquals(201, t.size());
+                // At most one node per name (+ root); fewer when memory pressure or another process's
+                // drop_caches made the kernel forget some of them already during the round.
+                assertTrue(t.size() <= 201, "more nodes than names: " + t.size());
                 if (round == 0) cap = t.capacity();
                 dropCaches();
                 long end = System.nanoTime() + 5_000_000_000L;
@@ -87,7 +89,8 @@ class InodeLedgerTest {
                 assertEquals(1, t.size(), "round " + round + ": kernel did not forget every node");
             }
             assertTrue(t.capacity() <= cap + 8, "node ids grow instead of being reused: " + t.capacity());
-            assertEquals(20 * 200, fs.forgotten.get());
+            // Every round looked up all 200 names at least once and every node was forgotten again.
+            assertTrue(fs.forgotten.get() >= 20 * 200, "forgotten " + fs.forgotten.get());
         }
     }
 
