@@ -91,12 +91,6 @@ final class MacTable {
         return -1;
     }
 
-    /** Forgets everything learned on {@code port} (it went away). */
-    void forgetPort(int port) {
-        for (int s = 0; s <= mask; s++) {
-            if (keys.get(s) != 0 && port(values.get(s)) == port) keys.set(s, 0);
-        }
-    }
 
     /** Live entries, for display. */
     int size(long now) {
