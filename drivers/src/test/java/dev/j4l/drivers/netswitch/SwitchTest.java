@@ -65,6 +65,14 @@ class SwitchTest {
                     if (i != j) run(d.namespaces().get(i), "ping", "-c", "2", "-i", "0.2", "-W", "2", d.address(j));
                 }
             }
+            // IPv6 too: neighbour discovery runs on multicast, which the switch floods.
+            for (int i = 0; i < 3; i++) {
+                try (RtNetlink nl = d.namespaces().get(i).call(RtNetlink::open)) {
+                    nl.addAddress(d.switchboard().specs().get(i).name(), InetAddress.getByName("fd00:91::" + (i + 1)), 64);
+                }
+            }
+            run(d.namespaces().get(0), "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "fd00:91::3");
+            run(d.namespaces().get(2), "ping", "-6", "-c", "2", "-i", "0.2", "-W", "2", "fd00:91::2");
             assertEquals(0, d.switchboard().engine().handlerErrors());
         }
     }
