@@ -5,14 +5,16 @@
 # then (unless SOAK=0) samples the memfs daemon's heap and RSS under a create/write/delete loop.
 #
 # usage (as root): bench/memfs-vs-tmpfs.sh            environment: SIZE (fio file, default 1G),
-#   FILES (default 10000), SOAK (seconds of the heap/RSS run, default 300; 0 = skip), OUT (results dir)
-# Prints a table with memfs's ratios to both peers and writes it to $OUT/memfs-bench.md.
+#   FILES (default 10000), REPS (default 3), SOAK (seconds of the heap/RSS run, default 300; 0 = skip),
+#   OUT (results dir). The targets take turns within each repetition; the table shows medians, with memfs's
+#   ratios to both peers, and is written to $OUT/memfs-bench.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 SIZE=${SIZE:-1G}
 FILES=${FILES:-10000}
 SOAK=${SOAK:-300}
+REPS=${REPS:-3}
 OUT=${OUT:-$root/bench/.results}
 SRCZIP=${SRCZIP:-/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip}
 mkdir -p "$OUT"
@@ -52,7 +54,7 @@ print('%.0f' % ((j['write'] if '$2' == 'write' else j['read'])['bw'] / 1024))"
 }
 fio_iops() { # dir -> IOPS of 4 KiB O_DIRECT random reads over the file the sequential run left
   fio --name=j4l --directory="$1" --rw=randread --bs=4k --size="$SIZE" --ioengine=psync --direct=1 \
-      --runtime=15 --time_based --output-format=json 2>/dev/null | python3 -c "import json,sys; \
+      --runtime=8 --time_based --output-format=json 2>/dev/null | python3 -c "import json,sys; \
 print('%.0f' % json.load(sys.stdin)['jobs'][0]['read']['iops'])"
 }
 unzip_s() { # dir -> seconds to unpack src.zip
@@ -61,19 +63,26 @@ unzip_s() { # dir -> seconds to unpack src.zip
 }
 
 declare -A R
-for t in tmpfs bindfs memfs; do
-  d="$base/$t"
-  echo "== $t" >&2
-  # One untimed round first: the JVM daemon compiles its hot paths (the C peers need no warm-up; it is
-  # the same work for all three).
-  python3 "$here/memfs-meta.py" "$d" 2000 >/dev/null
-  fio --name=warm --directory="$d" --rw=write --bs=1M --size=64M --ioengine=psync >/dev/null 2>&1; rm -f "$d"/warm.*
-  R[$t,seqwrite]=$(fio_bw "$d" write); drop
-  R[$t,seqread]=$(fio_bw "$d" read)
-  R[$t,randread]=$(fio_iops "$d"); rm -f "$d"/j4l.*
-  while read -r k v; do R[$t,$k]=$v; done < <(python3 "$here/memfs-meta.py" "$d" "$FILES")
-  R[$t,unzip]=$(unzip_s "$d")
+add() { R[$1]="${R[$1]:-} $2"; }
+for rep in $(seq "$REPS"); do
+  for t in tmpfs bindfs memfs; do
+    d="$base/$t"
+    echo "== $t (round $rep of $REPS)" >&2
+    if [ "$rep" = 1 ]; then
+      # One untimed round first: the JVM daemon compiles its hot paths (the C peers need no warm-up; it is
+      # the same work for all three).
+      python3 "$here/memfs-meta.py" "$d" 2000 >/dev/null
+      fio --name=warm --directory="$d" --rw=write --bs=1M --size=64M --ioengine=psync >/dev/null 2>&1; rm -f "$d"/warm.*
+    fi
+    add "$t,seqwrite" "$(fio_bw "$d" write)"; drop
+    add "$t,seqread" "$(fio_bw "$d" read)"
+    add "$t,randread" "$(fio_iops "$d")"; rm -f "$d"/j4l.*
+    while read -r k v; do add "$t,$k" "$v"; done < <(python3 "$here/memfs-meta.py" "$d" "$FILES")
+    add "$t,unzip" "$(unzip_s "$d")"
+  done
 done
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" $1; }
+for k in "${!R[@]}"; do echo "$k:${R[$k]}" >> "$OUT/memfs-bench-raw.txt"; R[$k]=$(median "${R[$k]}"); done
 
 ratio() { python3 -c "a,b=float('$1'),float('$2'); print('%.2f' % (a/b if b else 0))"; }
 inv() { python3 -c "a,b=float('$1'),float('$2'); print('%.2f' % (b/a if a else 0))"; }

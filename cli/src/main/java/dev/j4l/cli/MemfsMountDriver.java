@@ -60,9 +60,13 @@ final class MemfsMountDriver implements MountCommand.Driver {
             }
         }
         if (dir == null) throw new IllegalArgumentException("needs MOUNTPOINT (see --help)");
-        // Missing, not a directory, already mounted, or a stale mount of a killed daemon (cleaned up): the
-        // framework checks the mountpoint and names the problem.
+        // Not a directory, already mounted, or a stale mount of a killed daemon (cleaned up): the framework
+        // checks the mountpoint and names the problem. notExists is false for a stale mount (ENOTCONN).
         Path mountpoint = Path.of(dir).toAbsolutePath().normalize();
+        if (java.nio.file.Files.notExists(mountpoint)) {
+            throw new IllegalArgumentException("mountpoint " + mountpoint + " does not exist (create it: mkdir -p "
+                    + mountpoint + ")");
+        }
         long maxHeap = Runtime.getRuntime().maxMemory();
         long limit = size != null ? size : Math.max(1L << 20, (maxHeap - HEAP_OVERHEAD) / 2);
         checkHeap(limit, maxHeap);

@@ -127,6 +127,17 @@ public final class PosixCases {
                 """);
     }
 
+    public static void namesAreBytes(Path dir) throws Exception {
+        Py.run(dir, """
+                for name in (b'caf\\xc3\\xa9', b'\\xff\\xfe-latin1', b'tab\\there', b'new\\nline'):
+                    fd = os.open(name, os.O_CREAT | os.O_WRONLY, 0o644)
+                    os.write(fd, name)
+                    os.close(fd)
+                    assert name in os.listdir(b'.'), (name, os.listdir(b'.'))
+                    assert read_file(name) == name
+                """);
+    }
+
     public static void errnoForBadInput(Path dir) throws Exception {
         Py.run(dir, """
                 write_file('f')

@@ -23,7 +23,9 @@ class PosixSuiteTest {
      */
     static final java.util.Map<String, String> KNOWN_DIFFERENCES = java.util.Map.of(
             "symlinkTargetNearPathMax", "the fuse framework parses a SYMLINK target as a name and refuses targets over"
-                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)");
+                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)",
+            "namesAreBytes", "the fuse framework hands names to drivers as Java strings and refuses names that are not"
+                    + " UTF-8 with EILSEQ (tmpfs takes any bytes but '/' and NUL)");
 
     private static TmpfsMount tmpfs;
     private static Path memfsBase;
