@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param requestTimeout if non-zero, the kernel aborts the connection when a request takes longer
  * @param maxBackground most asynchronous requests in flight (0 = the kernel's default)
  * @param mountFlags extra {@code MS_*} flags; {@code MS_NOSUID | MS_NODEV} are always added
+ * @param ioUring serve requests through FUSE-over-io_uring when the kernel offers it (Linux 6.14+ with the
+ *     fuse module parameter {@code enable_uring=Y}); FORGET, INTERRUPT and notifications stay on
+ *     {@code /dev/fuse}. Experimental.
  * @param autoUnmount unmount even if this process dies (SIGKILL, crash): the mount is then made by
  *     fusermount3, which stays alive as a watchdog and unmounts lazily when this process goes away
  */
@@ -34,7 +37,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
         Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
         boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags,
-        boolean autoUnmount) {
+        boolean autoUnmount, boolean ioUring) {
 
     /** Whether readdir replies carry attributes (and create kernel inodes). */
     public enum Readdirplus {
@@ -92,6 +95,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         b.passthrough = passthrough; b.workers = workers; b.handleKillpriv = handleKillpriv;
         b.cacheSymlinks = cacheSymlinks; b.posixAcl = posixAcl; b.requestTimeout = requestTimeout;
         b.maxBackground = maxBackground; b.mountFlags = mountFlags; b.autoUnmount = autoUnmount;
+        b.ioUring = ioUring;
         return b;
     }
 
@@ -116,6 +120,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         private int maxBackground;
         private long mountFlags;
         private boolean autoUnmount;
+        private boolean ioUring;
 
         Builder() {}
 
@@ -141,11 +146,12 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         public Builder maxBackground(int v) { maxBackground = v; return this; }
         public Builder mountFlags(long v) { mountFlags = v; return this; }
         public Builder autoUnmount(boolean v) { autoUnmount = v; return this; }
+        public Builder ioUring(boolean v) { ioUring = v; return this; }
 
         public MountOptions build() {
             return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
                     writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
-                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount);
+                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount, ioUring);
         }
     }
 }

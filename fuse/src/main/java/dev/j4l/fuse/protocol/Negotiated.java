@@ -45,6 +45,7 @@ public record Negotiated(int minor, long offered, long flags, int maxReadahead, 
         // The kernel refuses passthrough together with writeback cache; asking for both would silently lose it.
         if (o.passthrough() && !o.writebackCache()) want |= InitFlags.PASSTHROUGH;
         if (!o.requestTimeout().isZero()) want |= InitFlags.REQUEST_TIMEOUT;
+        if (o.ioUring()) want |= InitFlags.OVER_IO_URING;
         long flags = want & offered;
         if ((flags >>> 32) != 0 && (offered & InitFlags.INIT_EXT) != 0) flags |= InitFlags.INIT_EXT;
         if ((offered & InitFlags.INIT_EXT) == 0) flags &= 0xffffffffL;

@@ -23,6 +23,9 @@ final class DeferredReply<T> implements Deferred<T> {
         final FuseOpcode op;
         final long nodeid;
         final int size;
+        /** For a request that came through io_uring: its queue and entry (the reply must be committed there). */
+        RingQueue ring;
+        int ringEntry;
         final AtomicBoolean done = new AtomicBoolean();
         volatile boolean interrupted;
 

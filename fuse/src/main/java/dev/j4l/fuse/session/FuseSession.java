@@ -260,8 +260,41 @@ public final class FuseSession<N, H> {
         if (r < 0) {
             initFailure = "the kernel refused the INIT reply: " + Errno.orEio(-r).name();
             LOG.log(Level.ERROR, "FUSE " + initFailure);
+        } else if (n.has(InitFlags.OVER_IO_URING)) {
+            // Registration is accepted only once the INIT reply is processed, and every queue must register
+            // before the kernel lets any request through.
+            startRings(n);
+        } else if (options.ioUring()) {
+            LOG.log(Level.WARNING, "FUSE io_uring not offered by the kernel for " + label
+                    + " (needs Linux 6.14+ and /sys/module/fuse/parameters/enable_uring = Y); using /dev/fuse");
         }
         initDone.countDown();
+    }
+
+    private final List<RingQueue> rings = new CopyOnWriteArrayList<>();
+
+    private void startRings(Negotiated n) {
+        int queues = RingQueue.possibleCpus();
+        int payload = Math.max(8192, Math.max(n.maxWrite(), n.maxPages() * Negotiated.PAGE));
+        for (int q = 0; q < queues; q++) {
+            try {
+                Worker<N, H> w = new Worker<>(this, device, label + "-ring" + q, inSize, outSize);
+                workers.add(w);
+                RingQueue rq = new RingQueue(this, w, q, RING_DEPTH, payload);
+                rings.add(rq);
+                Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring" + q).start(rq);
+            } catch (KernelException e) {
+                LOG.log(Level.WARNING, "FUSE io_uring queue " + q + " not started: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Requests in flight per io_uring queue. */
+    static final int RING_DEPTH = 4;
+
+    /** How many io_uring queues serve this session (0 when it runs on /dev/fuse only). */
+    public int ringQueues() {
+        return rings.size();
     }
 
     private static int maxPagesLimit() {
@@ -295,8 +328,10 @@ public final class FuseSession<N, H> {
         return false;
     }
 
-    DeferredReply<?> defer(OwnedFd fd, RequestContext c) {
+    DeferredReply<?> defer(OwnedFd fd, RingQueue ring, int ringEntry, RequestContext c) {
         DeferredReply.State s = new DeferredReply.State(this, fd, c.unique, c.op, c.nodeid, c.size);
+        s.ring = ring;
+        s.ringEntry = ringEntry;
         deferred.put(c.unique, s);
         return new DeferredReply<>(s);
     }
@@ -326,6 +361,10 @@ public final class FuseSession<N, H> {
         }
         b.putInt(OUT_LEN, len);
         b.putLong(OUT_UNIQUE, s.unique);
+        if (s.ring != null) {
+            s.ring.commitLater(s.ringEntry, s.unique, b, len);
+            return;
+        }
         int r;
         try {
             r = FuseDevice.write(s.fd, b, len);
@@ -391,6 +430,7 @@ public final class FuseSession<N, H> {
 
     private void finish() {
         initDone.countDown();
+        for (RingQueue rq : rings) rq.stop();
         notifier.failPending();
         for (DeferredReply.State s : deferred.values()) s.done.set(true);
         deferred.clear();

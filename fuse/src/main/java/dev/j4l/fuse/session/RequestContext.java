@@ -142,7 +142,7 @@ final class RequestContext implements Request {
         }
         synchronized (this) {
             if (deferred == null) {
-                deferred = worker.session.defer(worker.fd, this);
+                deferred = worker.session.defer(worker.fd, worker.ring(), worker.ringEntry(), this);
                 if (interrupted) deferred.state().interrupted = true;
             }
             return (Deferred<T>) deferred;

@@ -48,6 +48,9 @@ final class Worker<N, H> implements Runnable {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     RequestContext ctx;
+    /** Set while serving a request that came through an io_uring entry. */
+    private RingQueue ring;
+    private int ringEntry;
     private int bodyEnd;
     private int nameEnd;
     private long unique;
@@ -99,6 +102,32 @@ final class Worker<N, H> implements Runnable {
         } finally {
             session.workerEnded(this, why);
         }
+    }
+
+    /** The request buffer a ring copies its request into. */
+    NativeBuffer requestBuffer() {
+        return in;
+    }
+
+    /** Serves one request a {@link RingQueue} copied into the request buffer; the reply goes back to the ring. */
+    void serveRing(RingQueue queue, int entry, int n) {
+        if (ctx == null) ctx = new RequestContext(this, Thread.currentThread());
+        ring = queue;
+        ringEntry = entry;
+        try {
+            handle(n);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "FUSE internal error on " + op + " (request " + unique + ")", e);
+            replyError(Errno.EIO.number());
+        }
+    }
+
+    RingQueue ring() {
+        return ring;
+    }
+
+    int ringEntry() {
+        return ringEntry;
     }
 
     private void handle(int n) {
@@ -459,6 +488,10 @@ final class Worker<N, H> implements Runnable {
         out.putInt(OUT_LEN, OUT_HEADER);
         out.putInt(OUT_ERROR, -errno);
         out.putLong(OUT_UNIQUE, unique);
+        if (ring != null) {
+            ring.commit(ringEntry, out, OUT_HEADER);
+            return;
+        }
         int r = FuseDevice.write(fd, out, OUT_HEADER);
         if (r < 0) writeFailed(-r, op == null ? "?" : op.name());
     }
@@ -467,6 +500,10 @@ final class Worker<N, H> implements Runnable {
         out.putInt(OUT_LEN, length);
         out.putInt(OUT_ERROR, error);
         out.putLong(OUT_UNIQUE, unique);
+        if (ring != null) {
+            ring.commit(ringEntry, out, length);
+            return;
+        }
         int r = FuseDevice.write(fd, out, length);
         if (r < 0) {
             takeBack(length - OUT_HEADER);

@@ -1,0 +1,182 @@
+package dev.j4l.fuse.session;
+
+import static dev.j4l.fuse.protocol.Wire.IN_HEADER;
+import static dev.j4l.fuse.protocol.Wire.IN_LEN;
+import static dev.j4l.fuse.protocol.Wire.OUT_HEADER;
+import static dev.j4l.fuse.protocol.Wire.OUT_LEN;
+
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.EventFd;
+import dev.j4l.kernel.FuseRing;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.NativeBuffer;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One FUSE-over-io_uring queue (one per possible CPU): a platform thread that owns an io_uring, registers
+ * {@code depth} entries (each a 288-byte header buffer and a payload buffer), and serves each request that
+ * completes on them with the same dispatch as the {@code /dev/fuse} workers, committing the reply and
+ * fetching the next request in one command. Replies deferred to other threads come back through a queue and an
+ * eventfd the ring polls.
+ */
+final class RingQueue implements Runnable {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.fuse");
+    /** fuse_uring_req_header: in_out (128), op_in (128), ring_ent_in_out (32). */
+    static final int HEADER = 288, OP_IN = 128, ENT = 256, ENT_COMMIT_ID = ENT + 8, ENT_PAYLOAD_SZ = ENT + 16;
+    private static final long WAKE = -1L;
+
+    /** A reply produced on another thread for an entry this queue owns. */
+    private record Late(int entry, long unique, NativeBuffer reply, int length) {}
+
+    final int qid;
+    private final FuseSession<?, ?> session;
+    private final Worker<?, ?> worker;
+    private final int depth;
+    private final NativeBuffer[] headers;
+    private final NativeBuffer[] payloads;
+    private final ConcurrentLinkedQueue<Late> late = new ConcurrentLinkedQueue<>();
+    private final EventFd wake;
+    private FuseRing ring;
+    private volatile boolean stopping;
+    private int live;
+
+    RingQueue(FuseSession<?, ?> session, Worker<?, ?> worker, int qid, int depth, int payloadSize)
+            throws KernelException {
+        this.session = session;
+        this.worker = worker;
+        this.qid = qid;
+        this.depth = depth;
+        this.headers = new NativeBuffer[depth];
+        this.payloads = new NativeBuffer[depth];
+        for (int i = 0; i < depth; i++) {
+            headers[i] = NativeBuffer.allocate(4096, 4096);
+            payloads[i] = NativeBuffer.allocate(payloadSize, 4096);
+        }
+        this.wake = EventFd.create(0, 0);
+    }
+
+    @Override
+    public void run() {
+        try {
+            ring = FuseRing.create(Integer.highestOneBit(depth * 2 + 2) * 2, session.device(), wake);
+        } catch (KernelException e) {
+            LOG.log(Level.WARNING, "FUSE io_uring queue " + qid + " unavailable: " + e.getMessage()
+                    + "; requests stay on /dev/fuse");
+            wake.close();
+            return;
+        }
+        try {
+            for (int i = 0; i < depth; i++) ring.register(qid, i, headers[i], payloads[i]);
+            live = depth;
+            ring.pollWake(WAKE);
+            while (live > 0 && !stopping) {
+                ring.submitAndWait(1);
+                while (ring.next()) {
+                    long ud = ring.userData();
+                    int res = ring.result();
+                    if (ud == WAKE) {
+                        drainWake();
+                        if (!stopping) ring.pollWake(WAKE);
+                        continue;
+                    }
+                    int entry = (int) ud;
+                    if (res < 0) {
+                        // ENOTCONN/ECONNABORTED at teardown; anything else turns this entry off.
+                        if (res != -Errno.ENOTCONN.number() && res != -Errno.ECONNABORTED.number()) {
+                            LOG.log(Level.WARNING, "FUSE io_uring queue " + qid + " entry " + entry + ": "
+                                    + Errno.orEio(-res).name());
+                        }
+                        live--;
+                        continue;
+                    }
+                    serve(entry);
+                }
+                drainLate();
+            }
+        } catch (KernelException | RuntimeException e) {
+            if (!stopping) LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + " stopped", e);
+        } finally {
+            ring.close();
+            wake.close();
+        }
+    }
+
+    /** Copies the request of {@code entry} into the worker's contiguous buffer and dispatches it. */
+    private void serve(int entry) {
+        NativeBuffer h = headers[entry];
+        NativeBuffer in = worker.requestBuffer();
+        int len = h.getInt(IN_LEN);
+        int payload = h.getInt(ENT_PAYLOAD_SZ);
+        int firstArg = len - IN_HEADER - payload;
+        if (firstArg < 0 || firstArg > OP_IN || len > in.size()) {
+            LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + ": malformed request (len " + len + ", payload "
+                    + payload + ")");
+            firstArg = Math.max(0, Math.min(firstArg, OP_IN));
+        }
+        in.copyFrom(0, h, 0, IN_HEADER);
+        if (firstArg > 0) in.copyFrom(IN_HEADER, h, OP_IN, firstArg);
+        if (payload > 0) in.copyFrom(IN_HEADER + firstArg, payloads[entry], 0, payload);
+        worker.serveRing(this, entry, IN_HEADER + firstArg + payload);
+    }
+
+    /** The worker's reply (out-header + payload in {@code out}) for the request in {@code entry}. */
+    void commit(int entry, NativeBuffer out, int length) {
+        NativeBuffer h = headers[entry];
+        h.copyFrom(0, out, 0, OUT_HEADER);
+        int payload = length - OUT_HEADER;
+        if (payload > 0) payloads[entry].copyFrom(0, out, OUT_HEADER, payload);
+        h.putInt(ENT_PAYLOAD_SZ, payload);
+        ring.commitAndFetch(qid, h.getLong(ENT_COMMIT_ID), entry);
+    }
+
+    /** From any thread: a deferred reply for {@code entry}; the ring thread commits it. */
+    void commitLater(int entry, long unique, NativeBuffer reply, int length) {
+        late.add(new Late(entry, unique, reply, length));
+        try {
+            wake.signal(1);
+        } catch (KernelException e) {
+            LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + ": cannot wake the ring: " + e.getMessage());
+        }
+    }
+
+    private void drainWake() {
+        try {
+            wake.read();
+        } catch (KernelException e) {
+            LOG.log(Level.DEBUG, () -> "eventfd read: " + e.getMessage());
+        }
+    }
+
+    private void drainLate() {
+        Late l;
+        while ((l = late.poll()) != null) {
+            l.reply().putInt(OUT_LEN, l.length());
+            commit(l.entry(), l.reply(), l.length());
+        }
+    }
+
+    void stop() {
+        stopping = true;
+        try {
+            wake.signal(1);
+        } catch (KernelException | IllegalStateException e) {
+            // already closed
+        }
+    }
+
+    /** Possible CPUs ({@code /sys/devices/system/cpu/possible}): the number of queues the kernel expects. */
+    static int possibleCpus() {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+            int max = 0;
+            for (String part : s.split(",")) {
+                String[] r = part.split("-");
+                max = Math.max(max, Integer.parseInt(r[r.length - 1]));
+            }
+            return max + 1;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+    }
+}
