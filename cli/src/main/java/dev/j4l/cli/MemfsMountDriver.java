@@ -18,7 +18,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
     @Override
     public String usage() {
         return """
-                j4l mount memfs MOUNTPOINT [--size SIZE]
+                j4l mount memfs MOUNTPOINT [--size SIZE] [--page-cache]
                   An empty in-memory POSIX filesystem at MOUNTPOINT (files, hard links, symlinks, xattrs, locks,
                   sparse files). Everything is lost at unmount. Other users may enter; the modes decide what
                   they may do (the kernel checks them).

@@ -663,6 +663,36 @@ public final class PosixCases {
                 """);
     }
 
+    public static void mmapSharedAndTmpfile(Path dir) throws Exception {
+        Py.run(dir, """
+                import mmap
+                write_file('m', b'a' * 8192)
+                fd = os.open('m', os.O_RDWR)
+                mm = mmap.mmap(fd, 8192, mmap.MAP_SHARED)
+                mm[0:5] = b'hello'
+                mm.flush()
+                assert os.pread(fd, 5, 0) == b'hello', os.pread(fd, 5, 0)
+                os.pwrite(fd, b'WORLD', 4096)
+                assert mm[4096:4101] == b'WORLD', mm[4096:4101]
+                mm.close()
+                os.close(fd)
+                assert read_file('m')[:5] == b'hello'
+                # O_TMPFILE: a file without a name, given one later with linkat
+                fd = os.open('.', os.O_TMPFILE | os.O_RDWR, 0o640)
+                os.write(fd, b'anonymous')
+                assert os.fstat(fd).st_nlink == 0
+                check(libc.linkat(AT_FDCWD, b'/proc/self/fd/%d' % fd, AT_FDCWD, b'named', 0x400))  # AT_SYMLINK_FOLLOW
+                assert read_file('named') == b'anonymous' and os.stat('named').st_nlink == 1
+                os.close(fd)
+                # copy_file_range (served by the filesystem or by the kernel's fallback)
+                src = os.open('named', os.O_RDONLY)
+                dst = os.open('copy', os.O_WRONLY | os.O_CREAT, 0o644)
+                assert os.copy_file_range(src, dst, 100) == 9
+                os.close(src); os.close(dst)
+                assert read_file('copy') == b'anonymous'
+                """);
+    }
+
     // ------------------------------------------------------------------ special files
 
     public static void fifosSocketsAndDevices(Path dir) throws Exception {
