@@ -21,11 +21,7 @@ class PosixSuiteTest {
      * Cases memfs is known to fail, and why. Each still runs: a known difference that starts passing is
      * reported as a pass, so this list only shrinks.
      */
-    static final java.util.Map<String, String> KNOWN_DIFFERENCES = java.util.Map.of(
-            "symlinkTargetNearPathMax", "the fuse framework parses a SYMLINK target as a name and refuses targets over"
-                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)",
-            "namesAreBytes", "the fuse framework hands names to drivers as Java strings and refuses names that are not"
-                    + " UTF-8 with EILSEQ (tmpfs takes any bytes but '/' and NUL)");
+    static final java.util.Map<String, String> KNOWN_DIFFERENCES = PosixCases.FUSE_FRAMEWORK_LIMITS;
 
     private static TmpfsMount tmpfs;
     private static Path memfsBase;
