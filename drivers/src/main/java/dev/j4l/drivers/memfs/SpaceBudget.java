@@ -10,10 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * ENOSPC and keeps everything already stored.
  */
 final class SpaceBudget {
-    /** What an inode costs besides its payload (object headers, locks, attributes). */
-    static final long INODE_COST = 256;
-    /** What one directory entry costs besides its name bytes (entry object, two map nodes). */
-    static final long ENTRY_COST = 96;
+    /**
+     * What an inode costs besides its payload, as measured by its objects on a 64-bit JVM with compressed
+     * pointers: the node (~136 bytes), its read-write lock (~130), its file data or directory maps (~100) and
+     * its cached attributes (88). Charging less would let a tree of empty files outgrow the heap the size limit
+     * was checked against.
+     */
+    static final long INODE_COST = 512;
+    /** What one directory entry costs besides its name bytes: entry, hash node, tree node, cookie, string. */
+    static final long ENTRY_COST = 160;
 
     private final long limit;
     private final AtomicLong used = new AtomicLong();
