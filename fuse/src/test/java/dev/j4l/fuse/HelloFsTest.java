@@ -46,4 +46,17 @@ class HelloFsTest {
         }
         assertFalse(TestMounts.isMounted(mnt));
     }
+
+    @Test
+    void defaultMountNegotiatesOneMebibyteRequests() throws Exception {
+        TestMounts.assumeRoot();
+        long limit = Long.parseLong(TestMounts.run("cat", "/proc/sys/fs/fuse/max_pages_limit").strip());
+        org.junit.jupiter.api.Assumptions.assumeTrue(limit >= 256, "max_pages_limit is " + limit);
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        try (FuseMount<HelloFs.Node> mount = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("hello").build())) {
+            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertEquals(256, mount.session().negotiated().maxPages());
+            assertEquals(1 << 20, mount.session().negotiated().maxWrite());
+        }
+    }
 }

@@ -348,7 +348,7 @@ public record KernelFeatures(
 
     private static String readTrimmed(String path) {
         try {
-            return Files.readString(Path.of(path)).trim();
+            return ProcFiles.read(Path.of(path));
         } catch (IOException e) {
             return null;
         }

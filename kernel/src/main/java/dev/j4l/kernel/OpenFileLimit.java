@@ -48,7 +48,7 @@ public final class OpenFileLimit {
 
     private static long nrOpen() {
         try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).strip());
+            return ProcFiles.readLong(Path.of("/proc/sys/fs/nr_open"));
         } catch (IOException | NumberFormatException e) {
             return 0;
         }

@@ -20,6 +20,7 @@ import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.ProcFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -299,7 +300,7 @@ public final class FuseSession<N, H> {
 
     private static int maxPagesLimit() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/fs/fuse/max_pages_limit")).trim());
+            return (int) ProcFiles.readLong(Path.of("/proc/sys/fs/fuse/max_pages_limit"));
         } catch (IOException | NumberFormatException e) {
             return 256;
         }

@@ -168,7 +168,7 @@ final class RingQueue implements Runnable {
     /** Possible CPUs ({@code /sys/devices/system/cpu/possible}): the number of queues the kernel expects. */
     static int possibleCpus() {
         try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+            String s = dev.j4l.kernel.ProcFiles.read(java.nio.file.Path.of("/sys/devices/system/cpu/possible"));
             int max = 0;
             for (String part : s.split(",")) {
                 String[] r = part.split("-");
