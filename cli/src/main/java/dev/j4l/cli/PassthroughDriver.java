@@ -30,6 +30,8 @@ final class PassthroughDriver implements MountCommand.Driver {
                   --allow-other      let every user in (files they create are theirs; the kernel checks access)
                   --read-only        mount read-only
                   --workers N        threads serving requests (default 2)
+                  --birth-time       serve statx with birth times (costs a round trip per such stat:
+                                     the kernel does not cache them)
                 """;
     }
 
@@ -37,6 +39,7 @@ final class PassthroughDriver implements MountCommand.Driver {
     public int mount(String[] args) throws Exception {
         boolean passthrough = true, allowOther = false, readOnly = false;
         int workers = 2;
+        boolean birthTime = false;
         Duration timeout = PassthroughOptions.DEFAULT_TIMEOUT;
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -45,6 +48,7 @@ final class PassthroughDriver implements MountCommand.Driver {
                 case "--no-passthrough" -> passthrough = false;
                 case "--allow-other" -> allowOther = true;
                 case "--read-only" -> readOnly = true;
+                case "--birth-time" -> birthTime = true;
                 case "--workers" -> {
                     if (++i >= args.length) throw new IllegalArgumentException("--workers needs N");
                     try {
@@ -76,7 +80,7 @@ final class PassthroughDriver implements MountCommand.Driver {
             // The daemon would look itself up through its own mount and wait for itself.
             throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
         }
-        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers);
+        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime);
         PassthroughFs fs = new PassthroughFs(o);
         try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "

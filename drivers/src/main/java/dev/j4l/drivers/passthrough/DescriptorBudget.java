@@ -68,7 +68,7 @@ final class DescriptorBudget {
         int excess = live.get() - lowWater;
         List<Node> idle = new ArrayList<>();
         for (Node n : nodes) {
-            if (n.isLive() && n.lastUsed() < round && n.parentHint() != null) idle.add(n);
+            if (n.isLive() && n.hasDescriptor() && n.lastUsed() < round && n.parentHint() != null) idle.add(n);
         }
         // Leaves first: a directory's entry goes only once the kernel holds none of its children.
         idle.sort((a, b) -> Boolean.compare(a.isDirectory(), b.isDirectory()));

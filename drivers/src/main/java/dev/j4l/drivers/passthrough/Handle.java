@@ -22,9 +22,12 @@ sealed interface Handle permits Handle.File, Handle.Dir {
         /** The reader has read past {@code position} (an entry did not fit): seek before reading on. */
         boolean ahead;
 
-        Dir(OwnedFd fd) {
+        final NativeBuffer buffer;
+
+        Dir(OwnedFd fd, NativeBuffer buffer) {
             this.fd = fd;
-            this.reader = new DirectoryReader(fd, NativeBuffer.allocate(32 * 1024));
+            this.buffer = buffer;
+            this.reader = new DirectoryReader(fd, buffer);
         }
 
         @Override

@@ -25,8 +25,10 @@ final class Node {
 
     /** The pruning round in which the node was last used ({@link DescriptorBudget}). */
     private volatile int lastUsed;
-    /** The O_PATH descriptor; null once the kernel forgot the node. */
+    /** The O_PATH descriptor, opened on first use (a lookup needs none); null again once forgotten. */
     private volatile OwnedFd fd;
+    /** The kernel forgot the node (FORGET). */
+    private volatile boolean forgotten;
     /**
      * Where the node was last found (parent and name): only used to reopen it if the kernel reuses a node in
      * the instant the driver forgets it (a FORGET racing a LOOKUP of the same inode), and then verified by
@@ -34,6 +36,7 @@ final class Node {
      */
     private volatile Node parent;
     private volatile String name;
+    // (Until its descriptor is open, a node IS its parent and name: they are how the descriptor is opened.)
 
     // Passthrough: every concurrent open of one inode must use the same backing file (the kernel answers a
     // second, different one with EBUSY), so the node shares one backing id among its opens.
@@ -49,6 +52,7 @@ final class Node {
         this.ino = st.ino();
         this.type = st.type();
         this.fd = fd;
+        if (fd != null) budget.opened();
         this.parent = parent;
         this.name = name;
     }
@@ -66,6 +70,10 @@ final class Node {
     }
 
     boolean isLive() {
+        return !forgotten;
+    }
+
+    boolean hasDescriptor() {
         return fd != null;
     }
 
@@ -101,6 +109,8 @@ final class Node {
         Node p = parent;
         String n = name;
         if (p == null || n == null) throw new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is gone");
+        // Opened where the node was last seen, and checked to be the same inode (it may have been renamed
+        // behind the mount's back, or replaced: then the kernel must look the name up again).
         OwnedFd f = Lookup.openPath(p.fd(), n);
         FileStat st = Fs.stat(f);
         if (st.dev() != dev || st.ino() != ino) {
@@ -114,6 +124,7 @@ final class Node {
 
     /** Drops the descriptor: the kernel no longer knows this node. */
     synchronized void close() {
+        forgotten = true;
         OwnedFd f = fd;
         fd = null;
         if (f != null) {

@@ -25,6 +25,7 @@ import dev.j4l.kernel.FileStat;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OpenFileLimit;
+import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.PathFds;
 import dev.j4l.kernel.Xattrs;
@@ -63,6 +64,10 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     private final Node root;
     private final ConcurrentHashMap<Key, Node> nodes = new ConcurrentHashMap<>();
     private final DescriptorBudget budget;
+    private static final int DIR_BUFFER = 32 * 1024;
+    private final java.util.concurrent.ConcurrentLinkedQueue<NativeBuffer> dirBuffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger dirBufferCount = new java.util.concurrent.atomic.AtomicInteger();
     /** Root daemon: create-type operations run with the caller's fsuid/fsgid. */
     private final boolean actAsCaller;
     private final int ownUid;
@@ -197,32 +202,32 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     /** A node and its attributes; {@code fresh} when this lookup made the node. */
     private record Found(Node node, FileStat stat, boolean fresh) {}
 
+    /**
+     * One statx of the name, nothing opened: a node's descriptor is opened on its first use, so lookups (and
+     * readdirplus entries) that the kernel only needs attributes for cost one system call, and FORGET of a
+     * node that was never used closes nothing.
+     */
     private Found find(Node parent, String name) throws ErrnoException {
-        OwnedFd fd = Lookup.openPath(parent.fd(), name);
-        FileStat st;
-        try {
-            st = Fs.stat(fd);
-        } catch (KernelException e) {
-            fd.close();
-            throw e;
-        }
-        return adopt(fd, st, parent, name);
+        FileStat st = Fs.stat(parent.fd(), Lookup.check(name), Fs.AT_SYMLINK_NOFOLLOW | Fs.AT_NO_AUTOMOUNT);
+        return adopt(null, st, parent, name);
     }
 
-    /** The node of the inode {@code fd} holds: the known one (closing {@code fd}) or a new one keeping it. */
+    /**
+     * The node of inode {@code st}: the known one (closing {@code fd}) or a new one keeping {@code fd} (which
+     * may be null: opened on first use from {@code parent} and {@code name}).
+     */
     private Found adopt(OwnedFd fd, FileStat st, Node parent, String name) {
         Key k = new Key(st.dev(), st.ino());
         Node fresh = null;
         while (true) {
             Node known = nodes.get(k);
             if (known != null && known.isLive()) {
-                fd.close();
+                if (fd != null) fd.close();
                 known.foundAt(parent, name);
                 return new Found(known, st, false);
             }
             if (fresh == null) fresh = new Node(st, fd, parent, name, budget);
             if (known == null ? nodes.putIfAbsent(k, fresh) == null : nodes.replace(k, known, fresh)) {
-                budget.opened();
                 FuseConnection<Node> c = connection;
                 if (c != null) budget.check(nodes.values(), c.notifier());
                 return new Found(fresh, st, true);
@@ -260,6 +265,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Statx statx(Request r, Node node, Handle h, int flags, int mask) throws ErrnoException {
+        if (!options.birthTime()) throw FuseFilesystem.enosys(); // the kernel answers from its cache from now on
         // Only the sync-type bits of the caller's flags matter here; the node itself is never followed.
         int sync = flags & 0x6000;
         FileStat s = Fs.statx(fdOf(node, h), "", Fs.AT_EMPTY_PATH | Fs.AT_SYMLINK_NOFOLLOW | sync,
@@ -371,6 +377,19 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     public void rename(Request r, Node parent, String name, Node newParent, String newName, int flags)
             throws ErrnoException {
         Fs.rename(parent.fd(), Lookup.check(name), newParent.fd(), Lookup.check(newName), flags);
+        // The moved node is found by its new name from now on (and, exchanged, the other one by the old).
+        rehint(newParent, newName);
+        if ((flags & RENAME_EXCHANGE) != 0) rehint(parent, name);
+    }
+
+    private void rehint(Node parent, String name) {
+        try {
+            FileStat st = Fs.stat(parent.fd(), name, Fs.AT_SYMLINK_NOFOLLOW | Fs.AT_NO_AUTOMOUNT);
+            Node n = nodes.get(new Key(st.dev(), st.ino()));
+            if (n != null) n.foundAt(parent, name);
+        } catch (ErrnoException e) {
+            // renamed again meanwhile: the next lookup finds it
+        }
     }
 
     @Override
@@ -397,7 +416,8 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         try {
             if ((mode & 07777 & umask) != 0) Fs.chmod(file, mode & 07777);
             FileStat st = Fs.stat(file);
-            Node node = adopt(PathFds.reopen(file, Fs.O_PATH), st, parent, name).node();
+            // A named file is found again by its name when needed; an unnamed one (O_TMPFILE) keeps a descriptor.
+            Node node = adopt(name == null ? PathFds.reopen(file, Fs.O_PATH) : null, st, parent, name).node();
             return Created.of(Entry.of(node, attr(st)), opened(node, new Handle.File(file)));
         } catch (ErrnoException | RuntimeException e) {
             file.close();
@@ -534,7 +554,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     public Opened<Handle> opendir(Request r, Node node, int flags) throws ErrnoException {
         OwnedFd fd = PathFds.reopen(node.fd(), Fs.O_RDONLY | Fs.O_DIRECTORY);
         int f = options.timeout().isZero() ? 0 : Opened.CACHE_DIR | Opened.KEEP_CACHE;
-        return Opened.of(new Handle.Dir(fd), f);
+        NativeBuffer b = dirBuffers.poll();
+        if (b != null) dirBufferCount.decrementAndGet();
+        return Opened.of(new Handle.Dir(fd, b != null ? b : NativeBuffer.allocate(DIR_BUFFER)), f);
     }
 
     @Override
@@ -574,7 +596,13 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public void releasedir(Request r, Node node, Handle h) {
-        if (h != null) h.fd().close();
+        if (h == null) return;
+        h.fd().close();
+        // Reused rather than left to the GC: native memory of dropped buffers returns only when it runs.
+        if (h instanceof Handle.Dir d && dirBufferCount.get() < 64) {
+            dirBufferCount.incrementAndGet();
+            dirBuffers.offer(d.buffer);
+        }
     }
 
     @Override

@@ -14,11 +14,14 @@ import java.util.Objects;
  * @param allowOther let every user use the mount (permissions are checked by the kernel, and files are
  *     created as the calling user when the daemon runs as root)
  * @param readOnly mount read-only
+ * @param birthTime answer statx with the birth time. Off by default: the kernel asks the daemon on every
+ *     statx that wants fields beyond the basic ones (Java's file attributes always do), doubling the cost of
+ *     such a stat; without it the kernel answers statx from its cached attributes, with no birth time
  * @param workers threads serving requests: 2 lets one slow call (fsync of a big file) not stall the mount;
  *     1 is a little faster for a single busy client
  */
 public record PassthroughOptions(Path source, boolean passthrough, Duration timeout, boolean allowOther,
-        boolean readOnly, int workers) {
+        boolean readOnly, int workers, boolean birthTime) {
     public PassthroughOptions {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(timeout, "timeout");
@@ -34,26 +37,30 @@ public record PassthroughOptions(Path source, boolean passthrough, Duration time
 
     /** Passthrough on, {@link #DEFAULT_TIMEOUT} caching, only the mounting user. */
     public static PassthroughOptions of(Path source) {
-        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2);
+        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2, false);
     }
 
     public PassthroughOptions withPassthrough(boolean on) {
-        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers);
+        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers, birthTime);
     }
 
     public PassthroughOptions withTimeout(Duration t) {
-        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers);
+        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers, birthTime);
     }
 
     public PassthroughOptions withAllowOther(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers);
+        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers, birthTime);
     }
 
     public PassthroughOptions withWorkers(int n) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n, birthTime);
+    }
+
+    public PassthroughOptions withBirthTime(boolean on) {
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, on);
     }
 
     public PassthroughOptions withReadOnly(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers, birthTime);
     }
 }

@@ -126,6 +126,18 @@ class SemanticsTest {
         }
     }
 
+    /** With --birth-time, statx through the mount reports the source file's birth time. */
+    @Test
+    void birthTimeOnRequest() throws Exception {
+        Mirror.assumeRoot();
+        Path src = dir.resolve("src");
+        try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withBirthTime(true))) {
+            Files.writeString(m.src.resolve("b"), "x");
+            FileTime born = (FileTime) Files.getAttribute(m.src.resolve("b"), "creationTime");
+            assertEquals(born, Files.getAttribute(m.mnt.resolve("b"), "creationTime"));
+        }
+    }
+
     /** fio writes random blocks with checksums and reads them all back, through every I/O path. */
     @ParameterizedTest(name = "passthrough={0}")
     @ValueSource(booleans = {true, false})
