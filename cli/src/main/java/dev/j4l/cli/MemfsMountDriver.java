@@ -2,6 +2,7 @@ package dev.j4l.cli;
 
 import dev.j4l.drivers.memfs.MemFsDriver;
 import dev.j4l.fuse.FuseMount;
+import dev.j4l.fuse.MountOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -26,6 +27,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
                                 fail with ENOSPC. Default: half of the Java heap. The heap must hold SIZE:
                                 raise it with J4L_JAVA_OPTS=-Xmx... when told to.
                   --page-cache  let the kernel cache file data too: faster re-reads, but data is held twice
+                  --workers N   threads serving requests (default: the number of CPUs, 2 to 8)
                 """;
     }
 
@@ -42,10 +44,19 @@ final class MemfsMountDriver implements MountCommand.Driver {
         String dir = null;
         Long size = null;
         boolean pageCache = false;
+        int workers = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--page-cache")) {
                 pageCache = true;
+            } else if (a.equals("--workers")) {
+                if (i + 1 >= args.length) throw new IllegalArgumentException("--workers needs a number");
+                try {
+                    workers = Integer.parseInt(args[++i]);
+                } catch (NumberFormatException e) {
+                    workers = -1;
+                }
+                if (workers < 1 || workers > 256) throw new IllegalArgumentException("--workers must be 1..256");
             } else if (a.equals("--size")) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException("--size needs a value, e.g. --size 1G");
                 size = parseSize(args[++i]);
@@ -70,7 +81,9 @@ final class MemfsMountDriver implements MountCommand.Driver {
         long maxHeap = Runtime.getRuntime().maxMemory();
         long limit = size != null ? size : Math.max(1L << 20, (maxHeap - HEAP_OVERHEAD) / 2);
         checkHeap(limit, maxHeap);
-        return MemFsDriver.mount(mountpoint, limit, MemFsDriver.mountOptions(), pageCache);
+        MountOptions options = MemFsDriver.mountOptions();
+        if (workers > 0) options = options.toBuilder().workers(workers).build();
+        return MemFsDriver.mount(mountpoint, limit, options, pageCache);
     }
 
     /** A size limit the heap cannot hold would end in OutOfMemoryError instead of ENOSPC: refuse it up front. */
