@@ -19,9 +19,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PassthroughPosixSuiteTest {
     /** Cases passthroughfs is known to fail, and why; each still runs, so the list only shrinks. */
-    static final Map<String, String> KNOWN_DIFFERENCES = Map.of(
-            "symlinkTargetNearPathMax", "the fuse framework parses a SYMLINK target as a name and refuses targets over"
-                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)");
+    static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
 
     private static TmpfsMount reference;
     private static TmpfsMount source;

@@ -23,11 +23,7 @@ public final class PosixCases {
      * Cases every driver on the j4l fuse framework fails today, and why (limits of the framework, not of a
      * driver). Suite runners treat these like their own known differences: still run, skipped when they fail.
      */
-    public static final java.util.Map<String, String> FUSE_FRAMEWORK_LIMITS = java.util.Map.of(
-            "symlinkTargetNearPathMax", "the fuse framework parses a SYMLINK target as a name and refuses targets over"
-                    + " 1024 bytes with ENAMETOOLONG (tmpfs takes up to 4095)",
-            "namesAreBytes", "the fuse framework hands names to drivers as Java strings and refuses names that are not"
-                    + " UTF-8 with EILSEQ (tmpfs takes any bytes but '/' and NUL)");
+    public static final java.util.Map<String, String> FUSE_FRAMEWORK_LIMITS = java.util.Map.of();
 
     /** One case: its name and how to run it. */
     public record Case(String name, Method method) {

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.j4l.kernel.raw.LibcFs;
 import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a directory's entries with {@code getdents64(2)} into a buffer the caller supplies, as a cursor:
@@ -114,12 +113,9 @@ public final class DirectoryReader {
         return (int) (end - start);
     }
 
-    /** The name, decoded as UTF-8 (allocates). */
+    /** The name, decoded by {@link FileNames} (allocates). */
     public String name() {
-        int len = nameLength();
-        byte[] b = new byte[len];
-        MemorySegment.copy(entry(), JAVA_BYTE, current + Structs.DIRENT64_NAME, b, 0, len);
-        return new String(b, StandardCharsets.UTF_8);
+        return FileNames.decode(entry(), current + Structs.DIRENT64_NAME, nameLength());
     }
 
     /** Copies the name's bytes to {@code dst[offset..]}; returns its length. */

@@ -9,7 +9,6 @@ import dev.j4l.kernel.raw.LibcFs;
 import dev.j4l.kernel.raw.Native;
 import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Filesystem system calls on paths, directory handles and open files.
@@ -383,9 +382,7 @@ public final class Fs {
             long r = LibcFs.readlinkat(d, p, buf, 4097);
             if (r < 0) throw KernelException.of("readlinkat", describe(dir, path), r);
             if (r > 4096) throw new KernelException("readlinkat", describe(dir, path), Errno.ENAMETOOLONG);
-            byte[] b = new byte[(int) r];
-            MemorySegment.copy(buf, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b, 0, (int) r);
-            return new String(b, StandardCharsets.UTF_8);
+            return FileNames.decode(buf, 0, (int) r);
         } finally {
             dir.release();
         }
@@ -605,6 +602,10 @@ public final class Fs {
 
     static MemorySegment cString(Native.Scratch s, String path) throws KernelException {
         checkPath(path);
-        return s.cString(path);
+        try {
+            return s.cString(path);
+        } catch (IllegalArgumentException e) {
+            throw new KernelException("path", path, Errno.EILSEQ);
+        }
     }
 }

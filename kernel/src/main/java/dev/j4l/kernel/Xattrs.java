@@ -181,7 +181,7 @@ public final class Xattrs {
         int start = 0;
         for (int i = 0; i < size; i++) {
             if (seg.get(JAVA_BYTE, i) == 0) {
-                if (i > start) out.add(b.getString(start, i - start));
+                if (i > start) out.add(FileNames.decode(b, start, i - start));
                 start = i + 1;
             }
         }

@@ -95,6 +95,8 @@ public final class Wire {
     // fuse_dirent (24 + name, 8-aligned), fuse_direntplus (entry_out 128 + dirent)
     public static final int DIRENT = 24, DIRENTPLUS = ENTRY_OUT + DIRENT;
     public static final int NAME_MAX = 1024;
+    /** Longest path the kernel passes, with its NUL: symlink targets are at most PATH_MAX - 1 bytes. */
+    public static final int PATH_MAX = 4096;
 
     // fuse_ioctl_in (32), fuse_ioctl_out (16)
     public static final int IOCTL_FH = 0, IOCTL_FLAGS = 8, IOCTL_CMD = 12, IOCTL_ARG = 16, IOCTL_IN_SIZE = 24,

@@ -6,7 +6,7 @@ import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;
 import dev.j4l.fuse.FileMode;
 import dev.j4l.kernel.NativeBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.j4l.kernel.FileNames;
 
 /** Packs dirents (or direntplus records) into a worker's reply buffer; reused for every READDIR. */
 final class DirFiller<N> implements DirectoryFiller<N> {
@@ -17,6 +17,9 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     private int pos;
     private boolean valid;
     private boolean full;
+    /** The current entry's name bytes (names are at most NAME_MAX bytes). */
+    private final byte[] name = new byte[NAME_MAX];
+    private int nameLength;
 
     DirFiller(NativeBuffer out, ReplyEncoder<N, ?> encoder) {
         this.out = out;
@@ -44,8 +47,8 @@ final class DirFiller<N> implements DirectoryFiller<N> {
 
     @Override
     public boolean add(String name, long ino, int mode, long nextOffset) {
-        byte[] n = checkName(name);
-        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n.length);
+        int n = checkName(name);
+        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n);
         if (full || pos + rec > limit) {
             full = true;
             return false;
@@ -57,7 +60,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             out.putInt(pos + ENTRY_ATTR + ATTR_MODE, mode & FileMode.S_IFMT);
             d = pos + ENTRY_OUT;
         }
-        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, n, FileMode.direntType(mode), rec - (d - pos));
+        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, FileMode.direntType(mode), rec - (d - pos));
         pos += rec;
         return true;
     }
@@ -65,8 +68,8 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     @Override
     public boolean add(String name, Entry<N> entry, long nextOffset) {
         if (entry.isNegative()) throw new IllegalArgumentException("readdir entry '" + name + "' has no node");
-        byte[] n = checkName(name);
-        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n.length);
+        int n = checkName(name);
+        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n);
         if (full || pos + rec > limit) {
             full = true;
             return false;
@@ -88,28 +91,32 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             ino = entry.attr().ino();
             d = pos;
         }
-        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, n, FileMode.direntType(entry.attr().mode()),
+        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, FileMode.direntType(entry.attr().mode()),
                 rec - (d - pos));
         pos += rec;
         return true;
     }
 
-    private void putDirent(int d, long ino, long off, byte[] name, int type, int recRest) {
+    /** Writes the dirent of the name {@link #checkName} encoded. */
+    private void putDirent(int d, long ino, long off, int type, int recRest) {
         out.putLong(d, ino);
         out.putLong(d + 8, off);
-        out.putInt(d + 16, name.length);
+        out.putInt(d + 16, nameLength);
         out.putInt(d + 20, type);
-        out.put(d + DIRENT, name, 0, name.length);
-        int pad = recRest - DIRENT - name.length;
-        if (pad > 0) out.fill(d + DIRENT + name.length, pad, (byte) 0);
+        out.put(d + DIRENT, name, 0, nameLength);
+        int pad = recRest - DIRENT - nameLength;
+        if (pad > 0) out.fill(d + DIRENT + nameLength, pad, (byte) 0);
     }
 
-    private byte[] checkName(String name) {
+    /** Encodes {@code name} (see {@link FileNames}) into {@link #name}; returns its length in bytes. */
+    private int checkName(String name) {
         if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        if (n.length == 0 || n.length > NAME_MAX || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+        int n = FileNames.encodedLength(name);
+        if (n == 0 || n > NAME_MAX || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("invalid directory entry name '" + name + "'");
         }
+        FileNames.encode(name, this.name, 0);
+        nameLength = n;
         return n;
     }
 

@@ -8,10 +8,10 @@ import dev.j4l.fuse.protocol.InitFlags;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.NativeBuffer;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +58,7 @@ final class Notifier<N> implements FuseNotifier<N> {
     private boolean entry(N parent, String name, int flags) {
         long id = session.inodes.nodeidOf(parent);
         if (id == 0) return false;
-        byte[] nb = name.getBytes(StandardCharsets.UTF_8);
+        byte[] nb = FileNames.encode(name);
         int len = OUT_HEADER + 16 + nb.length + 1;
         NativeBuffer b = NativeBuffer.allocate(len);
         b.putLong(OUT_HEADER, id);
@@ -74,7 +74,7 @@ final class Notifier<N> implements FuseNotifier<N> {
         long c = session.inodes.nodeidOf(child);
         if (p == 0) return false;
         if (c == 0) return invalidateEntry(parent, name);
-        byte[] nb = name.getBytes(StandardCharsets.UTF_8);
+        byte[] nb = FileNames.encode(name);
         int len = OUT_HEADER + 24 + nb.length + 1;
         NativeBuffer b = NativeBuffer.allocate(len);
         b.putLong(OUT_HEADER, p);

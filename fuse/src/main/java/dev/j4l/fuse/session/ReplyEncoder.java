@@ -17,8 +17,8 @@ import dev.j4l.fuse.protocol.FuseOpcode;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
 import dev.j4l.kernel.NativeBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -108,9 +108,17 @@ final class ReplyEncoder<N, H> {
                 return putAttrOut(b, p, a, 0, attrTimeout);
             }
             case READLINK -> {
-                byte[] t = value instanceof byte[] bytes ? bytes : ((String) value).getBytes(StandardCharsets.UTF_8);
-                b.put(p, t, 0, t.length);
-                return t.length;
+                if (value instanceof byte[] t) {
+                    if (t.length > PATH_MAX - 1) throw new ErrnoException(Errno.ENAMETOOLONG, "symlink target");
+                    b.put(p, t, 0, t.length);
+                    return t.length;
+                }
+                String target = (String) value;
+                if (target == null) throw new IllegalStateException(op + " answered null");
+                int n = FileNames.encodedLength(target);
+                // The kernel reads the target into one page and keeps it NUL-terminated.
+                if (n > PATH_MAX - 1) throw new ErrnoException(Errno.ENAMETOOLONG, "symlink target");
+                return FileNames.encode(target, b, p);
             }
             case OPEN, OPENDIR -> {
                 return putOpen(b, p, (Opened<H>) value, undo, op == FuseOpcode.OPENDIR);
@@ -151,15 +159,14 @@ final class ReplyEncoder<N, H> {
             case LISTXATTR -> {
                 List<String> names = value == null ? List.of() : (List<String>) value;
                 int total = 0;
-                for (String s : names) total += s.getBytes(StandardCharsets.UTF_8).length + 1;
+                for (String s : names) total += FileNames.encodedLength(s) + 1;
                 if (size == 0) return putSized(b, p, null, total, 0);
                 if (total > size) throw new ErrnoException(Errno.ERANGE);
                 int off = p;
                 for (String s : names) {
-                    byte[] nb = s.getBytes(StandardCharsets.UTF_8);
-                    b.put(off, nb, 0, nb.length);
-                    b.putByte(off + nb.length, (byte) 0);
-                    off += nb.length + 1;
+                    int n = FileNames.encode(s, b, off);
+                    b.putByte(off + n, (byte) 0);
+                    off += n + 1;
                 }
                 return total;
             }

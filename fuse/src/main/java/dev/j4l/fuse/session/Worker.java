@@ -12,16 +12,11 @@ import dev.j4l.fuse.protocol.FuseOpcode;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One request loop: a platform thread that reads a request from its own {@code /dev/fuse} descriptor, calls
@@ -44,9 +39,8 @@ final class Worker<N, H> implements Runnable {
     private final RequestData data;
     private final DirFiller<N> filler;
     private final ReplyEncoder.Undo undo = new ReplyEncoder.Undo();
-    private final byte[] nameBytes = new byte[NAME_MAX + 1];
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    /** Room for the longest name or symlink target, copied out of the request to decode. */
+    private final byte[] nameBytes = new byte[PATH_MAX];
     RequestContext ctx;
     /** Set while serving a request that came through an io_uring entry. */
     private RingQueue ring;
@@ -240,7 +234,7 @@ final class Worker<N, H> implements Runnable {
             case READLINK -> v = fs.readlink(c, node);
             case SYMLINK -> {
                 String n = name(b);
-                v = fs.symlink(c, node, n, name(nameEnd));
+                v = fs.symlink(c, node, n, symlinkTarget(nameEnd));
             }
             case MKNOD -> {
                 int mode = in.getInt(b);
@@ -467,21 +461,22 @@ final class Worker<N, H> implements Runnable {
         nameEnd = (int) nul + 1;
         if (len > NAME_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
         in.get(off, nameBytes, 0, len);
-        boolean ascii = true;
-        for (int i = 0; i < len; i++) {
-            if (nameBytes[i] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) return new String(nameBytes, 0, len, StandardCharsets.ISO_8859_1);
-        try {
-            CharBuffer cb = utf8.reset().decode(ByteBuffer.wrap(nameBytes, 0, len));
-            return cb.toString();
-        } catch (CharacterCodingException e) {
-            // Java strings cannot carry the bytes unchanged; refuse rather than alias another name.
-            throw new ErrnoException(Errno.EILSEQ, "file name is not UTF-8");
-        }
+        // Names are bytes; FileNames escapes what is not UTF-8 so every name reaches the driver and comes back intact.
+        return FileNames.decode(nameBytes, 0, len);
+    }
+
+    /**
+     * A SYMLINK target: a path, not a name, so it may be up to PATH_MAX - 1 bytes; it runs to its NUL or to the
+     * end of the message body.
+     */
+    private String symlinkTarget(int off) throws ErrnoException {
+        if (off > bodyEnd) throw new ErrnoException(Errno.EINVAL, "SYMLINK without a target");
+        long nul = in.indexOf((byte) 0, off, bodyEnd);
+        int len = (int) ((nul < 0 ? bodyEnd : nul) - off);
+        if (len == 0) throw new ErrnoException(Errno.ENOENT, "empty symlink target");
+        if (len > PATH_MAX - 1) throw new ErrnoException(Errno.ENAMETOOLONG);
+        in.get(off, nameBytes, 0, len);
+        return FileNames.decode(nameBytes, 0, len);
     }
 
     private void replyError(int errno) {

@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Linking machinery shared by the raw bindings: symbol lookup, errno capture and per-thread scratch memory.
@@ -116,11 +115,20 @@ public final class Native {
             return allocate(layout.byteSize(), layout.byteAlignment());
         }
 
-        /** A NUL-terminated UTF-8 copy of {@code s}. NUL inside the string is refused by the caller. */
+        /**
+         * A NUL-terminated copy of {@code s} in the kernel's bytes ({@link dev.j4l.kernel.FileNames}: UTF-8, escaped
+         * bytes back to themselves). NUL inside the string is refused by the caller.
+         */
         public MemorySegment cString(String s) {
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            MemorySegment m = allocate(bytes.length + 1L, 1);
-            MemorySegment.copy(bytes, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            int n = dev.j4l.kernel.FileNames.encodedLength(s);
+            MemorySegment m = allocate(n + 1L, 1);
+            if (n == s.length()) {
+                // One byte per char: ASCII or escapes (U+DC80..U+DCFF), whose low byte is the byte they stand for.
+                for (int i = 0; i < n; i++) m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) s.charAt(i));
+            } else {
+                byte[] bytes = dev.j4l.kernel.FileNames.encode(s);
+                MemorySegment.copy(bytes, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            }
             return m;
         }
     }
