@@ -141,6 +141,17 @@ public final class PosixCases {
                     os.close(fd)
                     assert name in os.listdir(b'.'), (name, os.listdir(b'.'))
                     assert read_file(name) == name
+                # Symlink targets and xattr names are bytes too.
+                for target in (b'\\xff\\xfe/caf\\xc3\\xa9', b'\\xed\\xa0\\x80', b'\\xc0\\xaf'):
+                    os.symlink(target, b'l')
+                    assert os.readlink(b'l') == target, (target, os.readlink(b'l'))
+                    assert os.lstat(b'l').st_size == len(target)
+                    os.unlink(b'l')
+                write_file('x')
+                for xname in (b'user.\\xff\\xfe', b'user.caf\\xc3\\xa9'):
+                    os.setxattr(b'x', xname, b'v')
+                    assert os.getxattr(b'x', xname) == b'v'
+                    assert xname in [n.encode('utf-8', 'surrogateescape') for n in os.listxattr(b'x')], os.listxattr(b'x')
                 """);
     }
 

@@ -17,8 +17,8 @@ import dev.j4l.fuse.SetAttr;
 import dev.j4l.fuse.StatFs;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,12 +186,12 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     @Override
     public String readlink(Request r, Node node) throws ErrnoException {
-        return new String(fs.readlink(node), StandardCharsets.UTF_8);
+        return FileNames.decode(fs.readlink(node));
     }
 
     @Override
     public Entry<Node> symlink(Request r, Node parent, String name, String target) throws ErrnoException {
-        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        byte[] t = FileNames.encode(target);
         if (t.length >= PATH_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
         return entry(fs.create(parent, name, Node.S_IFLNK | 0777, 0, 0, t, r.uid(), r.gid()));
     }
@@ -308,7 +308,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
         int start = 0;
         for (int i = 0; i < list.length; i++) {
             if (list[i] == 0) {
-                String name = new String(list, start, i - start, StandardCharsets.UTF_8);
+                String name = FileNames.decode(list, start, i - start);
                 // Local filesystems list trusted.* only to CAP_SYS_ADMIN; for FUSE the kernel leaves that filtering
                 // to us, and root is the capable caller we can recognise.
                 if (r.uid() == 0 || !name.startsWith("trusted.")) names.add(name);

@@ -2,8 +2,8 @@ package dev.j4l.drivers.memfs;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,7 +77,7 @@ final class Xattrs {
     byte[] list() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String n : names) {
-            byte[] b = n.getBytes(StandardCharsets.ISO_8859_1);
+            byte[] b = FileNames.encode(n);
             out.write(b, 0, b.length);
             out.write(0);
         }
