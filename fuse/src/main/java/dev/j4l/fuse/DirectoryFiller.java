@@ -5,8 +5,8 @@ package dev.j4l.fuse;
  * the driver then stops, and the kernel asks again from that entry's offset.
  *
  * <p>{@code nextOffset} is the cookie the kernel passes back to continue after the entry: non-zero and
- * stable for the open directory (0 means "from the start"). Names must be non-empty, at most 1024 bytes and
- * free of '/' and NUL.
+ * stable for the open directory (0 means "from the start"). Names must be non-empty, at most 1024 bytes (as
+ * {@link dev.j4l.kernel.FileNames} encodes them) and free of '/' and NUL.
  */
 public interface DirectoryFiller<N> {
     /**

@@ -18,6 +18,12 @@ import java.util.List;
  * (ENOMEM for {@link OutOfMemoryError}), is logged with the operation, node and request id, and the
  * filesystem keeps serving. Methods are called concurrently from several threads.
  *
+ * <p>Names, symlink targets and xattr names are the kernel's bytes, handed over as strings by
+ * {@link dev.j4l.kernel.FileNames}: UTF-8 reads as usual, and each byte that is not UTF-8 becomes the escape
+ * {@code U+DC80..U+DCFF}, turned back into that byte on the way out. A driver that stores and returns the
+ * strings it was given therefore keeps every name exactly; one that stores bytes converts with
+ * {@code FileNames} too. Symlink targets may be up to 4095 bytes, names up to 1024.
+ *
  * <p>Minimal example (the code lives in the test sources and runs as a test):
  * {@snippet class=dev.j4l.fuse.HelloFs region=hello}
  */

@@ -8,7 +8,6 @@ import dev.j4l.kernel.raw.LibcSocket;
 import dev.j4l.kernel.raw.Native;
 import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,7 +97,12 @@ public final class Sockets {
     /** A {@code sockaddr_un} for a filesystem path (at most 107 bytes). */
     public static NativeBuffer unixAddress(String path) throws KernelException {
         Fs.checkPath(path);
-        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        byte[] p;
+        try {
+            p = FileNames.encode(path);
+        } catch (IllegalArgumentException e) {
+            throw new KernelException("sockaddr_un", path, Errno.EILSEQ);
+        }
         if (p.length > 107) throw new KernelException("sockaddr_un", path, Errno.ENAMETOOLONG);
         NativeBuffer a = NativeBuffer.allocate(2 + p.length + 1);
         a.putShort(0, (short) AF_UNIX);
