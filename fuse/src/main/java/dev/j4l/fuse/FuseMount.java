@@ -223,7 +223,7 @@ public final class FuseMount<N> implements AutoCloseable {
         LIVE.remove(this);
         boolean lazy = false;
         try {
-            if (owned) {
+            if (owned && stillMountedHere()) {
                 lazy = viaFusermount && !Mounter.privileged() ? Mounter.unmountWithFusermount(target)
                         : Mounter.unmount(target);
             }
@@ -239,6 +239,19 @@ public final class FuseMount<N> implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Whether the mount at {@link #target} is still this connection. After someone else unmounted it (say
+     * {@code umount -l}), the path may hold another filesystem — possibly another j4l mount — which must not
+     * be unmounted on our behalf. A connection that is alive but detached keeps its number, so the comparison
+     * with what is mounted at the path then tells.
+     */
+    private boolean stillMountedHere() {
+        // The device number alone is not an identity: once our connection is gone the kernel may give the
+        // same number to the next mount. It is one while our connection is alive.
+        if (!session.connectionAlive()) return false;
+        return connection < 0 || connectionOf(target) == connection;
     }
 
     private void unmountQuietly() {

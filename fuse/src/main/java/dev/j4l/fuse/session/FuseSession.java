@@ -20,6 +20,7 @@ import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.ProcFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -166,6 +167,24 @@ public final class FuseSession<N, H> {
     /** True while the connection is up. */
     public boolean isServing() {
         return serving;
+    }
+
+    /**
+     * Asks the kernel, without waiting for a worker to notice, whether this connection still exists: /dev/fuse
+     * polls with POLLERR once the connection is gone (unmounted and released, or aborted). That happens before
+     * the kernel can hand the connection's device number to a new mount, so a caller that sees true may trust
+     * the number.
+     */
+    public boolean connectionAlive() {
+        if (isTerminated() || !device.isOpen()) return false;
+        try {
+            Poller p = new Poller(1);
+            p.add(device, Poller.POLLIN);
+            p.poll(0);
+            return !p.isReady(0, (short) (Poller.POLLERR | Poller.POLLNVAL));
+        } catch (KernelException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /** How the session ended: ENODEV (unmounted), ECONNABORTED (aborted), or null while running. */
