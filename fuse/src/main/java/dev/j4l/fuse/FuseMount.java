@@ -2,6 +2,7 @@ package dev.j4l.fuse;
 
 import dev.j4l.fuse.mount.Mounter;
 import dev.j4l.fuse.session.FuseSession;
+import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OwnedFd;
@@ -248,9 +249,18 @@ public final class FuseMount<N> implements AutoCloseable {
      * with what is mounted at the path then tells.
      */
     private boolean stillMountedHere() {
-        // The device number alone is not an identity: once our connection is gone the kernel may give the
-        // same number to the next mount. It is one while our connection is alive.
-        if (!session.connectionAlive()) return false;
+        // The device number alone is not an identity: once our superblock is gone the kernel may give the same
+        // number to the next mount. It is one while our connection is alive, and after an abort (the aborted
+        // superblock stays mounted, holding its number, until someone unmounts it). A connection that ended
+        // with ENODEV was unmounted and released: whatever is at the path now is not ours.
+        if (!session.connectionAlive()) {
+            try {
+                session.awaitTermination(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (session.endReason() != Errno.ECONNABORTED) return false;
+        }
         return connection < 0 || connectionOf(target) == connection;
     }
 
