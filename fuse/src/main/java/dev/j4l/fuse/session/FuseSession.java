@@ -114,6 +114,9 @@ public final class FuseSession<N, H> {
      */
     public void startMoreWorkers() {
         for (int i = 1; i < options.workers(); i++) {
+            // Count the new worker as running before touching the device: once every worker has ended, the
+            // session closes the device, and a pool that grew after that would serve nothing and leak clones.
+            if (!reserveWorker()) return; // the connection already ended (e.g. unmounted right after INIT)
             OwnedFd fd;
             try {
                 fd = FuseDevice.cloneOf(device);
@@ -122,14 +125,28 @@ public final class FuseSession<N, H> {
                 LOG.log(Level.INFO, "FUSE: cannot clone /dev/fuse (" + e.getMessage() + "); workers share one descriptor");
                 fd = device;
             }
-            startWorker(fd, i);
+            launchWorker(fd, i);
+        }
+    }
+
+    /** Adds one to the running workers unless none is left (then the session has ended or is ending). */
+    private boolean reserveWorker() {
+        while (true) {
+            int n = running.get();
+            if (n == 0) return false;
+            if (running.compareAndSet(n, n + 1)) return true;
         }
     }
 
     private void startWorker(OwnedFd fd, int index) {
+        running.incrementAndGet();
+        launchWorker(fd, index);
+    }
+
+    /** Starts a worker already counted in {@link #running}. */
+    private void launchWorker(OwnedFd fd, int index) {
         Worker<N, H> w = new Worker<>(this, fd, label + "-" + index, inSize, outSize);
         workers.add(w);
-        running.incrementAndGet();
         // Platform threads: a blocking read in a downcall would pin a virtual thread's carrier anyway.
         Thread t = Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-" + index).unstarted(w);
         t.start();
