@@ -40,8 +40,20 @@ final class DescriptorBudget {
         return live.get();
     }
 
+    private volatile Collection<Node> nodes;
+    private volatile java.util.function.Supplier<FuseNotifier<Node>> notifier;
+
+    /** Where to find the nodes and, once the connection is up, the kernel's notifier. */
+    void attach(Collection<Node> nodes, java.util.function.Supplier<FuseNotifier<Node>> notifier) {
+        this.nodes = nodes;
+        this.notifier = notifier;
+    }
+
     void opened() {
-        live.incrementAndGet();
+        if (live.incrementAndGet() > highWater) {
+            var n = notifier;
+            if (n != null && nodes != null) check(nodes, n.get());
+        }
     }
 
     void closed() {

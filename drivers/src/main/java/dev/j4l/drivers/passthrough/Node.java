@@ -7,6 +7,7 @@ import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileStat;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.PathFds;
 import java.util.Optional;
 
 /**
@@ -119,6 +120,30 @@ final class Node {
         }
         fd = f;
         budget.opened();
+        return f;
+    }
+
+    /**
+     * Opens this inode with {@code flags} (e.g. a directory for reading). Without an O_PATH descriptor yet,
+     * it is opened straight from where it was found — one openat2 and one check instead of opening the O_PATH
+     * descriptor first and reopening that.
+     */
+    OwnedFd open(int flags) throws ErrnoException {
+        Node p = parent;
+        String n = name;
+        if (fd != null || p == null || n == null) return PathFds.reopen(fd(), flags);
+        OwnedFd f = Fs.openat2(p.fd(), n, flags | Fs.O_NOFOLLOW, 0, Lookup.RESOLVE);
+        FileStat st;
+        try {
+            st = Fs.stat(f);
+        } catch (ErrnoException e) {
+            f.close();
+            throw e;
+        }
+        if (st.dev() != dev || st.ino() != ino) {
+            f.close();
+            return PathFds.reopen(fd(), flags); // renamed behind our back: the slow, exact way
+        }
         return f;
     }
 

@@ -95,6 +95,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         }
         FileStat st = Fs.stat(fd);
         this.budget = new DescriptorBudget(nodeDescriptorLimit(options));
+        budget.attach(nodes.values(), () -> connection == null ? null : connection.notifier());
         this.root = new Node(st, fd, null, null, budget);
         nodes.put(new Key(st.dev(), st.ino()), root);
         this.ownUid = Credentials.euid();
@@ -228,8 +229,6 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             }
             if (fresh == null) fresh = new Node(st, fd, parent, name, budget);
             if (known == null ? nodes.putIfAbsent(k, fresh) == null : nodes.replace(k, known, fresh)) {
-                FuseConnection<Node> c = connection;
-                if (c != null) budget.check(nodes.values(), c.notifier());
                 return new Found(fresh, st, true);
             }
         }
@@ -444,7 +443,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             // Directories come through opendir; FIFOs and sockets are opened by the kernel itself.
             throw new ErrnoException(node.isDirectory() ? Errno.EISDIR : Errno.ENXIO, "not a regular file");
         }
-        OwnedFd file = PathFds.reopen(node.fd(), fileFlags(flags));
+        OwnedFd file = node.open(fileFlags(flags));
         try {
             return opened(node, new Handle.File(file));
         } catch (ErrnoException | RuntimeException e) {
@@ -552,7 +551,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Opened<Handle> opendir(Request r, Node node, int flags) throws ErrnoException {
-        OwnedFd fd = PathFds.reopen(node.fd(), Fs.O_RDONLY | Fs.O_DIRECTORY);
+        OwnedFd fd = node.open(Fs.O_RDONLY | Fs.O_DIRECTORY);
         int f = options.timeout().isZero() ? 0 : Opened.CACHE_DIR | Opened.KEEP_CACHE;
         NativeBuffer b = dirBuffers.poll();
         if (b != null) dirBufferCount.decrementAndGet();
