@@ -1,5 +1,6 @@
 package dev.j4l.cli.bench;
 
+import dev.j4l.kernel.MountTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ sealed interface Target permits Target.Dir, Target.Daemon {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
             Runnable stop = teardown.push(name + " mount at " + mnt, () -> stopDaemon(p, mnt));
             long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
-            while (!Mountinfo.isMountPoint(mnt)) {
+            while (!MountTable.isMountPoint(mnt)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     stop.run();
                     throw new Unavailable(name + " did not mount (" + lastLine(log)

@@ -1,5 +1,6 @@
 package dev.j4l.cli.bench;
 
+import dev.j4l.kernel.MountTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +61,9 @@ final class Workspace {
 
     /** Unmounts, falling back to a lazy unmount when something still holds the mount. */
     static void unmount(Path dir) throws IOException, InterruptedException {
-        if (!Mountinfo.isMountPoint(dir)) return;
+        if (!MountTable.isMountPoint(dir)) return;
         Shell.Result r = Shell.run(List.of("umount", dir.toString()), 30);
-        if (!r.ok() && Mountinfo.isMountPoint(dir)) Shell.run("umount", "-l", dir.toString());
+        if (!r.ok() && MountTable.isMountPoint(dir)) Shell.run("umount", "-l", dir.toString());
     }
 
     static void sync() throws IOException, InterruptedException {
@@ -84,7 +85,7 @@ final class Workspace {
                     continue; // a run in progress
                 }
                 System.err.println("j4l bench: cleaning up after an earlier run in " + dir);
-                for (Path m : Mountinfo.mountsUnder(dir).reversed()) unmount(m);
+                for (String m : MountTable.mountsUnder(dir).reversed()) unmount(Path.of(m));
                 Path image = dir.resolve("disk.img");
                 if (Files.exists(image)) {
                     for (String line : Shell.run("losetup", "-j", image.toString()).out().split("\n")) {
@@ -99,7 +100,7 @@ final class Workspace {
 
     static void deleteTree(Path dir) throws IOException, InterruptedException {
         if (!Files.exists(dir)) return;
-        if (!Mountinfo.mountsUnder(dir).isEmpty()) {
+        if (!MountTable.mountsUnder(dir).isEmpty()) {
             throw new IOException("not deleting " + dir + ": something is still mounted under it");
         }
         Shell.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), 600);

@@ -9,6 +9,7 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.MountTable;
 import dev.j4l.kernel.Mounts;
 import dev.j4l.kernel.OwnedFd;
 import java.io.IOException;
@@ -318,41 +319,10 @@ public final class Mounter {
 
     public static List<MountInfo> mounts() throws IOException {
         List<MountInfo> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            int dash = -1;
-            for (int i = 6; i < f.length; i++) {
-                if (f[i].equals("-")) {
-                    dash = i;
-                    break;
-                }
-            }
-            if (dash < 0 || dash + 2 >= f.length) continue;
-            String[] mm = f[2].split(":");
-            out.add(new MountInfo(unescape(f[4]), f[dash + 1], unescape(f[dash + 2]), Integer.parseInt(mm[0]),
-                    Integer.parseInt(mm[1])));
+        for (MountTable.Mount m : MountTable.read()) {
+            out.add(new MountInfo(m.mountPoint(), m.fsType(), m.source(), m.major(), m.minor()));
         }
         return out;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as {@code \ooo}. */
-    private static String unescape(String s) {
-        if (s.indexOf('\\') < 0) return s;
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                try {
-                    b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape
-                }
-            }
-            b.append(c);
-        }
-        return b.toString();
     }
 
     /**
