@@ -65,7 +65,7 @@ class BenchCommandTest {
 
         // Nothing left behind: no mount and no loop device of this run.
         Path ws = Path.of("/var/tmp", Workspace.PREFIX + ProcessHandle.current().pid());
-        assertTrue(Mountinfo.mountsUnder(ws).isEmpty(), "mounts left under " + ws);
+        assertTrue(dev.j4l.kernel.MountTable.mountsUnder(ws).isEmpty(), "mounts left under " + ws);
         assertTrue(!Files.exists(ws), ws + " left behind");
         assertTrue(Shell.run("losetup", "-j", ws.resolve("disk.img").toString()).out().isBlank(), "loop device left");
     }
