@@ -114,18 +114,9 @@ public final class FuseDevice {
      */
     public static int pread(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
             throws KernelException {
-        MemorySegment seg = buf.segment();
-        Objects.checkFromIndexSize(offset, length, seg.byteSize());
-        int f = file.acquire();
-        try {
-            long r;
-            do r = LibcAddr.pread(f, seg.address() + offset, length, position); while (r == -Errno.EINTR.number());
-            if (r < 0) throw KernelException.of("pread", file.description(), r);
-            return (int) r;
-        } finally {
-            file.release();
-            Reference.reachabilityFence(buf);
-        }
+        int r = file.pread(buf, offset, length, position);
+        if (r < 0) throw new KernelException("pread", file.description(), Errno.EAGAIN);
+        return r;
     }
 
     /**
@@ -134,18 +125,9 @@ public final class FuseDevice {
      */
     public static int pwrite(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
             throws KernelException {
-        MemorySegment seg = buf.segment();
-        Objects.checkFromIndexSize(offset, length, seg.byteSize());
-        int f = file.acquire();
-        try {
-            long r;
-            do r = LibcAddr.pwrite(f, seg.address() + offset, length, position); while (r == -Errno.EINTR.number());
-            if (r < 0) throw KernelException.of("pwrite", file.description(), r);
-            return (int) r;
-        } finally {
-            file.release();
-            Reference.reachabilityFence(buf);
-        }
+        int r = file.pwrite(buf, offset, length, position);
+        if (r < 0) throw new KernelException("pwrite", file.description(), Errno.EAGAIN);
+        return r;
     }
 
     /**

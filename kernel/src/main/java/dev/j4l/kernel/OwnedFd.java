@@ -2,6 +2,7 @@ package dev.j4l.kernel;
 
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.LibcAddr;
 import dev.j4l.kernel.raw.LibcFs;
 import dev.j4l.kernel.raw.Native;
 import dev.j4l.kernel.raw.Structs;
@@ -177,27 +178,31 @@ public final class OwnedFd implements AutoCloseable {
 
     /** pread(2) into {@code buf[offset, offset+length)} from file position {@code position}; -1 on EAGAIN. */
     public int pread(NativeBuffer buf, long offset, int length, long position) throws KernelException {
-        MemorySegment s = buf.segment(offset, length);
+        // By address, not by a slice: the slice object survives escape analysis in larger callers (the FUSE
+        // data path), and this is the call a driver makes per request.
+        long address = addressOf(buf, offset, length);
         int n = acquire();
         try {
             long r;
-            do r = Libc.pread(n, s, length, position); while (r == EINTR);
+            do r = LibcAddr.pread(n, address, length, position); while (r == EINTR);
             return (int) result("pread", r);
         } finally {
             release();
+            Reference.reachabilityFence(buf);
         }
     }
 
     /** pwrite(2) of {@code buf[offset, offset+length)} at file position {@code position}; -1 on EAGAIN. */
     public int pwrite(NativeBuffer buf, long offset, int length, long position) throws KernelException {
-        MemorySegment s = buf.segment(offset, length);
+        long address = addressOf(buf, offset, length);
         int n = acquire();
         try {
             long r;
-            do r = Libc.pwrite(n, s, length, position); while (r == EINTR);
+            do r = LibcAddr.pwrite(n, address, length, position); while (r == EINTR);
             return (int) result("pwrite", r);
         } finally {
             release();
+            Reference.reachabilityFence(buf);
         }
     }
 
@@ -246,6 +251,13 @@ public final class OwnedFd implements AutoCloseable {
         } finally {
             release();
         }
+    }
+
+    /** The native address of {@code buf[offset, offset+length)}, bounds-checked; keep {@code buf} reachable while using it. */
+    private static long addressOf(NativeBuffer buf, long offset, int length) {
+        MemorySegment seg = buf.segment();
+        java.util.Objects.checkFromIndexSize(offset, length, seg.byteSize());
+        return seg.address() + offset;
     }
 
     private long result(String call, long r) throws KernelException {
