@@ -21,8 +21,6 @@ public final class Libc {
 
     public static final int AT_FDCWD = -100;
 
-    private static final Linker.Option SHORT = Linker.Option.critical(false);
-
     private static final MethodHandle OPENAT = Native.downcall("openat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -30,10 +28,6 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = Native.downcall("write",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PREAD = Native.downcall("pread64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = Native.downcall("pwrite64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle IOCTL_PTR = Native.downcall("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL_VAL = Native.downcall("ioctl",
@@ -49,8 +43,6 @@ public final class Libc {
     private static final MethodHandle SYSCALL6 = Native.downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle PREAD_SHORT = Native.downcall("pread64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), SHORT);
 
     public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
         MemorySegment e = Native.errnoSlot();
@@ -86,40 +78,6 @@ public final class Libc {
         MemorySegment e = Native.errnoSlot();
         try {
             long r = (long) WRITE.invokeExact(e, fd, buf, count);
-            return r < 0 ? Native.negativeErrno(e) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    public static long pread(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            long r = (long) PREAD.invokeExact(e, fd, buf, count, offset);
-            return r < 0 ? Native.negativeErrno(e) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    /**
-     * pread as a critical call: no thread-state transition. Only for descriptors that cannot block for long
-     * (regular files whose data is cached); a GC safepoint waits for the call.
-     */
-    public static long preadShort(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            long r = (long) PREAD_SHORT.invokeExact(e, fd, buf, count, offset);
-            return r < 0 ? Native.negativeErrno(e) : r;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            long r = (long) PWRITE.invokeExact(e, fd, buf, count, offset);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
