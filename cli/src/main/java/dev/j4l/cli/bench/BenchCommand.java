@@ -39,7 +39,8 @@ public final class BenchCommand implements Main.Command {
     @Override
     public String usage() {
         return """
-                usage: j4l bench [--quick] [--targets a,b,...] [--reps N] [--out DIR] [--no-install]
+                usage: j4l bench [--quick] [--targets a,b,...] [--workloads a,b,...] [--reps N] [--out DIR]
+                                 [--no-install]
 
                 Runs one suite against every target in one run, over a fresh ext4 on a loop device (and a
                 tmpfs), and prints a table of medians with ratios to the first column of each group
@@ -48,6 +49,7 @@ public final class BenchCommand implements Main.Command {
                   --quick         small sizes, 1 repetition, only the targets available here (about a minute)
                   --targets LIST  comma-separated, in column order; default: all of
                                   %s
+                  --workloads LIST  comma-separated subset of fio,metadata,tree (default: all)
                   --reps N        repetitions per workload (median reported); default 3, quick 1
                   --out DIR       output directory; default bench/results/tmp/<UTC time> in the checkout
                   --no-install    do not run bench/install-peers (apt-get install of fio, bindfs, mergerfs,
@@ -60,11 +62,13 @@ public final class BenchCommand implements Main.Command {
                 down at the end, on failure and on Ctrl-C.""".formatted(String.join(",", TargetCatalog.NAMES));
     }
 
-    record Options(boolean quick, List<String> targets, int reps, Path out, boolean install) {}
+    record Options(boolean quick, List<String> targets, List<Workloads.Step> steps, int reps, Path out,
+            boolean install) {}
 
     static Options parse(String[] args) {
         boolean quick = false, install = true;
         List<String> targets = TargetCatalog.NAMES;
+        List<Workloads.Step> steps = List.of(Workloads.Step.values());
         Integer reps = null;
         Path outDir = null;
         for (int i = 0; i < args.length; i++) {
@@ -74,6 +78,14 @@ public final class BenchCommand implements Main.Command {
                 case "--no-install" -> install = false;
                 case "--targets" -> targets = Arrays.stream(value(args, ++i, a).split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                case "--workloads" -> {
+                    steps = new ArrayList<>();
+                    for (String w : value(args, ++i, a).split(",")) {
+                        if (w.isBlank()) continue;
+                        steps.add(Workloads.Step.named(w.strip()));
+                    }
+                    if (steps.isEmpty()) throw new IllegalArgumentException("--workloads is empty");
+                }
                 case "--reps" -> {
                     try {
                         reps = Integer.parseInt(value(args, ++i, a));
@@ -93,7 +105,7 @@ public final class BenchCommand implements Main.Command {
             }
         }
         if (targets.isEmpty()) throw new IllegalArgumentException("--targets is empty");
-        return new Options(quick, targets, reps != null ? reps : quick ? 1 : 3, outDir, install);
+        return new Options(quick, targets, steps, reps != null ? reps : quick ? 1 : 3, outDir, install);
     }
 
     private static String value(String[] args, int i, String opt) {
@@ -166,7 +178,7 @@ public final class BenchCommand implements Main.Command {
             }
             out.println();
             for (int rep = 0; rep < o.reps; rep++) {
-                for (Workloads.Step step : Workloads.Step.values()) {
+                for (Workloads.Step step : o.steps) {
                     out.printf("  rep %d/%d %-13s", rep + 1, o.reps, step.label + ":");
                     for (int k = 0; k < live.size(); k++) {
                         Target.Mounted m = live.get((k + rep) % live.size());
@@ -221,6 +233,8 @@ public final class BenchCommand implements Main.Command {
         }
         String command = "./j4l bench " + String.join(" ", o.quick ? List.of("--quick") : List.of())
                 + (o.targets.equals(TargetCatalog.NAMES) ? "" : " --targets " + String.join(",", o.targets))
+                + (o.steps.size() == Workloads.Step.values().length ? ""
+                        : " --workloads " + String.join(",", o.steps.stream().map(st -> st.option).toList()))
                 + (o.reps != (o.quick ? 1 : 3) ? " --reps " + o.reps : "");
         Files.writeString(outDir.resolve("summary.md"), "Command: `" + command.strip() + "` (started " + started
                 + ", took " + String.format(Locale.ROOT, "%.1f", minutes) + " min)\n\n" + Machine.describe() + "\n\n"

@@ -102,7 +102,7 @@ final class TargetCatalog {
                     if (best == null || m.ratio(v, bestV) > 1) { best = p; bestV = v; }
                 }
                 if (best == null) continue;
-                boolean meta = m == Metric.CREATE || m == Metric.STAT || m == Metric.READDIR || m == Metric.UNLINK;
+                boolean meta = m == Metric.CREATE || m == Metric.STAT || m == Metric.UNLINK; // the metadata trio
                 goal(b, m.label + " vs best peer (" + best.name() + ")", m.ratio(r.median(pt, m), bestV), meta ? 1.2 : 1.0);
             }
         }

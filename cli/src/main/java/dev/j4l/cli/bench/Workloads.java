@@ -34,14 +34,22 @@ final class Workloads {
 
     /** The workloads, run one at a time across all targets so that slow drifts of the machine hit them alike. */
     enum Step {
-        FIO("fio"),
-        METADATA("metadata"),
-        TREE("src.zip tree");
+        FIO("fio", "fio"),
+        METADATA("metadata", "metadata"),
+        TREE("src.zip tree", "tree");
 
         final String label;
+        /** The name {@code --workloads} takes. */
+        final String option;
 
-        Step(String label) {
+        Step(String label, String option) {
             this.label = label;
+            this.option = option;
+        }
+
+        static Step named(String option) {
+            for (Step s : values()) if (s.option.equals(option)) return s;
+            throw new IllegalArgumentException("unknown workload '" + option + "'; workloads: fio,metadata,tree");
         }
     }
 
