@@ -32,8 +32,8 @@ final class MemfsMountDriver implements MountCommand.Driver {
     }
 
     @Override
-    public int mount(String[] args) throws Exception {
-        try (FuseMount<?> mount = mountFromArgs(args)) {
+    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
+        try (FuseMount<?> mount = mountFromArgs(args, transport)) {
             System.err.println("j4l: memfs mounted at " + mount.mountpoint() + "; Ctrl-C or umount to stop");
             mount.awaitUnmount();
         }
@@ -41,6 +41,10 @@ final class MemfsMountDriver implements MountCommand.Driver {
     }
 
     static FuseMount<?> mountFromArgs(String[] args) throws Exception {
+        return mountFromArgs(args, MountCommand.Transport.AUTO);
+    }
+
+    static FuseMount<?> mountFromArgs(String[] args, MountCommand.Transport transport) throws Exception {
         String dir = null;
         Long size = null;
         boolean pageCache = false;
@@ -83,6 +87,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
         checkHeap(limit, maxHeap);
         MountOptions options = MemFsDriver.mountOptions();
         if (workers > 0) options = options.toBuilder().workers(workers).build();
+        options = options.toBuilder().ioUring(transport.useRing()).build();
         return MemFsDriver.mount(mountpoint, limit, options, pageCache);
     }
 

@@ -1,5 +1,9 @@
 package dev.j4l.cli;
 
+import dev.j4l.kernel.FuseIoUringSwitch;
+import java.util.ArrayList;
+import java.util.List;
+
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +20,38 @@ final class MountCommand implements Main.Command {
 
         String usage();
 
-        int mount(String[] args) throws Exception;
+        int mount(String[] args, Transport transport) throws Exception;
+    }
+
+    /** How requests reach the daemon; chosen with the options every driver takes. */
+    enum Transport {
+        /** io_uring when the kernel offers it (fuse enable_uring=Y), else /dev/fuse. */
+        AUTO,
+        /** io_uring, switching the kernel's enable_uring on first if needed (root). */
+        IO_URING,
+        /** /dev/fuse only. */
+        DEV_FUSE;
+
+        static final String USAGE = """
+                Options for every driver:
+                  --io-uring      serve requests through FUSE-over-io_uring, one queue per CPU (Linux 6.14+),
+                                  turning the fuse module's enable_uring on if it is off (root). By
+                                  default io_uring is used when enable_uring is already Y.
+                  --no-io-uring   serve requests through /dev/fuse only""";
+
+        /** Whether to ask the kernel for io_uring; for IO_URING, first turns the module parameter on. */
+        boolean useRing() {
+            if (this == DEV_FUSE) return false;
+            if (this == IO_URING && !FuseIoUringSwitch.isOn()) {
+                try {
+                    FuseIoUringSwitch.set(true);
+                    System.err.println("j4l: turned FUSE-over-io_uring on (" + FuseIoUringSwitch.PARAMETER + " = Y)");
+                } catch (java.io.IOException e) {
+                    System.err.println("j4l: --io-uring: " + e.getMessage() + "; serving /dev/fuse");
+                }
+            }
+            return true;
+        }
     }
 
     static Map<String, Driver> drivers() {
@@ -36,6 +71,7 @@ final class MountCommand implements Main.Command {
         StringBuilder b = new StringBuilder("usage: j4l mount DRIVER ARGS...\n\n"
                 + "Mounts a j4l filesystem and serves it in the foreground; Ctrl-C or umount ends it.\n");
         drivers().forEach((name, d) -> b.append("\n").append(d.usage().stripTrailing()).append("\n"));
+        b.append("\n").append(Transport.USAGE).append("\n");
         return b.toString();
     }
 
@@ -47,6 +83,15 @@ final class MountCommand implements Main.Command {
             throw new IllegalArgumentException("unknown driver '" + args[0] + "'; drivers: "
                     + String.join(", ", drivers().keySet()));
         }
-        return d.mount(Arrays.copyOfRange(args, 1, args.length));
+        Transport transport = Transport.AUTO;
+        List<String> rest = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--io-uring" -> transport = Transport.IO_URING;
+                case "--no-io-uring" -> transport = Transport.DEV_FUSE;
+                default -> rest.add(args[i]);
+            }
+        }
+        return d.mount(rest.toArray(String[]::new), transport);
     }
 }

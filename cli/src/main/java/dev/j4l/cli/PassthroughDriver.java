@@ -36,7 +36,7 @@ final class PassthroughDriver implements MountCommand.Driver {
     }
 
     @Override
-    public int mount(String[] args) throws Exception {
+    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
         boolean passthrough = true, allowOther = false, readOnly = false;
         int workers = 2;
         boolean birthTime = false;
@@ -80,7 +80,8 @@ final class PassthroughDriver implements MountCommand.Driver {
             // The daemon would look itself up through its own mount and wait for itself.
             throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
         }
-        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime);
+        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime,
+                transport.useRing());
         PassthroughFs fs = new PassthroughFs(o);
         try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "

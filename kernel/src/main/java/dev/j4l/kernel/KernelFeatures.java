@@ -109,8 +109,8 @@ public record KernelFeatures(
                 : Check.no("unknown: " + init.reason);
 
         Check passthrough = probePassthrough(uts[0], init, config, sysAdmin);
-        String enableUring = readTrimmed("/sys/module/fuse/parameters/enable_uring");
-        boolean uringWritable = Files.isWritable(Path.of("/sys/module/fuse/parameters/enable_uring"));
+        String enableUring = FuseIoUringSwitch.value();
+        boolean uringWritable = Files.isWritable(FuseIoUringSwitch.PARAMETER);
         List<String> ops = new ArrayList<>();
         Check ioUring = probeIoUring(ops);
         Check fuseIoUring = probeFuseIoUring(enableUring, uringWritable, ioUring, init, config);

@@ -49,6 +49,8 @@ public final class BenchCommand implements Main.Command {
                   --quick         small sizes, 1 repetition, only the targets available here (about a minute)
                   --targets LIST  comma-separated, in column order; default: all of
                                   %s
+                                  (j4l daemons use --io-uring; passthrough-devfuse and memfs-devfuse,
+                                  measured only when named, are the same over /dev/fuse)
                   --workloads LIST  comma-separated subset of fio,metadata,tree (default: all)
                   --reps N        repetitions per workload (median reported); default 3, quick 1
                   --out DIR       output directory; default bench/results/tmp/<UTC time> in the checkout
@@ -99,9 +101,10 @@ public final class BenchCommand implements Main.Command {
             }
         }
         for (String t : targets) {
-            if (!TargetCatalog.NAMES.contains(t)) {
+            if (!TargetCatalog.NAMES.contains(t) && !TargetCatalog.EXTRA.contains(t)) {
                 throw new IllegalArgumentException("unknown target '" + t + "'; targets: "
-                        + String.join(",", TargetCatalog.NAMES));
+                        + String.join(",", TargetCatalog.NAMES) + " (and, only when named, "
+                        + String.join(",", TargetCatalog.EXTRA) + ")");
             }
         }
         if (targets.isEmpty()) throw new IllegalArgumentException("--targets is empty");
@@ -152,6 +155,10 @@ public final class BenchCommand implements Main.Command {
         String started = Instant.now().toString();
         long t0 = System.nanoTime();
         try (Teardown teardown = new Teardown()) {
+            // The j4l daemons mount with --io-uring, which turns the fuse module's enable_uring on; put it back
+            // as it was once they are gone (connections keep their rings).
+            String uring = dev.j4l.kernel.FuseIoUringSwitch.value();
+            if ("N".equals(uring)) teardown.push("fuse enable_uring", () -> dev.j4l.kernel.FuseIoUringSwitch.set(false));
             long image = o.quick ? 1L << 30 : 6L << 30;
             long tmpfs = o.quick ? 1L << 30 : 4L << 30;
             Workspace w = Workspace.create(image, tmpfs, teardown);

@@ -12,6 +12,8 @@ final class TargetCatalog {
 
     static final List<String> NAMES = List.of(
             "native", "passthrough", "passthrough-off", "bindfs", "mergerfs", "go-fuse", "tmpfs", "memfs");
+    /** Targets measured only when named in --targets: j4l over /dev/fuse, to show what io_uring brings. */
+    static final List<String> EXTRA = List.of("passthrough-devfuse", "memfs-devfuse");
     /** The FUSE peers passthroughfs is compared with. */
     static final List<String> PEERS = List.of("bindfs", "mergerfs", "go-fuse");
 
@@ -20,10 +22,14 @@ final class TargetCatalog {
         return switch (name) {
             case "native" -> new Target.Dir(name, disk, "the loop-device ext4 itself", false);
             case "passthrough" -> new Target.Daemon(name, disk,
-                    "j4l mount passthrough (FUSE passthrough when the kernel allows it)", null,
-                    (src, mnt) -> j4l(repo, "mount", "passthrough", src.toString(), mnt.toString()));
-            case "passthrough-off" -> new Target.Daemon(name, disk, "j4l mount passthrough --no-passthrough", null,
-                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--no-passthrough", src.toString(), mnt.toString()));
+                    "j4l mount passthrough --io-uring (FUSE passthrough when the kernel allows it)", null,
+                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--io-uring", src.toString(), mnt.toString()));
+            case "passthrough-off" -> new Target.Daemon(name, disk, "j4l mount passthrough --io-uring --no-passthrough",
+                    null, (src, mnt) -> j4l(repo, "mount", "passthrough", "--io-uring", "--no-passthrough",
+                            src.toString(), mnt.toString()));
+            case "passthrough-devfuse" -> new Target.Daemon(name, disk,
+                    "j4l mount passthrough --no-io-uring (requests through /dev/fuse)", null,
+                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--no-io-uring", src.toString(), mnt.toString()));
             case "bindfs" -> new Target.Daemon(name, disk, "bindfs -f (default options)",
                     Shell.has("bindfs") ? null : "bindfs is not installed (bench/install-peers)",
                     (src, mnt) -> List.of("bindfs", "-f", src.toString(), mnt.toString()));
@@ -39,8 +45,10 @@ final class TargetCatalog {
                         (src, mnt) -> List.of(bin.toString(), "-q", mnt.toString(), src.toString()));
             }
             case "tmpfs" -> new Target.Dir(name, Target.Group.MEMORY, "a tmpfs", true);
-            case "memfs" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs", null,
-                    (src, mnt) -> j4l(repo, "mount", "memfs", mnt.toString()));
+            case "memfs" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs --io-uring", null,
+                    (src, mnt) -> j4l(repo, "mount", "memfs", "--io-uring", mnt.toString()));
+            case "memfs-devfuse" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs --no-io-uring", null,
+                    (src, mnt) -> j4l(repo, "mount", "memfs", "--no-io-uring", mnt.toString()));
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }

@@ -149,6 +149,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
                 // The kernel allows only one of them; the writeback cache pays off when the daemon serves I/O.
                 .writebackCache(!options.passthrough())
                 .workers(options.workers())
+                .ioUring(options.ioUring())
                 .build();
     }
 

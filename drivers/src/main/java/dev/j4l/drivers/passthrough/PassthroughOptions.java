@@ -19,9 +19,11 @@ import java.util.Objects;
  *     such a stat; without it the kernel answers statx from its cached attributes, with no birth time
  * @param workers threads serving requests: 2 lets one slow call (fsync of a big file) not stall the mount;
  *     1 is a little faster for a single busy client
+ * @param ioUring serve requests through FUSE-over-io_uring when the kernel offers it (one pinned thread per
+ *     CPU, so a request is answered on the CPU of its caller); else /dev/fuse
  */
 public record PassthroughOptions(Path source, boolean passthrough, Duration timeout, boolean allowOther,
-        boolean readOnly, int workers, boolean birthTime) {
+        boolean readOnly, int workers, boolean birthTime, boolean ioUring) {
     public PassthroughOptions {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(timeout, "timeout");
@@ -37,30 +39,34 @@ public record PassthroughOptions(Path source, boolean passthrough, Duration time
 
     /** Passthrough on, {@link #DEFAULT_TIMEOUT} caching, only the mounting user. */
     public static PassthroughOptions of(Path source) {
-        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2, false);
+        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2, false, true);
     }
 
     public PassthroughOptions withPassthrough(boolean on) {
-        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers, birthTime);
+        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers, birthTime, ioUring);
     }
 
     public PassthroughOptions withTimeout(Duration t) {
-        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers, birthTime);
+        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers, birthTime, ioUring);
     }
 
     public PassthroughOptions withAllowOther(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers, birthTime);
+        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers, birthTime, ioUring);
     }
 
     public PassthroughOptions withWorkers(int n) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n, birthTime);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n, birthTime, ioUring);
     }
 
     public PassthroughOptions withBirthTime(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, on);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, on, ioUring);
+    }
+
+    public PassthroughOptions withIoUring(boolean on) {
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime, on);
     }
 
     public PassthroughOptions withReadOnly(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers, birthTime);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers, birthTime, ioUring);
     }
 }

@@ -27,6 +27,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -264,8 +265,13 @@ public final class FuseSession<N, H> {
             offered |= (in.getInt(IN_HEADER + INIT_FLAGS2) & 0xffffffffL) << 32;
         }
         Negotiated n = Negotiated.negotiate(minor, readahead, offered, options, posixLocks, flock, maxPagesLimit());
+        if (n.has(InitFlags.OVER_IO_URING) && !prepareRings(n)) {
+            n = Negotiated.negotiate(minor, readahead, offered & ~InitFlags.OVER_IO_URING, options, posixLocks, flock,
+                    maxPagesLimit());
+        }
+        final Negotiated negotiated = n;
         encoder.negotiated(n);
-        LOG.log(Level.DEBUG, () -> "FUSE INIT " + label + ": " + n.describe());
+        LOG.log(Level.DEBUG, () -> "FUSE INIT " + label + ": " + negotiated.describe());
         if (options.passthrough() && !n.has(InitFlags.PASSTHROUGH)) {
             passthroughUnavailable(options.writebackCache() ? "writeback cache is on (the kernel allows only one)"
                     : "the kernel did not offer it (needs Linux 6.9+ with CONFIG_FUSE_PASSTHROUGH)");
@@ -296,12 +302,14 @@ public final class FuseSession<N, H> {
         int r = write(w.fd, out, OUT_HEADER + n.initOutSize(), 0, unique);
         if (r < 0) {
             initFailure = "the kernel refused the INIT reply: " + Errno.orEio(-r).name();
+            for (RingQueue rq : rings) rq.close();
+            rings.clear();
             LOG.log(Level.ERROR, "FUSE " + initFailure);
         } else if (n.has(InitFlags.OVER_IO_URING)) {
             // Registration is accepted only once the INIT reply is processed, and every queue must register
             // before the kernel lets any request through.
             startRings(n);
-        } else if (options.ioUring()) {
+        } else if (options.ioUring() && (offered & InitFlags.OVER_IO_URING) == 0) {
             LOG.log(Level.WARNING, "FUSE io_uring not offered by the kernel for " + label
                     + " (needs Linux 6.14+ and /sys/module/fuse/parameters/enable_uring = Y); using /dev/fuse");
         }
@@ -310,19 +318,38 @@ public final class FuseSession<N, H> {
 
     private final List<RingQueue> rings = new CopyOnWriteArrayList<>();
 
-    private void startRings(Negotiated n) {
+    /**
+     * Makes one io_uring per queue (the kernel wants one per possible CPU) before io_uring is accepted in the
+     * INIT reply; false, with every ring made so far closed, when any cannot be made.
+     */
+    private boolean prepareRings(Negotiated n) {
         int queues = RingQueue.possibleCpus();
         int payload = Math.max(8192, Math.max(n.maxWrite(), n.maxPages() * Negotiated.PAGE));
-        for (int q = 0; q < queues; q++) {
-            try {
+        List<RingQueue> made = new ArrayList<>();
+        try {
+            for (int q = 0; q < queues; q++) {
                 Worker<N, H> w = new Worker<>(this, device, label + "-ring" + q, inSize, outSize);
-                workers.add(w);
                 RingQueue rq = new RingQueue(this, w, q, RING_DEPTH, payload);
-                rings.add(rq);
-                Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring" + q).start(rq);
-            } catch (KernelException e) {
-                LOG.log(Level.WARNING, "FUSE io_uring queue " + q + " not started: " + e.getMessage());
+                made.add(rq);
+                rq.open();
             }
+        } catch (KernelException | RuntimeException e) {
+            LOG.log(Level.WARNING, "FUSE io_uring unusable for " + label + " (" + e.getMessage()
+                    + "); serving /dev/fuse");
+            for (RingQueue rq : made) rq.close();
+            return false;
+        }
+        rings.addAll(made);
+        return true;
+    }
+
+    /** Starts the prepared rings: registration is accepted only once the kernel has processed the INIT reply. */
+    private void startRings(Negotiated n) {
+        for (RingQueue rq : rings) {
+            @SuppressWarnings("unchecked")
+            Worker<N, H> w = (Worker<N, H>) rq.worker();
+            workers.add(w);
+            Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring" + rq.qid).start(rq);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.j4l.fuse.protocol.Wire.IN_LEN;
 import static dev.j4l.fuse.protocol.Wire.OUT_HEADER;
 import static dev.j4l.fuse.protocol.Wire.OUT_LEN;
 
+import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.EventFd;
 import dev.j4l.kernel.FuseRing;
@@ -56,15 +57,35 @@ final class RingQueue implements Runnable {
         this.wake = EventFd.create(0, 0);
     }
 
-    @Override
-    public void run() {
+    /**
+     * Creates this queue's io_uring. Done before the INIT reply: once io_uring is negotiated the kernel holds
+     * every request until all queues have registered, so a ring that cannot be created (io_uring disabled by
+     * sysctl or seccomp, no memory) must be found out while /dev/fuse can still be chosen instead.
+     */
+    void open() throws KernelException {
         try {
             ring = FuseRing.create(Integer.highestOneBit(depth * 2 + 2) * 2, session.device(), wake);
-        } catch (KernelException e) {
-            LOG.log(Level.WARNING, "FUSE io_uring queue " + qid + " unavailable: " + e.getMessage()
-                    + "; requests stay on /dev/fuse");
-            wake.close();
-            return;
+        } catch (KernelException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Frees what {@link #open} made, for a queue that will not run. */
+    void close() {
+        if (ring != null) ring.close();
+        wake.close();
+    }
+
+    @Override
+    public void run() {
+        // The kernel queues a request on the queue of the CPU its caller runs on and wakes the caller on the
+        // CPU that answers it: serving queue N on CPU N keeps a request and its caller on one CPU, with no
+        // cross-CPU wake-up (which costs tens of microseconds on a VM whose idle CPUs halt).
+        try {
+            CpuAffinity.pinCurrentThread(qid);
+        } catch (KernelException | IllegalArgumentException e) {
+            LOG.log(Level.INFO, "FUSE io_uring queue " + qid + " runs unpinned: " + e.getMessage());
         }
         try {
             for (int i = 0; i < depth; i++) ring.register(qid, i, headers[i], payloads[i]);
@@ -97,8 +118,7 @@ final class RingQueue implements Runnable {
         } catch (KernelException | RuntimeException e) {
             if (!stopping) LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + " stopped", e);
         } finally {
-            ring.close();
-            wake.close();
+            close();
         }
     }
 
@@ -118,6 +138,10 @@ final class RingQueue implements Runnable {
         if (firstArg > 0) in.copyFrom(IN_HEADER, h, OP_IN, firstArg);
         if (payload > 0) in.copyFrom(IN_HEADER + firstArg, payloads[entry], 0, payload);
         worker.serveRing(this, entry, IN_HEADER + firstArg + payload);
+    }
+
+    Worker<?, ?> worker() {
+        return worker;
     }
 
     /** The worker's reply (out-header + payload in {@code out}) for the request in {@code entry}. */

@@ -30,6 +30,9 @@ public final class LibcProcess {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETGROUPS = Native.downcall("getgroups",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SCHED_SETAFFINITY = Native.downcall("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_GETCPU = Native.downcall("sched_getcpu", I_V);
     private static final MethodHandle UNAME = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private static int ret(int r, MemorySegment e) {
@@ -80,6 +83,26 @@ public final class LibcProcess {
     public static int setfsgid(int gid) {
         try {
             return (int) SETFSGID.invokeExact(gid);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** sched_setaffinity(2) for the calling thread ({@code pid} 0) with a mask of {@code size} bytes. */
+    public static int schedSetaffinityCurrent(MemorySegment mask) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, mask.byteSize(), mask), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** sched_getcpu(3): the CPU the calling thread runs on, or {@code -errno}. */
+    public static int schedGetcpu() {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SCHED_GETCPU.invokeExact(e), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -1,0 +1,39 @@
+package dev.j4l.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The fuse module's {@code enable_uring} parameter: while it is N the kernel does not offer FUSE-over-io_uring
+ * to any new connection. It only lets servers that ask for io_uring use it; connections already using a ring
+ * keep it when it is turned off again.
+ */
+public final class FuseIoUringSwitch {
+    private FuseIoUringSwitch() {}
+
+    public static final Path PARAMETER = Path.of("/sys/module/fuse/parameters/enable_uring");
+
+    /** The parameter's value ("Y" or "N"), or null when this kernel has no FUSE io_uring. */
+    public static String value() {
+        try {
+            return ProcFiles.read(PARAMETER);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static boolean isOn() {
+        return "Y".equals(value());
+    }
+
+    /** Sets the parameter (needs root); the message names the file and the reason when it cannot. */
+    public static void set(boolean on) throws IOException {
+        if (value() == null) throw new IOException("this kernel has no FUSE io_uring (" + PARAMETER + " is absent)");
+        try {
+            Files.writeString(PARAMETER, on ? "Y" : "N");
+        } catch (IOException e) {
+            throw new IOException("cannot write " + PARAMETER + " (" + e.getMessage() + "; needs root)", e);
+        }
+    }
+}
