@@ -92,6 +92,30 @@ class IoUringTest {
         }
     }
 
+    @Test
+    void ringsThatCannotBeMadeLeaveTheMountOnDevFuse() throws Exception {
+        // With io_uring_disabled = 2 no process may create a ring. The kernel still offers FUSE io_uring in INIT;
+        // accepting it without rings would hold every request forever, so the session must decline it.
+        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
+        Assumptions.assumeTrue(Files.isWritable(sysctl), "no writable " + sysctl);
+        String was = Files.readString(sysctl).trim();
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        ScratchFs fs = new ScratchFs();
+        fs.put("f", "served anyway");
+        Files.writeString(sysctl, "2");
+        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4lring")
+                .ioUring(true).timeouts(Duration.ZERO).build())) {
+            Files.writeString(sysctl, was);
+            Thread watchdog = abortIfStuck(m);
+            assertEquals("served anyway", Files.readString(mnt.resolve("f")));
+            assertEquals(0, m.session().ringQueues());
+            assertTrue(!m.session().negotiated().has(InitFlags.OVER_IO_URING), "io_uring accepted without rings");
+            watchdog.interrupt();
+        } finally {
+            Files.writeString(sysctl, was);
+        }
+    }
+
     /** A stuck ring must fail the test, not hang the build: abort the connection after 30 s. */
     static Thread abortIfStuck(FuseMount<?> m) {
         return Thread.ofPlatform().daemon(true).start(() -> {

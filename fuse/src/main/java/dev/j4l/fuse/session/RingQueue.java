@@ -63,19 +63,18 @@ final class RingQueue implements Runnable {
      * sysctl or seccomp, no memory) must be found out while /dev/fuse can still be chosen instead.
      */
     void open() throws KernelException {
-        try {
-            ring = FuseRing.create(Integer.highestOneBit(depth * 2 + 2) * 2, session.device(), wake);
-        } catch (KernelException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        ring = FuseRing.create(Integer.highestOneBit(depth * 2 + 2) * 2, session.device(), wake);
     }
 
-    /** Frees what {@link #open} made, for a queue that will not run. */
+    /** Frees what the constructor and {@link #open} made: at the end of {@link #run}, or for a queue that never runs. */
     void close() {
+        if (closed) return;
+        closed = true;
         if (ring != null) ring.close();
         wake.close();
     }
+
+    private boolean closed;
 
     @Override
     public void run() {
