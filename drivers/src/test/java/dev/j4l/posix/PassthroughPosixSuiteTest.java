@@ -15,7 +15,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The POSIX suite on passthroughfs mirroring a tmpfs, with FUSE passthrough on, each case checked first on a
- * plain tmpfs (the reference): a case the reference fails is skipped, one it passes must pass here too.
+ * plain tmpfs (the reference): a case the reference fails is skipped, one it passes must pass here too. It runs
+ * on two mounts: one that lets every user in (allow_other, so the kernel checks permissions), and one for the
+ * mounting user only, where passthroughfs leaves permission checks to the source filesystem.
  */
 class PassthroughPosixSuiteTest {
     /** Cases passthroughfs is known to fail, and why; each still runs, so the list only shrinks. */
@@ -25,6 +27,8 @@ class PassthroughPosixSuiteTest {
     private static TmpfsMount source;
     private static Path base;
     private static FuseMount<?> mirror;
+    private static TmpfsMount ownSource;
+    private static FuseMount<?> ownMirror;
 
     @BeforeAll
     static void mount() throws Exception {
@@ -36,14 +40,19 @@ class PassthroughPosixSuiteTest {
         Path mnt = Files.createDirectory(base.resolve("mnt"));
         // allow_other: some cases run as nobody; what they create must be theirs, as on tmpfs.
         mirror = PassthroughFs.mount(mnt, PassthroughOptions.of(source.root()).withAllowOther(true));
+        ownSource = new TmpfsMount("1g");
+        ownMirror = PassthroughFs.mount(Files.createDirectory(base.resolve("own")), PassthroughOptions.of(ownSource.root()));
     }
 
     @AfterAll
     static void unmount() throws Exception {
         try {
             if (mirror != null) mirror.close();
+            if (ownMirror != null) ownMirror.close();
+            if (ownSource != null) ownSource.close();
             if (base != null) {
                 Files.deleteIfExists(base.resolve("mnt"));
+                Files.deleteIfExists(base.resolve("own"));
                 Files.deleteIfExists(base);
             }
         } finally {
@@ -57,12 +66,25 @@ class PassthroughPosixSuiteTest {
 
     @TestFactory
     Stream<DynamicTest> passthroughMatchesTmpfs() {
+        return suite(mirror, "", false);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> singleUserPassthroughMatchesTmpfs() {
+        return suite(ownMirror, "own-", true);
+    }
+
+    private static Stream<DynamicTest> suite(FuseMount<?> mirror, String prefix, boolean ownerOnly) {
         return PosixCases.all().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Path ref = Files.createDirectory(reference.root().resolve(c.name()));
+            Path ref = Files.createDirectory(reference.root().resolve(prefix + c.name()));
+            int nobodyRuns = Py.NOBODY_RUNS.get();
             try {
                 c.run(ref);
             } catch (Throwable t) {
                 Assumptions.abort("the reference tmpfs fails this case too: " + t.getMessage());
+            }
+            if (ownerOnly && Py.NOBODY_RUNS.get() != nobodyRuns) {
+                Assumptions.abort("acts as a second user, whom a mount without allow_other does not let in");
             }
             try {
                 c.run(Files.createDirectory(mirror.mountpoint().resolve(c.name())));

@@ -69,10 +69,14 @@ public final class Py {
     /** The result of a snippet. */
     public record Result(int exit, String out, String err) {}
 
+    /** How many snippets have run as {@code nobody}: lets a suite tell which cases need a second user. */
+    public static final java.util.concurrent.atomic.AtomicInteger NOBODY_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
     public static Result exec(Path dir, String code, boolean asNobody, long timeoutSeconds)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (asNobody) {
+            NOBODY_RUNS.incrementAndGet();
             cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
         }
         cmd.addAll(List.of(PYTHON, "-c", PRELUDE + code));

@@ -138,7 +138,11 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         return MountOptions.builder()
                 .fsname("j4l-passthrough")
                 .subtype("passthrough")
-                .defaultPermissions(true)
+                // With allow_other the kernel checks every caller's permissions. Without it only the mounting
+                // user can enter, with the daemon's own ids, so the source filesystem's own checks on the daemon's
+                // calls are the caller's checks — and the kernel need not fetch a directory's attributes again
+                // (a GETATTR round trip) each time a create or unlink in it has changed them.
+                .defaultPermissions(options.allowOther())
                 .allowOther(options.allowOther())
                 .readOnly(options.readOnly())
                 .maxWrite(MountOptions.MAX_WRITE)
@@ -240,6 +244,12 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         if (node == root) return;
         nodes.remove(new Key(node.dev, node.ino), node);
         node.close();
+    }
+
+    /** Sent only without default_permissions, i.e. when the caller has the daemon's own ids. */
+    @Override
+    public void access(Request r, Node node, int mask) throws ErrnoException {
+        Fs.access(node.fd(), "", mask, Fs.AT_EMPTY_PATH | Fs.AT_EACCESS);
     }
 
     // ---- attributes ----

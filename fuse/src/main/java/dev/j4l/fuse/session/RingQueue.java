@@ -75,6 +75,9 @@ final class RingQueue implements Runnable {
     }
 
     private boolean closed;
+    /** Registrations refused with EAGAIN (connection not yet initialized) are retried every millisecond, 5 s at most. */
+    private static final int MAX_REGISTER_RETRIES = 5000;
+    private int registerRetries;
 
     @Override
     public void run() {
@@ -101,6 +104,14 @@ final class RingQueue implements Runnable {
                         continue;
                     }
                     int entry = (int) ud;
+                    if (res == -Errno.EAGAIN.number() && registerRetries < MAX_REGISTER_RETRIES) {
+                        // With SYNC_INIT the mount(2) caller, not our write, processes the INIT reply, so a
+                        // registration can arrive before the kernel marks the connection initialized.
+                        registerRetries++;
+                        Thread.sleep(1);
+                        ring.register(qid, entry, headers[entry], payloads[entry]);
+                        continue;
+                    }
                     if (res < 0) {
                         // ENOTCONN/ECONNABORTED at teardown; anything else turns this entry off.
                         if (res != -Errno.ENOTCONN.number() && res != -Errno.ECONNABORTED.number()) {
@@ -116,6 +127,8 @@ final class RingQueue implements Runnable {
             }
         } catch (KernelException | RuntimeException e) {
             if (!stopping) LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + " stopped", e);
+        } catch (InterruptedException e) {
+            LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + " interrupted while registering");
         } finally {
             close();
         }
