@@ -196,7 +196,14 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
-        return entry(parent, name);
+        try {
+            return entry(parent, name);
+        } catch (ErrnoException e) {
+            // "No such name" is cached like names that exist: for the same time, and undone by the kernel when a
+            // name is made through the mount. (Tools look up many names before creating them: unzip, tar, cp.)
+            if (e.errno() == Errno.ENOENT && !options.timeout().isZero()) return Entry.negative(options.timeout().toNanos());
+            throw e;
+        }
     }
 
     /** Finds {@code name} in {@code parent} and returns its node, known or new. */
