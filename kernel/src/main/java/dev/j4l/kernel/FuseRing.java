@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.j4l.kernel.raw.LibcMemory;
 import dev.j4l.kernel.raw.LibcUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -77,9 +78,9 @@ public final class FuseRing implements AutoCloseable {
         }
         sqesLen = (long) SQE_SIZE * sqEntries;
         sqesAddr = map(sqesLen, fd, OFF_SQES);
-        sqRing = LibcUring.segment(sqRingAddr, sqLen);
-        cqRing = LibcUring.segment(cqRingAddr, cqLen);
-        sqes = LibcUring.segment(sqesAddr, sqesLen);
+        sqRing = LibcMemory.segment(sqRingAddr, sqLen);
+        cqRing = LibcMemory.segment(cqRingAddr, cqLen);
+        sqes = LibcMemory.segment(sqesAddr, sqesLen);
         // The params hold offsets into the ring mappings; the masks themselves live in the rings.
         sqMask = sqRing.get(JAVA_INT, sqMaskOff);
         cqMask = cqRing.get(JAVA_INT, cqMaskOff);
@@ -89,7 +90,7 @@ public final class FuseRing implements AutoCloseable {
     }
 
     private static long map(long len, int fd, long offset) throws KernelException {
-        long a = LibcUring.mmap(len, 3 /* PROT_READ|PROT_WRITE */, 0x1 | 0x8000 /* MAP_SHARED|MAP_POPULATE */, fd, offset);
+        long a = LibcMemory.mmap(len, 3 /* PROT_READ|PROT_WRITE */, 0x1 | 0x8000 /* MAP_SHARED|MAP_POPULATE */, fd, offset);
         if (a < 0 && a > -4096) throw KernelException.of("mmap", "io_uring", a);
         return a;
     }
@@ -216,9 +217,9 @@ public final class FuseRing implements AutoCloseable {
 
     @Override
     public void close() {
-        LibcUring.munmap(sqesAddr, sqesLen);
-        if (cqRingLen != 0) LibcUring.munmap(cqRingAddr, cqRingLen);
-        LibcUring.munmap(sqRingAddr, sqRingLen);
+        LibcMemory.munmap(sqesAddr, sqesLen);
+        if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
+        LibcMemory.munmap(sqRingAddr, sqRingLen);
         ring.close();
         arena.close();
         dev.release();

@@ -63,10 +63,23 @@ public final class NativeBuffer {
         return allocate(size, 8);
     }
 
-    /** Zeroed memory with the given alignment (a power of two, e.g. 4096 for page-aligned I/O). */
+    /**
+     * Zeroed memory with the given alignment (a power of two, e.g. 4096 for page-aligned I/O). Buffers of
+     * {@value #MAPPED_FROM} bytes or more are their own anonymous mapping, whose pages take memory only once
+     * touched: a FUSE request buffer must hold the largest possible write, yet most requests are a few hundred
+     * bytes, and a daemon should not be resident at its worst case.
+     */
     public static NativeBuffer allocate(long size, long alignment) {
+        if (size >= MAPPED_FROM && alignment <= PAGE) {
+            MemorySegment m = dev.j4l.kernel.raw.LibcMemory.mapAnonymous((size + PAGE - 1) & -PAGE);
+            if (m != null) return new NativeBuffer(m.asSlice(0, size));
+        }
         return new NativeBuffer(Arena.ofAuto().allocate(size, alignment));
     }
+
+    private static final long PAGE = 4096;
+    /** Below this, the JDK's allocator (which zeroes, touching every page) is as good. */
+    static final long MAPPED_FROM = 64 * 1024;
 
     /** A buffer holding a copy of {@code bytes}. */
     public static NativeBuffer copyOf(byte[] bytes) {

@@ -1,0 +1,59 @@
+package dev.j4l.kernel.raw;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/** Raw mmap/munmap, and native addresses made into segments. mmap returns the address or {@code -errno}. */
+public final class LibcMemory {
+    private LibcMemory() {}
+
+    public static final int PROT_READ = 0x1, PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000,
+            MAP_POPULATE = 0x8000;
+
+    private static final MethodHandle MMAP = Native.downcall("mmap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = Native.downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+
+    public static long mmap(long length, int prot, int flags, int fd, long offset) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            long r = (long) MMAP.invokeExact(e, 0L, length, prot, flags, fd, offset);
+            return r == -1L ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int munmap(long address, long length) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            int r = (int) MUNMAP.invokeExact(e, address, length);
+            return r < 0 ? Native.negativeErrno(e) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** A zero-length native address made into a segment of {@code size} bytes (restricted: kernel only). */
+    public static MemorySegment segment(long address, long size) {
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    /**
+     * Fresh anonymous private memory of {@code size} bytes (a multiple of the page size), unmapped when the
+     * returned segment becomes unreachable; its pages are zero and take no memory until first touched. Returns
+     * null when the mapping fails (out of address space or memory).
+     */
+    public static MemorySegment mapAnonymous(long size) {
+        long a = mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (a < 0) return null;
+        return MemorySegment.ofAddress(a).reinterpret(size, Arena.ofAuto(), unused -> munmap(a, size));
+    }
+}
