@@ -18,6 +18,13 @@ public interface DirectoryFiller<N> {
     /** An entry without attributes; in plus mode it is listed but not instantiated. */
     boolean add(String name, long ino, int mode, long nextOffset);
 
+    /**
+     * The current entry of {@code dir} as the kernel listed it — inode, type, offset and name bytes copied
+     * unchanged, no String made — without attributes (in plus mode listed but not instantiated). The fast path
+     * for a driver mirroring a real directory: its offsets are the source directory's own.
+     */
+    boolean add(dev.j4l.kernel.DirectoryReader dir) throws dev.j4l.kernel.KernelException;
+
     /** An entry with its node and attributes. */
     boolean add(String name, Entry<N> entry, long nextOffset);
 }

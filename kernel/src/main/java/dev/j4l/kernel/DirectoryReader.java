@@ -109,7 +109,8 @@ public final class DirectoryReader {
         MemorySegment s = entry();
         long start = current + Structs.DIRENT64_NAME;
         long end = nextRecord;
-        for (long i = start; i < end; i++) if (s.get(JAVA_BYTE, i) == 0) return (int) (i - start);
+        // Records are padded with NULs to 8 bytes, so the name's terminator is among the last 8 bytes.
+        for (long i = Math.max(start, end - 8); i < end; i++) if (s.get(JAVA_BYTE, i) == 0) return (int) (i - start);
         return (int) (end - start);
     }
 

@@ -587,9 +587,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             }
             while (d.reader.next()) {
                 long next = d.reader.offset();
-                String name = d.reader.name();
                 boolean added;
                 if (out.plus() && !d.reader.isDotOrDotDot()) {
+                    String name = d.reader.name();
                     Found f;
                     try {
                         f = find(dir, name);
@@ -600,7 +600,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
                     added = out.add(name, Entry.of(f.node, attr(f.stat)), next);
                     if (!added && f.fresh) forget(f.node); // made for a record the kernel never got
                 } else {
-                    added = out.add(name, d.reader.inode(), d.reader.type() << 12, next);
+                    added = out.add(d.reader);
                 }
                 if (!added) {
                     d.ahead = true;

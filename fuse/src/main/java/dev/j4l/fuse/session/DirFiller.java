@@ -1,5 +1,7 @@
 package dev.j4l.fuse.session;
 
+import dev.j4l.kernel.DirectoryReader;
+
 import static dev.j4l.fuse.protocol.Wire.*;
 
 import dev.j4l.fuse.DirectoryFiller;
@@ -61,6 +63,36 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             d = pos + ENTRY_OUT;
         }
         putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, FileMode.direntType(mode), rec - (d - pos));
+        pos += rec;
+        return true;
+    }
+
+    @Override
+    public boolean add(DirectoryReader dir) {
+        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
+        int n = dir.nameLength();
+        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n);
+        if (full || pos + rec > limit) {
+            full = true;
+            return false;
+        }
+        long ino = dir.inode();
+        long next = dir.offset();
+        int type = dir.type();
+        int d = pos;
+        if (plus) {
+            out.fill(pos, ENTRY_OUT, (byte) 0); // node id 0: listed, not instantiated
+            out.putLong(pos + ENTRY_ATTR + ATTR_INO, ino);
+            out.putInt(pos + ENTRY_ATTR + ATTR_MODE, type << 12);
+            d = pos + ENTRY_OUT;
+        }
+        out.putLong(d, ino == 0 ? next : ino);
+        out.putLong(d + 8, next);
+        out.putInt(d + 16, n);
+        out.putInt(d + 20, type);
+        dir.copyName(out, d + DIRENT);
+        int pad = rec - (d - pos) - DIRENT - n;
+        if (pad > 0) out.fill(d + DIRENT + n, pad, (byte) 0);
         pos += rec;
         return true;
     }
