@@ -34,7 +34,8 @@ final class MemfsMountDriver implements MountCommand.Driver {
     @Override
     public int mount(String[] args, MountCommand.Transport transport) throws Exception {
         try (FuseMount<?> mount = mountFromArgs(args, transport)) {
-            System.err.println("j4l: memfs mounted at " + mount.mountpoint() + "; Ctrl-C or umount to stop");
+            System.err.println("j4l: memfs mounted at " + mount.mountpoint() + " (requests through "
+                    + (mount.usesIoUring() ? "io_uring" : "/dev/fuse") + "); Ctrl-C or umount to stop");
             mount.awaitUnmount();
         }
         return 0;

@@ -85,7 +85,8 @@ final class PassthroughDriver implements MountCommand.Driver {
         PassthroughFs fs = new PassthroughFs(o);
         try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "
-                    + (fs.passthroughActive() ? "on" : "off") + "); Ctrl-C or umount to stop");
+                    + (fs.passthroughActive() ? "on" : "off") + ", requests through "
+                    + (mount.usesIoUring() ? "io_uring" : "/dev/fuse") + "); Ctrl-C or umount to stop");
             mount.awaitUnmount();
         }
         return 0;

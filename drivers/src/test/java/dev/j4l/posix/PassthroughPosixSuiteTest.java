@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
  * The POSIX suite on passthroughfs mirroring a tmpfs, with FUSE passthrough on, each case checked first on a
  * plain tmpfs (the reference): a case the reference fails is skipped, one it passes must pass here too. It runs
  * on two mounts: one that lets every user in (allow_other, so the kernel checks permissions), and one for the
- * mounting user only, where passthroughfs leaves permission checks to the source filesystem.
+ * mounting user only, where passthroughfs leaves permission checks to the source filesystem. The first is
+ * served through /dev/fuse, the second through FUSE-over-io_uring where the kernel has it.
  */
 class PassthroughPosixSuiteTest {
     /** Cases passthroughfs is known to fail, and why; each still runs, so the list only shrinks. */
@@ -39,9 +40,13 @@ class PassthroughPosixSuiteTest {
         base = TmpfsMount.worldTraversableTempDir("j4l-passthrough-");
         Path mnt = Files.createDirectory(base.resolve("mnt"));
         // allow_other: some cases run as nobody; what they create must be theirs, as on tmpfs.
-        mirror = PassthroughFs.mount(mnt, PassthroughOptions.of(source.root()).withAllowOther(true));
+        mirror = PassthroughFs.mount(mnt, PassthroughOptions.of(source.root()).withAllowOther(true).withIoUring(false));
         ownSource = new TmpfsMount("1g");
-        ownMirror = PassthroughFs.mount(Files.createDirectory(base.resolve("own")), PassthroughOptions.of(ownSource.root()));
+        Path own = Files.createDirectory(base.resolve("own"));
+        PassthroughOptions single = PassthroughOptions.of(ownSource.root());
+        ownMirror = dev.j4l.kernel.FuseIoUringSwitch.value() != null
+                ? RingMounts.onRing(() -> PassthroughFs.mount(own, single))
+                : PassthroughFs.mount(own, single.withIoUring(false));
     }
 
     @AfterAll

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The POSIX suite on kernel tmpfs (the reference) and on memfs, case by case: each case runs on tmpfs first
  * and must pass there (otherwise it is skipped as a broken case), then must pass on memfs too, both without
- * the kernel's page cache (the default) and with it.
+ * the kernel's page cache (the default) and with it, and served through FUSE-over-io_uring.
  */
 class PosixSuiteTest {
     /**
@@ -27,6 +27,7 @@ class PosixSuiteTest {
     private static Path memfsBase;
     private static FuseMount<?> memfs;
     private static FuseMount<?> memfsPageCache;
+    private static FuseMount<?> memfsRing;
 
     @BeforeAll
     static void mount() throws Exception {
@@ -37,7 +38,13 @@ class PosixSuiteTest {
         Path mnt = Files.createDirectory(memfsBase.resolve("mnt"));
         memfs = MemFsDriver.mount(mnt, 2L << 30);
         Path mnt2 = Files.createDirectory(memfsBase.resolve("mnt-cached"));
-        memfsPageCache = MemFsDriver.mount(mnt2, 2L << 30, MemFsDriver.mountOptions(), true);
+        memfsPageCache = MemFsDriver.mount(mnt2, 2L << 30, MemFsDriver.mountOptions().toBuilder().ioUring(false).build(),
+                true);
+        Path mnt3 = Files.createDirectory(memfsBase.resolve("mnt-ring"));
+        if (dev.j4l.kernel.FuseIoUringSwitch.value() != null) {
+            memfsRing = RingMounts.onRing(() -> MemFsDriver.mount(mnt3, 2L << 30,
+                    MemFsDriver.mountOptions().toBuilder().ioUring(true).build(), false));
+        }
     }
 
     @AfterAll
@@ -45,9 +52,11 @@ class PosixSuiteTest {
         try {
             if (memfs != null) memfs.close();
             if (memfsPageCache != null) memfsPageCache.close();
+            if (memfsRing != null) memfsRing.close();
             if (memfsBase != null) {
                 Files.deleteIfExists(memfsBase.resolve("mnt"));
                 Files.deleteIfExists(memfsBase.resolve("mnt-cached"));
+                Files.deleteIfExists(memfsBase.resolve("mnt-ring"));
                 Files.deleteIfExists(memfsBase);
             }
         } finally {
@@ -64,8 +73,9 @@ class PosixSuiteTest {
             } catch (Throwable t) {
                 Assumptions.abort("the reference tmpfs fails this case too: " + t.getMessage());
             }
-            for (FuseMount<?> m : new FuseMount<?>[] {memfs, memfsPageCache}) {
-                String variant = m == memfs ? "memfs" : "memfs --page-cache";
+            for (FuseMount<?> m : new FuseMount<?>[] {memfs, memfsPageCache, memfsRing}) {
+                if (m == null) continue; // no FUSE io_uring in this kernel
+                String variant = m == memfs ? "memfs" : m == memfsPageCache ? "memfs --page-cache" : "memfs on io_uring";
                 try {
                     c.run(Files.createDirectory(m.mountpoint().resolve(c.name())));
                 } catch (Throwable t) {

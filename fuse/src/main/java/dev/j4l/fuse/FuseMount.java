@@ -183,6 +183,11 @@ public final class FuseMount<N> implements AutoCloseable {
         return session.notifier();
     }
 
+    /** True when requests reach the driver through FUSE-over-io_uring queues (one per CPU), not /dev/fuse. */
+    public boolean usesIoUring() {
+        return session.ringQueues() > 0;
+    }
+
     /** True while the connection is up. */
     public boolean isAlive() {
         return !session.isTerminated() && session.isServing();
