@@ -21,6 +21,8 @@ sealed interface Handle permits Handle.File, Handle.Dir {
         long position;
         /** The reader has read past {@code position} (an entry did not fit): seek before reading on. */
         boolean ahead;
+        /** This listing answers READDIRPLUS with attributes for every entry, not only for directories. */
+        boolean everyEntry;
 
         final NativeBuffer buffer;
 

@@ -46,6 +46,9 @@ final class Node {
 
     private final DescriptorBudget budget;
 
+    /** A name in this directory was looked up since its last listing began (see {@link #takeChildLookups}). */
+    private volatile boolean childLookedUp;
+
     Node(FileStat st, OwnedFd fd, Node parent, String name, DescriptorBudget budget) {
         this.budget = budget;
         this.lastUsed = budget.epoch();
@@ -68,6 +71,18 @@ final class Node {
 
     boolean isRegularFile() {
         return type == FileStat.S_IFREG;
+    }
+
+    /** Notes that a name in this directory was looked up (the caller wanted more than the name). */
+    void childLookedUp() {
+        if (!childLookedUp) childLookedUp = true;
+    }
+
+    /** Whether a name in this directory was looked up since the last call; starts a new period. */
+    boolean takeChildLookups() {
+        if (!childLookedUp) return false;
+        childLookedUp = false;
+        return true;
     }
 
     boolean isLive() {

@@ -18,6 +18,7 @@ import dev.j4l.fuse.SetAttr;
 import dev.j4l.fuse.StatFs;
 import dev.j4l.fuse.Statx;
 import dev.j4l.kernel.Credentials;
+import dev.j4l.kernel.DirectoryReader;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileLocks;
@@ -196,6 +197,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
+        parent.childLookedUp();
         try {
             return entry(parent, name);
         } catch (ErrnoException e) {
@@ -580,6 +582,14 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     public void readdir(Request r, Node dir, Handle h, long offset, DirectoryFiller<Node> out) throws ErrnoException {
         Handle.Dir d = (Handle.Dir) h;
         synchronized (d) {
+            // Which entries of a READDIRPLUS get attributes (and so a node in the kernel): each costs a statx,
+            // several microseconds when the source's inode is not cached, whether or not anyone wants it.
+            // Directories always (walking a tree opens them). Other entries when the caller stats what it
+            // lists: the kernel asks for plus beyond the first chunk only after lookups in the directory, and
+            // lookups of names in it since its last listing tell the same for the first chunk (ls -l, a second
+            // git status). A first listing of a directory nobody looked into — find, rm -rf, a plain ls — gets
+            // names only for its files, at a tenth of the cost.
+            if (out.plus()) d.everyEntry = offset != 0 || dir.takeChildLookups();
             if (offset != d.position || d.ahead) {
                 d.reader.seek(offset);
                 d.position = offset;
@@ -588,7 +598,8 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             while (d.reader.next()) {
                 long next = d.reader.offset();
                 boolean added;
-                if (out.plus() && !d.reader.isDotOrDotDot()) {
+                if (out.plus() && !d.reader.isDotOrDotDot() && (d.everyEntry || d.reader.type() == DirectoryReader.DT_DIR
+                        || d.reader.type() == DirectoryReader.DT_UNKNOWN)) {
                     String name = d.reader.name();
                     Found f;
                     try {
