@@ -6,7 +6,8 @@
 #
 # usage (as root): bench/memfs-vs-tmpfs.sh            environment: SIZE (fio file, default 1G),
 #   FILES (default 10000), REPS (default 3), SOAK (seconds of the heap/RSS run, default 300; 0 = skip),
-#   OUT (results dir). The targets take turns within each repetition; the table shows medians, with memfs's
+#   OUT (results dir), MEMFS_OPTS (memfs mount options, default --io-uring: FUSE-over-io_uring, with the
+#   fuse module's enable_uring put back as it was at the end). The targets take turns within each repetition; the table shows medians, with memfs's
 #   ratios to both peers, and is written to $OUT/memfs-bench.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,8 +28,11 @@ base=$(mktemp -d /tmp/j4l-memfs-bench.XXXXXX)
 chmod 755 "$base"
 mkdir -p "$base/tmpfs" "$base/bsrc" "$base/bindfs" "$base/memfs"
 daemon=""
+uring_param=/sys/module/fuse/parameters/enable_uring
+uring_was=$(cat "$uring_param" 2>/dev/null || true)
 cleanup() {
   set +e
+  [ -n "$uring_was" ] && echo "$uring_was" > "$uring_param"
   for m in "$base/memfs" "$base/bindfs" "$base/bsrc" "$base/tmpfs"; do
     mountpoint -q "$m" && umount -l "$m"
   done
@@ -41,7 +45,7 @@ mount -t tmpfs -o size=16g j4l-bench-tmpfs "$base/tmpfs"
 mount -t tmpfs -o size=16g j4l-bench-bsrc "$base/bsrc"
 bindfs "$base/bsrc" "$base/bindfs"
 (cd "$root" && ./j4l --help >/dev/null)   # build once, outside the timed part
-J4L_JAVA_OPTS="${J4L_JAVA_OPTS:--Xmx12g}" "$root/j4l" mount memfs "$base/memfs" --size 8G >"$OUT/memfs-daemon.log" 2>&1 &
+J4L_JAVA_OPTS="${J4L_JAVA_OPTS:--Xmx12g}" "$root/j4l" mount memfs ${MEMFS_OPTS---io-uring} "$base/memfs" --size 8G >"$OUT/memfs-daemon.log" 2>&1 &
 daemon=$!
 for _ in $(seq 100); do mountpoint -q "$base/memfs" && break; sleep 0.2; done
 mountpoint -q "$base/memfs" || { echo "memfs did not mount; log:" >&2; cat "$OUT/memfs-daemon.log" >&2; exit 1; }

@@ -328,8 +328,12 @@ public final class FuseSession<N, H> {
         List<RingQueue> made = new ArrayList<>();
         try {
             for (int q = 0; q < queues; q++) {
-                Worker<N, H> w = new Worker<>(this, device, label + "-ring" + q, inSize, outSize);
-                RingQueue rq = new RingQueue(this, w, q, RING_DEPTH, payload);
+                @SuppressWarnings("unchecked")
+                Worker<N, H>[] ws = new Worker[RING_DEPTH];
+                for (int i = 0; i < ws.length; i++) {
+                    ws[i] = new Worker<>(this, device, label + "-ring" + q + "." + i, inSize, outSize);
+                }
+                RingQueue rq = new RingQueue(this, ws, q, payload);
                 made.add(rq);
                 rq.open();
             }
@@ -346,9 +350,11 @@ public final class FuseSession<N, H> {
     /** Starts the prepared rings: registration is accepted only once the kernel has processed the INIT reply. */
     private void startRings(Negotiated n) {
         for (RingQueue rq : rings) {
-            @SuppressWarnings("unchecked")
-            Worker<N, H> w = (Worker<N, H>) rq.worker();
-            workers.add(w);
+            for (Worker<?, ?> w : rq.workers()) {
+                @SuppressWarnings("unchecked")
+                Worker<N, H> mine = (Worker<N, H>) w;
+                workers.add(mine);
+            }
             Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring" + rq.qid).start(rq);
         }
     }

@@ -32,7 +32,8 @@ final class RingQueue implements Runnable {
 
     final int qid;
     private final FuseSession<?, ?> session;
-    private final Worker<?, ?> worker;
+    /** One worker per entry: an entry's payload buffer is the tail of its worker's reply buffer. */
+    private final Worker<?, ?>[] workers;
     private final int depth;
     private final NativeBuffer[] headers;
     private final NativeBuffer[] payloads;
@@ -42,17 +43,26 @@ final class RingQueue implements Runnable {
     private volatile boolean stopping;
     private int live;
 
-    RingQueue(FuseSession<?, ?> session, Worker<?, ?> worker, int qid, int depth, int payloadSize)
-            throws KernelException {
+    /**
+     * @param workers one per entry (so {@code depth} of them), all served on this queue's thread. Entry i's
+     *     payload buffer is worker i's reply buffer after the out-header: a reply (a READ's data above all) is
+     *     written by the worker where the kernel takes it, and only the 16-byte header is copied. The kernel's
+     *     request payload lands there too, but is copied into the request buffer before the worker runs.
+     */
+    RingQueue(FuseSession<?, ?> session, Worker<?, ?>[] workers, int qid, int payloadSize) throws KernelException {
         this.session = session;
-        this.worker = worker;
+        this.workers = workers;
         this.qid = qid;
-        this.depth = depth;
+        this.depth = workers.length;
         this.headers = new NativeBuffer[depth];
         this.payloads = new NativeBuffer[depth];
         for (int i = 0; i < depth; i++) {
             headers[i] = NativeBuffer.allocate(4096, 4096);
-            payloads[i] = NativeBuffer.allocate(payloadSize, 4096);
+            NativeBuffer reply = workers[i].replyBuffer();
+            if (reply.size() - OUT_HEADER < payloadSize) {
+                throw new IllegalArgumentException("reply buffer of " + reply.size() + " bytes for a payload of " + payloadSize);
+            }
+            payloads[i] = reply.slice(OUT_HEADER, payloadSize);
         }
         this.wake = EventFd.create(0, 0);
     }
@@ -137,6 +147,7 @@ final class RingQueue implements Runnable {
     /** Copies the request of {@code entry} into the worker's contiguous buffer and dispatches it. */
     private void serve(int entry) {
         NativeBuffer h = headers[entry];
+        Worker<?, ?> worker = workers[entry];
         NativeBuffer in = worker.requestBuffer();
         int len = h.getInt(IN_LEN);
         int payload = h.getInt(ENT_PAYLOAD_SZ);
@@ -152,8 +163,8 @@ final class RingQueue implements Runnable {
         worker.serveRing(this, entry, IN_HEADER + firstArg + payload);
     }
 
-    Worker<?, ?> worker() {
-        return worker;
+    Worker<?, ?>[] workers() {
+        return workers;
     }
 
     /** The worker's reply (out-header + payload in {@code out}) for the request in {@code entry}. */
@@ -161,7 +172,8 @@ final class RingQueue implements Runnable {
         NativeBuffer h = headers[entry];
         h.copyFrom(0, out, 0, OUT_HEADER);
         int payload = length - OUT_HEADER;
-        if (payload > 0) payloads[entry].copyFrom(0, out, OUT_HEADER, payload);
+        // The entry's own worker wrote its payload in place; a deferred reply comes in a buffer of its own.
+        if (payload > 0 && out != workers[entry].replyBuffer()) payloads[entry].copyFrom(0, out, OUT_HEADER, payload);
         h.putInt(ENT_PAYLOAD_SZ, payload);
         ring.commitAndFetch(qid, h.getLong(ENT_COMMIT_ID), entry);
     }

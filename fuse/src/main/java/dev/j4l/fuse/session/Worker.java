@@ -98,6 +98,11 @@ final class Worker<N, H> implements Runnable {
         }
     }
 
+    /** The reply buffer (out-header, then payload); a ring registers its tail as an entry's payload buffer. */
+    NativeBuffer replyBuffer() {
+        return out;
+    }
+
     /** The request buffer a ring copies its request into. */
     NativeBuffer requestBuffer() {
         return in;
