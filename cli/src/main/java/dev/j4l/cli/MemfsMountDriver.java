@@ -35,7 +35,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
     public int mount(String[] args, MountCommand.Transport transport) throws Exception {
         try (FuseMount<?> mount = mountFromArgs(args, transport)) {
             System.err.println("j4l: memfs mounted at " + mount.mountpoint() + " (requests through "
-                    + (mount.usesIoUring() ? "io_uring" : "/dev/fuse") + "); Ctrl-C or umount to stop");
+                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
             mount.awaitUnmount();
         }
         return 0;

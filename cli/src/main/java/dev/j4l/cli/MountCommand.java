@@ -39,6 +39,13 @@ final class MountCommand implements Main.Command {
                                   default io_uring is used when enable_uring is already Y.
                   --no-io-uring   serve requests through /dev/fuse only""";
 
+        /** How a mount's requests arrive, for the mount message (with how to get io_uring when it is off). */
+        static String describe(dev.j4l.fuse.FuseMount<?> mount) {
+            if (mount.usesIoUring()) return "io_uring";
+            return "N".equals(FuseIoUringSwitch.value()) ? "/dev/fuse; --io-uring serves them faster through io_uring"
+                    : "/dev/fuse";
+        }
+
         /** Whether to ask the kernel for io_uring; for IO_URING, first turns the module parameter on. */
         boolean useRing() {
             if (this == DEV_FUSE) return false;

@@ -86,7 +86,7 @@ final class PassthroughDriver implements MountCommand.Driver {
         try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "
                     + (fs.passthroughActive() ? "on" : "off") + ", requests through "
-                    + (mount.usesIoUring() ? "io_uring" : "/dev/fuse") + "); Ctrl-C or umount to stop");
+                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
             mount.awaitUnmount();
         }
         return 0;
