@@ -416,7 +416,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             throws ErrnoException {
         OwnedFd dir = parent.fd();
         // openat2 refuses the file type bits the kernel sends in the mode (S_IFREG) and unknown flags.
-        int f = fileFlags(flags) | Fs.O_CREAT;
+        // O_EXCL is kept: the kernel looks an O_EXCL name up afresh even over a cached negative entry, but the
+        // source may gain the name between that lookup and this call.
+        int f = fileFlags(flags) | Fs.O_CREAT | (flags & Fs.O_EXCL);
         OwnedFd file = asCaller(r, () -> Fs.openat2(dir, Lookup.check(name), f | Fs.O_NOFOLLOW,
                 mode & 07777, Lookup.RESOLVE));
         return created(file, parent, name, mode);

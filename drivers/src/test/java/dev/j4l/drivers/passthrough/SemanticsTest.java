@@ -24,6 +24,26 @@ class SemanticsTest {
     @TempDir
     Path dir;
 
+    /**
+     * O_EXCL holds even where the kernel caches a "no such name" that the source has since outdated (the kernel
+     * looks an O_EXCL name up afresh; passthroughfs also keeps O_EXCL on the create itself).
+     */
+    @Test
+    void exclusiveCreateOverACachedNegativeEntryStillSeesTheSource() throws Exception {
+        Mirror.assumeRoot();
+        Path src = dir.resolve("src");
+        try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src))) {
+            Path name = m.mnt.resolve("appears");
+            // The lookup's "no such name" is cached by the kernel for the entry timeout (a day by default) ...
+            assertFalse(Files.exists(name));
+            // ... and meanwhile the name appears in the source, behind the mount's back.
+            Files.writeString(src.resolve("appears"), "made outside");
+            org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> Files.createFile(name));
+            assertEquals("made outside", Files.readString(src.resolve("appears")));
+        }
+    }
+
     /** Files made through an allow_other mount belong to whoever made them, not to the (root) daemon. */
     @Test
     void newFilesBelongToTheCaller() throws Exception {
