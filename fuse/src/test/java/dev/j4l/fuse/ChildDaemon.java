@@ -5,19 +5,21 @@ import java.nio.file.Path;
 
 /**
  * A daemon in a child JVM for tests that kill it or run it as another user: mounts HelloFs at args[0], says
- * READY (after reading its own file, with "selfcheck"), and serves until unmounted or killed.
+ * READY (after reading its own file, with "selfcheck") with its connection and transport ("iouring" asks for
+ * FUSE-over-io_uring), and serves until unmounted or killed.
  */
 public final class ChildDaemon {
     private ChildDaemon() {}
 
     public static void main(String[] args) throws Exception {
         boolean auto = java.util.Arrays.asList(args).contains("autounmount");
+        boolean ring = java.util.Arrays.asList(args).contains("iouring");
         FuseMount<HelloFs.Node> m = FuseMount.mount(Path.of(args[0]), new HelloFs(),
-                MountOptions.builder().subtype("j4lchild").autoUnmount(auto).build());
+                MountOptions.builder().subtype("j4lchild").autoUnmount(auto).ioUring(ring).build());
         if (args.length > 1 && args[1].equals("selfcheck")) {
             System.out.println("READ " + Files.readString(m.mountpoint().resolve("hello")).trim());
         }
-        System.out.println("READY " + m.connection());
+        System.out.println("READY " + m.connection() + (m.usesIoUring() ? " io_uring" : " /dev/fuse"));
         System.out.flush();
         m.awaitUnmount();
     }

@@ -113,22 +113,50 @@ class MountLifecycleTest {
 
     @Test
     void killedDaemonLeavesEnotconnAndTheNextMountCleansUp() throws Exception {
+        killedDaemon(false);
+    }
+
+    /** The same over FUSE-over-io_uring: the kernel completes the killed daemon's ring commands itself. */
+    @Test
+    void killedIoUringDaemonLeavesEnotconnAndTheNextMountCleansUp() throws Exception {
+        killedDaemon(true);
+    }
+
+    private void killedDaemon(boolean ioUring) throws Exception {
         TestMounts.assumeRoot();
+        String uring = dev.j4l.kernel.FuseIoUringSwitch.value();
+        if (ioUring) org.junit.jupiter.api.Assumptions.assumeTrue(uring != null, "no FUSE io_uring in this kernel");
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        Process child = startChildDaemon(mnt);
+        if (ioUring) dev.j4l.kernel.FuseIoUringSwitch.set(true);
+        Process child;
+        String line;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
-            String line = out.readLine();
+            child = ioUring ? startChildDaemon(mnt, List.of(), "-", "iouring") : startChildDaemon(mnt);
+            line = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
+        } finally {
+            if (ioUring) dev.j4l.kernel.FuseIoUringSwitch.set("Y".equals(uring)); // the connection keeps its rings
+        }
+        try {
             assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
+            assertTrue(line.endsWith(ioUring ? " io_uring" : " /dev/fuse"), "child said: " + line);
             assertEquals("Hello, world!\n", TestMounts.run("cat", mnt.resolve("hello").toString()));
             child.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
-            KernelException e = assertThrows(KernelException.class, () -> {
-                try (OwnedFd fd = Fs.open(mnt.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY)) {
-                    // nothing
-                }
-            });
-            assertEquals(Errno.ENOTCONN, e.errno());
+            // The kernel tears a dead daemon's io_uring down asynchronously; a request that reaches a ring while
+            // it goes gets ECONNABORTED. Once it is gone the mount reports ENOTCONN, as over /dev/fuse.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            Errno seen;
+            while (true) {
+                KernelException e = assertThrows(KernelException.class, () -> {
+                    try (OwnedFd fd = Fs.open(mnt.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+                        // nothing
+                    }
+                });
+                seen = e.errno();
+                if (seen != Errno.ECONNABORTED || !ioUring || System.nanoTime() > deadline) break;
+                Thread.sleep(10);
+            }
+            assertEquals(Errno.ENOTCONN, seen);
             assertTrue(TestMounts.isMounted(mnt));
             try (LogCapture log = new LogCapture();
                     FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build())) {
