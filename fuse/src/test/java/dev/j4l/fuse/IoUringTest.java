@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.FuseIoUringSwitch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** FUSE-over-io_uring (experimental): requests arrive on the rings, FORGET and notifications stay on /dev/fuse. */
 class IoUringTest {
-    static final Path ENABLE = Path.of("/sys/module/fuse/parameters/enable_uring");
-
     @TempDir
     Path dir;
     String before;
@@ -28,14 +27,15 @@ class IoUringTest {
     @BeforeEach
     void enable() throws Exception {
         TestMounts.assumeRoot();
-        Assumptions.assumeTrue(Files.isWritable(ENABLE), "no writable " + ENABLE + " (kernel without FUSE io_uring)");
-        before = Files.readString(ENABLE).trim();
-        Files.writeString(ENABLE, "Y");
+        Assumptions.assumeTrue(Files.isWritable(FuseIoUringSwitch.PARAMETER),
+                "no writable " + FuseIoUringSwitch.PARAMETER + " (kernel without FUSE io_uring)");
+        before = FuseIoUringSwitch.value();
+        FuseIoUringSwitch.set(true);
     }
 
     @AfterEach
     void restore() throws Exception {
-        if (before != null) Files.writeString(ENABLE, before.equals("Y") ? "Y" : "N");
+        if (before != null) FuseIoUringSwitch.set(before.equals("Y"));
     }
 
     @Test

@@ -124,17 +124,22 @@ class MountLifecycleTest {
 
     private void killedDaemon(boolean ioUring) throws Exception {
         TestMounts.assumeRoot();
-        String uring = dev.j4l.kernel.FuseIoUringSwitch.value();
-        if (ioUring) org.junit.jupiter.api.Assumptions.assumeTrue(uring != null, "no FUSE io_uring in this kernel");
+        if (ioUring) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.j4l.kernel.FuseIoUringSwitch.value() != null,
+                    "no FUSE io_uring in this kernel");
+        }
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        if (ioUring) dev.j4l.kernel.FuseIoUringSwitch.set(true);
         Process child;
         String line;
-        try {
-            child = ioUring ? startChildDaemon(mnt, List.of(), "-", "iouring") : startChildDaemon(mnt);
-            line = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
-        } finally {
-            if (ioUring) dev.j4l.kernel.FuseIoUringSwitch.set("Y".equals(uring)); // the connection keeps its rings
+        if (ioUring) {
+            // READY comes once the child has mounted: only until then does it need enable_uring on.
+            Process[] started = new Process[1];
+            line = dev.j4l.kernel.FuseIoUringSwitch.whileOn(
+                    () -> firstLine(started[0] = startChildDaemon(mnt, List.of(), "-", "iouring")));
+            child = started[0];
+        } else {
+            child = startChildDaemon(mnt);
+            line = firstLine(child);
         }
         try {
             assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
@@ -302,6 +307,10 @@ class MountLifecycleTest {
             Files.deleteIfExists(mnt);
             Files.deleteIfExists(base);
         }
+    }
+
+    private static String firstLine(Process child) throws IOException {
+        return new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
     }
 
     static Process startChildDaemon(Path mnt, List<String> prefix, String... extra) throws IOException {

@@ -5,7 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Which CPUs the calling thread may run on ({@code sched_setaffinity(2)}, per thread). */
+/** Which CPU the calling thread may run on ({@code sched_setaffinity(2)}, per thread). */
 public final class CpuAffinity {
     private CpuAffinity() {}
 
@@ -24,12 +24,5 @@ public final class CpuAffinity {
             int r = LibcProcess.schedSetaffinityCurrent(mask);
             if (r < 0) throw KernelException.of("sched_setaffinity", "cpu " + cpu, r);
         }
-    }
-
-    /** The CPU the calling thread is running on now (it may move right after). */
-    public static int currentCpu() throws KernelException {
-        int r = LibcProcess.schedGetcpu();
-        if (r < 0) throw KernelException.of("sched_getcpu", "this thread", r);
-        return r;
     }
 }

@@ -27,6 +27,25 @@ public final class FuseIoUringSwitch {
         return "Y".equals(value());
     }
 
+    /** Work done while the parameter is on. */
+    public interface Action<T> {
+        T run() throws Exception;
+    }
+
+    /**
+     * Runs {@code mount} with the parameter on and puts it back as it was: a connection that negotiated
+     * io_uring keeps it, so a mount made inside gets io_uring without leaving the system setting changed.
+     */
+    public static <T> T whileOn(Action<T> mount) throws Exception {
+        String was = value();
+        set(true);
+        try {
+            return mount.run();
+        } finally {
+            set("Y".equals(was));
+        }
+    }
+
     /** Sets the parameter (needs root); the message names the file and the reason when it cannot. */
     public static void set(boolean on) throws IOException {
         if (value() == null) throw new IOException("this kernel has no FUSE io_uring (" + PARAMETER + " is absent)");

@@ -90,7 +90,8 @@ public final class FuseRing implements AutoCloseable {
     }
 
     private static long map(long len, int fd, long offset) throws KernelException {
-        long a = LibcMemory.mmap(len, 3 /* PROT_READ|PROT_WRITE */, 0x1 | 0x8000 /* MAP_SHARED|MAP_POPULATE */, fd, offset);
+        long a = LibcMemory.mmap(len, LibcMemory.PROT_READ | LibcMemory.PROT_WRITE,
+                LibcMemory.MAP_SHARED | LibcMemory.MAP_POPULATE, fd, offset);
         if (a < 0 && a > -4096) throw KernelException.of("mmap", "io_uring", a);
         return a;
     }

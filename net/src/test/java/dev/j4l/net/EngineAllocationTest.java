@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
-import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
 import java.lang.management.ManagementFactory;
@@ -42,16 +41,7 @@ class EngineAllocationTest {
                 ports[0] = engine.attach(a);
                 ports[1] = engine.attach(b);
                 engine.start();
-                try (RtNetlink nl = RtNetlink.open()) {
-                    nl.moveToNamespace(a.name(), left);
-                    nl.moveToNamespace(b.name(), right);
-                }
-                for (var side : new Object[][] {{left, a.name(), "10.86.0.1"}, {right, b.name(), "10.86.0.2"}}) {
-                    try (RtNetlink nl = ((NetNamespace) side[0]).call(RtNetlink::open)) {
-                        nl.addAddress((String) side[1], InetAddress.getByName((String) side[2]), 24);
-                        nl.setUp((String) side[1], true);
-                    }
-                }
+                TwoNamespaces.place(left, a.name(), "10.86.0.1", right, b.name(), "10.86.0.2");
                 long worker = Thread.getAllStackTraces().keySet().stream()
                         .filter(t -> t.getName().equals("j4l-net-" + a.name() + "-q0")).findFirst().orElseThrow()
                         .threadId();

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
-import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,12 +33,7 @@ class EngineExample {
                     ports[1] = engine.attach(b);
                     engine.start();
                     // @end
-                    try (RtNetlink nl = RtNetlink.open()) {
-                        nl.moveToNamespace(a.name(), left);
-                        nl.moveToNamespace(b.name(), right);
-                    }
-                    configure(left, a.name(), "10.90.0.1");
-                    configure(right, b.name(), "10.90.0.2");
+                    TwoNamespaces.place(left, a.name(), "10.90.0.1", right, b.name(), "10.90.0.2");
                     Process ping = left.command("ping", "-c", "3", "-i", "0.2", "-W", "2", "10.90.0.2")
                             .redirectErrorStream(true).start();
                     String out = new String(ping.getInputStream().readAllBytes());
@@ -52,13 +45,6 @@ class EngineExample {
         } finally {
             left.delete();
             right.delete();
-        }
-    }
-
-    private static void configure(NetNamespace ns, String dev, String address) throws Exception {
-        try (RtNetlink nl = ns.call(RtNetlink::open)) {
-            nl.addAddress(dev, InetAddress.getByName(address), 24);
-            nl.setUp(dev, true);
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
-import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
 import java.io.InputStream;
@@ -44,16 +43,7 @@ class TunEngineTest {
                 ports[0] = engine.attach(a);
                 ports[1] = engine.attach(b);
                 engine.start();
-                try (RtNetlink nl = RtNetlink.open()) {
-                    nl.moveToNamespace(a.name(), left);
-                    nl.moveToNamespace(b.name(), right);
-                }
-                for (var side : new Object[][] {{left, a.name(), "10.85.0.1"}, {right, b.name(), "10.85.0.2"}}) {
-                    try (RtNetlink nl = ((NetNamespace) side[0]).call(RtNetlink::open)) {
-                        nl.addAddress((String) side[1], InetAddress.getByName((String) side[2]), 24);
-                        nl.setUp((String) side[1], true);
-                    }
-                }
+                TwoNamespaces.place(left, a.name(), "10.85.0.1", right, b.name(), "10.85.0.2");
                 byte[] data = new byte[8 << 20];
                 new Random(7).nextBytes(data);
                 try (ServerSocket server = right.call(() -> new ServerSocket(5400, 1, InetAddress.getByName("10.85.0.2")))) {

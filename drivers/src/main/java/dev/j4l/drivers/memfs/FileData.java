@@ -139,27 +139,16 @@ final class FileData {
      * of them, or fewer when the budget ran out part way (never 0 for a non-empty write: that is ENOSPC).
      */
     int write(long offset, DataSource src, int srcOffset, int length) throws ErrnoException {
-        if (offset < 0) throw new ErrnoException(Errno.EINVAL);
-        if (length == 0) return 0;
-        if (offset > MAX_SIZE - length) throw new ErrnoException(Errno.EFBIG);
-        int done = 0;
-        while (done < length) {
-            long pos = offset + done;
-            long pageIndex = pos >>> PAGE_SHIFT;
-            int inPage = (int) (pos & (PAGE - 1));
-            int n = Math.min(PAGE - inPage, length - done);
-            byte[] p = pageFor(pageIndex, inPage + n, page(pageIndex));
-            if (p == null) break;
-            src.get(srcOffset + done, p, inPage, n);
-            done += n;
-        }
-        if (done == 0) throw new ErrnoException(Errno.ENOSPC);
-        size = Math.max(size, offset + done);
-        return done;
+        return write(offset, src, null, srcOffset, length);
     }
 
     /** Like {@link #write(long, DataSource, int, int)} from a Java array. */
     int write(long offset, byte[] src, int srcOffset, int length) throws ErrnoException {
+        return write(offset, null, src, srcOffset, length);
+    }
+
+    /** The page walk of both writes: from {@code source}, or from {@code array} when that is not null. */
+    private int write(long offset, DataSource source, byte[] array, int srcOffset, int length) throws ErrnoException {
         if (offset < 0) throw new ErrnoException(Errno.EINVAL);
         if (length == 0) return 0;
         if (offset > MAX_SIZE - length) throw new ErrnoException(Errno.EFBIG);
@@ -171,7 +160,8 @@ final class FileData {
             int n = Math.min(PAGE - inPage, length - done);
             byte[] p = pageFor(pageIndex, inPage + n, page(pageIndex));
             if (p == null) break;
-            System.arraycopy(src, srcOffset + done, p, inPage, n);
+            if (array != null) System.arraycopy(array, srcOffset + done, p, inPage, n);
+            else source.get(srcOffset + done, p, inPage, n);
             done += n;
         }
         if (done == 0) throw new ErrnoException(Errno.ENOSPC);

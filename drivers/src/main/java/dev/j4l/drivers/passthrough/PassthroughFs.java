@@ -88,6 +88,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     /** Opens the source directory. */
     public PassthroughFs(PassthroughOptions options) throws IOException {
         this.options = options;
+        this.noSuchName = options.timeout().isZero() ? null : Entry.negative(options.timeout().toNanos());
         OwnedFd fd;
         try {
             fd = Fs.open(options.source().toString(), Fs.O_PATH | Fs.O_DIRECTORY);
@@ -195,6 +196,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     // ---- names ----
 
+    /** The answer to a lookup of a name the source lacks (one immutable value), or null when not cached. */
+    private final Entry<Node> noSuchName;
+
     @Override
     public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
         parent.childLookedUp();
@@ -203,7 +207,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         } catch (ErrnoException e) {
             // "No such name" is cached like names that exist: for the same time, and undone by the kernel when a
             // name is made through the mount. (Tools look up many names before creating them: unzip, tar, cp.)
-            if (e.errno() == Errno.ENOENT && !options.timeout().isZero()) return Entry.negative(options.timeout().toNanos());
+            if (e.errno() == Errno.ENOENT && noSuchName != null) return noSuchName;
             throw e;
         }
     }
@@ -600,8 +604,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             while (d.reader.next()) {
                 long next = d.reader.offset();
                 boolean added;
-                if (out.plus() && !d.reader.isDotOrDotDot() && (d.everyEntry || d.reader.type() == DirectoryReader.DT_DIR
-                        || d.reader.type() == DirectoryReader.DT_UNKNOWN)) {
+                int type = d.reader.type();
+                if (out.plus() && !d.reader.isDotOrDotDot()
+                        && (d.everyEntry || type == DirectoryReader.DT_DIR || type == DirectoryReader.DT_UNKNOWN)) {
                     String name = d.reader.name();
                     Found f;
                     try {

@@ -21,7 +21,6 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     private boolean full;
     /** The current entry's name bytes (names are at most NAME_MAX bytes). */
     private final byte[] name = new byte[NAME_MAX];
-    private int nameLength;
 
     DirFiller(NativeBuffer out, ReplyEncoder<N, ?> encoder) {
         this.out = out;
@@ -50,51 +49,41 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     @Override
     public boolean add(String name, long ino, int mode, long nextOffset) {
         int n = checkName(name);
-        int rec = align8((plus ? DIRENTPLUS : DIRENT) + n);
-        if (full || pos + rec > limit) {
-            full = true;
-            return false;
-        }
-        int d = pos;
-        if (plus) {
-            out.fill(pos, ENTRY_OUT, (byte) 0); // node id 0: listed, not instantiated
-            out.putLong(pos + ENTRY_ATTR + ATTR_INO, ino);
-            out.putInt(pos + ENTRY_ATTR + ATTR_MODE, mode & FileMode.S_IFMT);
-            d = pos + ENTRY_OUT;
-        }
-        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, FileMode.direntType(mode), rec - (d - pos));
-        pos += rec;
+        int at = addUnattributed(n, ino, mode, nextOffset);
+        if (at < 0) return false;
+        out.put(at, this.name, 0, n);
         return true;
     }
 
     @Override
     public boolean add(DirectoryReader dir) {
         if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
-        int n = dir.nameLength();
+        int at = addUnattributed(dir.nameLength(), dir.inode(), dir.type() << 12, dir.offset());
+        if (at < 0) return false;
+        dir.copyName(out, at);
+        return true;
+    }
+
+    /**
+     * Appends a record without attributes (in plus mode: node id 0, listed but not instantiated) for a name of
+     * {@code n} bytes, everything but the name's bytes; returns where they go, or -1 when the record does not fit.
+     */
+    private int addUnattributed(int n, long ino, int mode, long nextOffset) {
         int rec = align8((plus ? DIRENTPLUS : DIRENT) + n);
         if (full || pos + rec > limit) {
             full = true;
-            return false;
+            return -1;
         }
-        long ino = dir.inode();
-        long next = dir.offset();
-        int type = dir.type();
         int d = pos;
         if (plus) {
-            out.fill(pos, ENTRY_OUT, (byte) 0); // node id 0: listed, not instantiated
+            out.fill(pos, ENTRY_OUT, (byte) 0);
             out.putLong(pos + ENTRY_ATTR + ATTR_INO, ino);
-            out.putInt(pos + ENTRY_ATTR + ATTR_MODE, type << 12);
+            out.putInt(pos + ENTRY_ATTR + ATTR_MODE, mode & FileMode.S_IFMT);
             d = pos + ENTRY_OUT;
         }
-        out.putLong(d, ino == 0 ? next : ino);
-        out.putLong(d + 8, next);
-        out.putInt(d + 16, n);
-        out.putInt(d + 20, type);
-        dir.copyName(out, d + DIRENT);
-        int pad = rec - (d - pos) - DIRENT - n;
-        if (pad > 0) out.fill(d + DIRENT + n, pad, (byte) 0);
+        putDirentHeader(d, ino == 0 ? nextOffset : ino, nextOffset, n, FileMode.direntType(mode), rec - (d - pos));
         pos += rec;
-        return true;
+        return d + DIRENT;
     }
 
     @Override
@@ -123,21 +112,21 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             ino = entry.attr().ino();
             d = pos;
         }
-        putDirent(d, ino == 0 ? nextOffset : ino, nextOffset, FileMode.direntType(entry.attr().mode()),
+        putDirentHeader(d, ino == 0 ? nextOffset : ino, nextOffset, n, FileMode.direntType(entry.attr().mode()),
                 rec - (d - pos));
+        out.put(d + DIRENT, this.name, 0, n);
         pos += rec;
         return true;
     }
 
-    /** Writes the dirent of the name {@link #checkName} encoded. */
-    private void putDirent(int d, long ino, long off, int type, int recRest) {
+    /** Writes a dirent's fields and the padding after its {@code n}-byte name; the name's bytes are the caller's. */
+    private void putDirentHeader(int d, long ino, long off, int n, int type, int recRest) {
         out.putLong(d, ino);
         out.putLong(d + 8, off);
-        out.putInt(d + 16, nameLength);
+        out.putInt(d + 16, n);
         out.putInt(d + 20, type);
-        out.put(d + DIRENT, name, 0, nameLength);
-        int pad = recRest - DIRENT - nameLength;
-        if (pad > 0) out.fill(d + DIRENT + nameLength, pad, (byte) 0);
+        int pad = recRest - DIRENT - n;
+        if (pad > 0) out.fill(d + DIRENT + n, pad, (byte) 0);
     }
 
     /** Encodes {@code name} (see {@link FileNames}) into {@link #name}; returns its length in bytes. */
@@ -148,7 +137,6 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             throw new IllegalArgumentException("invalid directory entry name '" + name + "'");
         }
         FileNames.encode(name, this.name, 0);
-        nameLength = n;
         return n;
     }
 

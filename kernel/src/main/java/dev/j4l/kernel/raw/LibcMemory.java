@@ -13,8 +13,7 @@ public final class LibcMemory {
     private LibcMemory() {}
 
     public static final int PROT_READ = 0x1, PROT_WRITE = 0x2;
-    public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000,
-            MAP_POPULATE = 0x8000;
+    public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_ANONYMOUS = 0x20, MAP_POPULATE = 0x8000;
 
     private static final MethodHandle MMAP = Native.downcall("mmap",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));

@@ -32,7 +32,6 @@ public final class LibcProcess {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SCHED_SETAFFINITY = Native.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
-    private static final MethodHandle SCHED_GETCPU = Native.downcall("sched_getcpu", I_V);
     private static final MethodHandle UNAME = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private static int ret(int r, MemorySegment e) {
@@ -93,16 +92,6 @@ public final class LibcProcess {
         MemorySegment e = Native.errnoSlot();
         try {
             return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, mask.byteSize(), mask), e);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
-    /** sched_getcpu(3): the CPU the calling thread runs on, or {@code -errno}. */
-    public static int schedGetcpu() {
-        MemorySegment e = Native.errnoSlot();
-        try {
-            return ret((int) SCHED_GETCPU.invokeExact(e), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
