@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param ioUring serve requests through FUSE-over-io_uring when the kernel offers it (Linux 6.14+ with the
  *     fuse module parameter {@code enable_uring=Y}); FORGET, INTERRUPT and notifications stay on
  *     {@code /dev/fuse}. Experimental.
+ * @param idleRingThreads run the io_uring queue threads SCHED_IDLE (when the process has CAP_SYS_NICE, to undo
+ *     it): the kernel then wakes a caller on the CPU its request was served on instead of another, idle one. A
+ *     guard gives a queue thread the normal policy back while it starves under CPU load. Default on.
  * @param autoUnmount unmount even if this process dies (SIGKILL, crash): the mount is then made by
  *     fusermount3, which stays alive as a watchdog and unmounts lazily when this process goes away
  */
@@ -37,7 +40,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
         Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
         boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags,
-        boolean autoUnmount, boolean ioUring) {
+        boolean autoUnmount, boolean ioUring, boolean idleRingThreads) {
 
     /** Whether readdir replies carry attributes (and create kernel inodes). */
     public enum Readdirplus {
@@ -96,6 +99,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         b.cacheSymlinks = cacheSymlinks; b.posixAcl = posixAcl; b.requestTimeout = requestTimeout;
         b.maxBackground = maxBackground; b.mountFlags = mountFlags; b.autoUnmount = autoUnmount;
         b.ioUring = ioUring;
+        b.idleRingThreads = idleRingThreads;
         return b;
     }
 
@@ -121,6 +125,7 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         private long mountFlags;
         private boolean autoUnmount;
         private boolean ioUring;
+        private boolean idleRingThreads = true;
 
         Builder() {}
 
@@ -147,11 +152,13 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         public Builder mountFlags(long v) { mountFlags = v; return this; }
         public Builder autoUnmount(boolean v) { autoUnmount = v; return this; }
         public Builder ioUring(boolean v) { ioUring = v; return this; }
+        public Builder idleRingThreads(boolean v) { idleRingThreads = v; return this; }
 
         public MountOptions build() {
             return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
                     writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
-                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount, ioUring);
+                    handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount, ioUring,
+                    idleRingThreads);
         }
     }
 }

@@ -2,10 +2,22 @@ package dev.j4l.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.CpuAffinity;
+import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.FuseIoUringSwitch;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.SchedPolicy;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +125,95 @@ class IoUringTest {
             watchdog.interrupt();
         } finally {
             Files.writeString(sysctl, was);
+        }
+    }
+
+    @Test
+    void ringThreadsRunIdleYetServeUnderCpuLoad() throws Exception {
+        Assumptions.assumeTrue(SchedPolicy.canLeaveIdle(), "no CAP_SYS_NICE to undo SCHED_IDLE");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        ScratchFs fs = new ScratchFs();
+        fs.put("f", "x");
+        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4lring")
+                .ioUring(true).timeouts(Duration.ZERO).build())) {
+            Assumptions.assumeTrue(m.session().negotiated().has(InitFlags.OVER_IO_URING), "kernel did not offer io_uring");
+            Thread watchdog = abortIfStuck(m);
+            Files.readAttributes(mnt.resolve("f"), BasicFileAttributes.class); // every queue thread is up
+            List<Integer> rings = m.session().idleRingThreads();
+            assertEquals(m.session().ringQueues(), rings.size());
+            for (int tid : rings) assertEquals(SchedPolicy.IDLE, SchedPolicy.of(tid), "queue thread " + tid);
+
+            // A normal thread spinning on every CPU: a SCHED_IDLE queue thread alone would get almost no CPU
+            // (284 lookups/s measured), so the guard must give the starving queue threads the normal policy.
+            AtomicBoolean stop = new AtomicBoolean();
+            int cpus = Runtime.getRuntime().availableProcessors();
+            List<Thread> spinners = new ArrayList<>();
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                int c = cpu;
+                spinners.add(Thread.ofPlatform().daemon(true).start(() -> {
+                    try {
+                        CpuAffinity.pinCurrentThread(c);
+                    } catch (KernelException e) {
+                        return;
+                    }
+                    while (!stop.get()) Thread.onSpinWait();
+                }));
+            }
+            int lookups = 0;
+            long end = System.nanoTime() + 2_000_000_000L;
+            try {
+                while (System.nanoTime() < end) {
+                    Files.readAttributes(mnt.resolve("f"), BasicFileAttributes.class); // a LOOKUP each: no caching
+                    lookups++;
+                }
+            } finally {
+                stop.set(true);
+                for (Thread t : spinners) t.join();
+            }
+            assertTrue(lookups > 4000, "only " + lookups + " lookups in 2 s under CPU load");
+            assertTrue(m.session().ringStarvationHolds() > 0, "no queue thread was found starving");
+            watchdog.interrupt();
+        }
+    }
+
+    @Test
+    void threadsStartedOnTheRingsGetTheNormalPolicy() throws Exception {
+        Assumptions.assumeTrue(SchedPolicy.canLeaveIdle(), "no CAP_SYS_NICE to undo SCHED_IDLE");
+        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        ScratchFs fs = new ScratchFs();
+        CompletableFuture<int[]> child = new CompletableFuture<>();
+        CountDownLatch release = new CountDownLatch(1);
+        fs.lookupHook = (r, name) -> {
+            if (name.equals("spawn") && !child.isDone()) {
+                boolean onRing = Thread.currentThread().getName().contains("-ring");
+                // A driver starting a thread from a handler: the thread inherits the queue thread's policy.
+                Thread.ofPlatform().daemon(true).start(() -> {
+                    try {
+                        int tid = Credentials.tid();
+                        child.complete(new int[] {tid, SchedPolicy.of(tid) == SchedPolicy.IDLE ? 1 : 0, onRing ? 1 : 0});
+                        release.await();
+                    } catch (Exception e) {
+                        child.completeExceptionally(e);
+                    }
+                });
+            }
+            return null;
+        };
+        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4lring")
+                .ioUring(true).timeouts(Duration.ZERO).build())) {
+            Assumptions.assumeTrue(m.session().negotiated().has(InitFlags.OVER_IO_URING), "kernel did not offer io_uring");
+            Thread watchdog = abortIfStuck(m);
+            assertFalse(Files.exists(mnt.resolve("spawn")));
+            int[] seen = child.get(10, TimeUnit.SECONDS);
+            assertEquals(1, seen[2], "the lookup was not served on a queue thread");
+            assertEquals(1, seen[1], "the thread did not start SCHED_IDLE, so this test shows nothing");
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (SchedPolicy.of(seen[0]) != SchedPolicy.NORMAL && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(SchedPolicy.NORMAL, SchedPolicy.of(seen[0]), "the inherited SCHED_IDLE was not undone");
+            release.countDown();
+            watchdog.interrupt();
+        } finally {
+            release.countDown();
         }
     }
 

@@ -25,6 +25,7 @@ public final class Capabilities {
     public static final int CAP_SYS_CHROOT = 18;
     public static final int CAP_SYS_PTRACE = 19;
     public static final int CAP_SYS_ADMIN = 21;
+    public static final int CAP_SYS_NICE = 23;
     public static final int CAP_SYS_RESOURCE = 24;
     public static final int CAP_MKNOD = 27;
 

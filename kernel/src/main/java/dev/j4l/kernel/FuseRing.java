@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One io_uring for FUSE-over-io_uring: 128-byte SQEs carrying {@code FUSE_IO_URING_CMD_REGISTER} and
@@ -20,6 +21,11 @@ import java.lang.invoke.VarHandle;
  */
 public final class FuseRing implements AutoCloseable {
     private static final int SETUP_CQSIZE = 1 << 3;
+    /** Task work (how FUSE hands a request to the ring) does not interrupt the thread in user space... */
+    private static final int SETUP_COOP_TASKRUN = 1 << 8;
+    /** ...and is flagged in the SQ ring's flags instead, where other threads can see it. */
+    private static final int SETUP_TASKRUN_FLAG = 1 << 9;
+    private static final int SQ_TASKRUN = 1 << 2;
     private static final int SETUP_SQE128 = 1 << 10;
     private static final int FEAT_SINGLE_MMAP = 1;
     private static final long OFF_SQ_RING = 0L;
@@ -42,9 +48,12 @@ public final class FuseRing implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final long sqRingAddr, sqRingLen, cqRingAddr, cqRingLen, sqesAddr, sqesLen;
     private final MemorySegment sqRing, cqRing, sqes;
-    private final int sqHead, sqTail, sqMask, sqArray, sqEntries;
+    private final int sqHead, sqTail, sqMask, sqArray, sqEntries, sqFlags;
     private final int cqHead, cqTail, cqMask, cqes;
     private int pending;
+    /** Threads inside {@link #hasWork}; {@link #close} unmaps the rings only once none is. */
+    private final AtomicInteger observers = new AtomicInteger();
+    private volatile boolean closed;
     private long userData;
     private int result;
 
@@ -58,6 +67,7 @@ public final class FuseRing implements AutoCloseable {
         sqHead = p.get(JAVA_INT, 40);
         sqTail = p.get(JAVA_INT, 44);
         int sqMaskOff = p.get(JAVA_INT, 48);
+        sqFlags = p.get(JAVA_INT, 56);
         sqArray = p.get(JAVA_INT, 64);
         cqHead = p.get(JAVA_INT, 80);
         cqTail = p.get(JAVA_INT, 84);
@@ -105,7 +115,7 @@ public final class FuseRing implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(120, 8);
             p.set(JAVA_INT, 4, entries * 2);
-            p.set(JAVA_INT, 8, SETUP_SQE128 | SETUP_CQSIZE);
+            p.set(JAVA_INT, 8, SETUP_SQE128 | SETUP_CQSIZE | SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
             int fd = LibcUring.setup(entries, p);
             if (fd < 0) throw KernelException.of("io_uring_setup", "SQE128", fd);
             OwnedFd owned = OwnedFd.adopt(fd, "io_uring");
@@ -216,8 +226,28 @@ public final class FuseRing implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Whether the owning thread has work waiting for it: completions posted and not yet taken, or task work
+     * queued (a request FUSE has handed to this ring) that the thread has not yet run. Safe from any thread, also
+     * during and after {@link #close} (then false): for a watchdog that asks whether the owner is starved of CPU
+     * with work to do.
+     */
+    public boolean hasWork() {
+        observers.incrementAndGet();
+        try {
+            if (closed) return false;
+            if (((int) INT.getVolatile(sqRing, (long) sqFlags) & SQ_TASKRUN) != 0) return true;
+            return (int) INT.getAcquire(cqRing, (long) cqHead) != (int) INT.getAcquire(cqRing, (long) cqTail);
+        } finally {
+            observers.decrementAndGet();
+        }
+    }
+
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
+        while (observers.get() != 0) Thread.onSpinWait();
         LibcMemory.munmap(sqesAddr, sqesLen);
         if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
         LibcMemory.munmap(sqRingAddr, sqRingLen);

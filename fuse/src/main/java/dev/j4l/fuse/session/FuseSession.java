@@ -20,6 +20,7 @@ import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.SchedPolicy;
 import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.ProcFiles;
 import java.io.IOException;
@@ -318,6 +319,8 @@ public final class FuseSession<N, H> {
     }
 
     private final List<RingQueue> rings = new CopyOnWriteArrayList<>();
+    /** Set when the rings start, if their threads run SCHED_IDLE (see {@link RingStarvationGuard}). */
+    private volatile RingStarvationGuard ringGuard;
 
     /**
      * Makes one io_uring per queue (the kernel wants one per possible CPU) before io_uring is accepted in the
@@ -350,6 +353,14 @@ public final class FuseSession<N, H> {
 
     /** Starts the prepared rings: registration is accepted only once the kernel has processed the INIT reply. */
     private void startRings(Negotiated n) {
+        if (options.idleRingThreads()) {
+            if (SchedPolicy.canLeaveIdle()) {
+                ringGuard = new RingStarvationGuard(label);
+            } else {
+                LOG.log(Level.INFO, "FUSE io_uring queues of " + label + " keep the normal policy: without "
+                        + "CAP_SYS_NICE a SCHED_IDLE thread could not be given the CPU back under load");
+            }
+        }
         for (RingQueue rq : rings) {
             for (Worker<?, ?> w : rq.workers()) {
                 @SuppressWarnings("unchecked")
@@ -358,6 +369,22 @@ public final class FuseSession<N, H> {
             }
             Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring" + rq.qid).start(rq);
         }
+    }
+
+    RingStarvationGuard ringGuard() {
+        return ringGuard;
+    }
+
+    /** How many times an io_uring queue thread starving in SCHED_IDLE was given the normal policy for a while. */
+    public long ringStarvationHolds() {
+        RingStarvationGuard g = ringGuard;
+        return g == null ? 0 : g.holds();
+    }
+
+    /** Kernel thread ids of the io_uring queue threads that run SCHED_IDLE (none when they run normal). */
+    public List<Integer> idleRingThreads() {
+        RingStarvationGuard g = ringGuard;
+        return g == null ? List.of() : g.threadIds();
     }
 
     /** Requests in flight per io_uring queue. */
@@ -502,6 +529,8 @@ public final class FuseSession<N, H> {
     private void finish() {
         initDone.countDown();
         for (RingQueue rq : rings) rq.stop();
+        RingStarvationGuard g = ringGuard;
+        if (g != null) g.stop();
         notifier.failPending();
         for (DeferredReply.State s : deferred.values()) s.done.set(true);
         deferred.clear();

@@ -6,6 +6,7 @@ import static dev.j4l.fuse.protocol.Wire.OUT_HEADER;
 import static dev.j4l.fuse.protocol.Wire.OUT_LEN;
 
 import dev.j4l.kernel.CpuAffinity;
+import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.EventFd;
 import dev.j4l.kernel.FuseRing;
@@ -41,6 +42,8 @@ final class RingQueue implements Runnable {
     private final EventFd wake;
     private FuseRing ring;
     private volatile boolean stopping;
+    /** Outside io_uring_enter: serving what the last wait returned. */
+    private volatile boolean serving;
     private int live;
 
     /**
@@ -99,12 +102,16 @@ final class RingQueue implements Runnable {
         } catch (KernelException | IllegalArgumentException e) {
             LOG.log(Level.INFO, "FUSE io_uring queue " + qid + " runs unpinned: " + e.getMessage());
         }
+        RingStarvationGuard guard = session.ringGuard();
+        RingStarvationGuard.Watched watched = guard == null ? null : guard.watch(this, Credentials.tid());
         try {
             for (int i = 0; i < depth; i++) ring.register(qid, i, headers[i], payloads[i]);
             live = depth;
             ring.pollWake(WAKE);
             while (live > 0 && !stopping) {
+                serving = false;
                 ring.submitAndWait(1);
+                serving = true;
                 while (ring.next()) {
                     long ud = ring.userData();
                     int res = ring.result();
@@ -140,6 +147,7 @@ final class RingQueue implements Runnable {
         } catch (InterruptedException e) {
             LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + " interrupted while registering");
         } finally {
+            if (watched != null) guard.unwatch(watched);
             close();
         }
     }
@@ -161,6 +169,12 @@ final class RingQueue implements Runnable {
         if (firstArg > 0) in.copyFrom(IN_HEADER, h, OP_IN, firstArg);
         if (payload > 0) in.copyFrom(IN_HEADER + firstArg, payloads[entry], 0, payload);
         worker.serveRing(this, entry, IN_HEADER + firstArg + payload);
+    }
+
+    /** Whether this queue's thread has work it has not done: from any thread (the starvation guard). */
+    boolean hasWork() {
+        FuseRing r = ring;
+        return serving || (r != null && r.hasWork());
     }
 
     Worker<?, ?>[] workers() {

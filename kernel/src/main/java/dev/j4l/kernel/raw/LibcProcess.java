@@ -32,6 +32,10 @@ public final class LibcProcess {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SCHED_SETAFFINITY = Native.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_SETSCHEDULER = Native.downcall("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SCHED_GETSCHEDULER = Native.downcall("sched_getscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle UNAME = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private static int ret(int r, MemorySegment e) {
@@ -92,6 +96,26 @@ public final class LibcProcess {
         MemorySegment e = Native.errnoSlot();
         try {
             return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, mask.byteSize(), mask), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** sched_setscheduler(2) of thread {@code tid} (0: the caller); {@code param} holds sched_priority. */
+    public static int schedSetscheduler(int tid, int policy, MemorySegment param) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SCHED_SETSCHEDULER.invokeExact(e, tid, policy, param), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** sched_getscheduler(2) of thread {@code tid}: its policy. */
+    public static int schedGetscheduler(int tid) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SCHED_GETSCHEDULER.invokeExact(e, tid), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -1,0 +1,113 @@
+package dev.j4l.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** Thread policies and scheduler statistics, on the real scheduler. */
+class SchedPolicyTest {
+
+    @Test
+    void aThreadGoesIdleAndComesBack() throws Exception {
+        Assumptions.assumeTrue(SchedPolicy.canLeaveIdle(), "no CAP_SYS_NICE");
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                int tid = Credentials.tid();
+                StringBuilder b = new StringBuilder().append(SchedPolicy.of(tid));
+                SchedPolicy.IDLE.apply(tid);
+                b.append(' ').append(SchedPolicy.of(tid));
+                // A thread inherits its creator's policy.
+                CompletableFuture<SchedPolicy> child = new CompletableFuture<>();
+                Thread c = Thread.ofPlatform().start(() -> {
+                    try {
+                        child.complete(SchedPolicy.of(Credentials.tid()));
+                    } catch (KernelException e) {
+                        child.completeExceptionally(e);
+                    }
+                });
+                c.join();
+                b.append(' ').append(child.get());
+                SchedPolicy.NORMAL.apply(tid);
+                b.append(' ').append(SchedPolicy.of(tid));
+                seen.complete(b.toString());
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
+            }
+        });
+        t.join();
+        assertEquals("NORMAL IDLE IDLE NORMAL", seen.get());
+    }
+
+    @Test
+    void noSuchThread() {
+        KernelException e = assertThrows(KernelException.class, () -> SchedPolicy.NORMAL.apply(Integer.MAX_VALUE - 1));
+        assertEquals(Errno.ESRCH, e.errno());
+    }
+
+    @Test
+    void schedStatSeesASpinningAndASleepingThread() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger spinnerTid = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread spinner = Thread.ofPlatform().start(() -> {
+            spinnerTid.set(Credentials.tid());
+            started.countDown();
+            while (!stop.get()) Thread.onSpinWait();
+        });
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger sleeperTid = new AtomicInteger();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Thread sleeper = Thread.ofPlatform().start(() -> {
+            sleeperTid.set(Credentials.tid());
+            sleeping.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        started.await();
+        sleeping.await();
+        Thread.sleep(50);
+        try (ThreadSchedStat s = ThreadSchedStat.open(spinnerTid.get());
+                ThreadSchedStat z = ThreadSchedStat.open(sleeperTid.get())) {
+            s.sample();
+            long run0 = s.runNanos();
+            long slices0 = s.timeslices();
+            Thread.sleep(100);
+            s.sample();
+            assertTrue(s.runnable(), "a spinning thread is runnable");
+            assertTrue(s.runNanos() - run0 > 20_000_000L, "ran " + (s.runNanos() - run0) + " ns in 100 ms");
+            assertTrue(s.timeslices() >= slices0);
+            z.sample();
+            assertFalse(z.runnable(), "a thread waiting on a latch sleeps");
+            assertEquals(sleeperTid.get(), z.tid());
+            stop.set(true);
+            release.countDown();
+            spinner.join();
+            sleeper.join();
+            // Once the thread is gone (join returns a little before the kernel task exits), a sample fails loudly
+            // instead of reporting stale numbers.
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            boolean failed = false;
+            while (!failed && System.nanoTime() < deadline) {
+                try {
+                    s.sample();
+                    Thread.sleep(10);
+                } catch (KernelException e) {
+                    failed = true;
+                }
+            }
+            assertTrue(failed, "a sample of an ended thread still succeeds");
+        }
+    }
+}
