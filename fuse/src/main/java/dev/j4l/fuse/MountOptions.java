@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param entryTimeout default time the kernel caches names
  * @param attrTimeout default time the kernel caches attributes
  * @param passthrough negotiate FUSE passthrough, so drivers can hand open files to a backing file
- * @param workers threads serving requests, each on its own cloned {@code /dev/fuse} descriptor
+ * @param workers threads serving requests, each on its own cloned {@code /dev/fuse} descriptor (with io_uring, one:
+ *     the queues serve the requests, /dev/fuse only FORGET, INTERRUPT and notification replies)
  * @param handleKillpriv the driver clears suid/sgid itself (FUSE_HANDLE_KILLPRIV_V2)
  * @param cacheSymlinks let the kernel cache readlink answers
  * @param posixAcl let the kernel enforce POSIX ACLs stored as {@code system.posix_acl_*} xattrs

@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.j4l.kernel.FuseIoUringSwitch;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The framework's lookup/forget ledger returns to its starting size, in-process and under a real kernel. */
@@ -64,14 +68,22 @@ class InodeLedgerTest {
         assertEquals(1, t.size());
     }
 
-    @Test
-    void realKernelForgetsEverythingItLookedUp() throws Exception {
+    /** Over io_uring, FORGETs come through the one /dev/fuse reader, which gathers them into batches. */
+    @ParameterizedTest(name = "io_uring {0}")
+    @ValueSource(booleans = {false, true})
+    void realKernelForgetsEverythingItLookedUp(boolean ioUring) throws Exception {
         TestMounts.assumeRoot();
+        if (ioUring) {
+            Assumptions.assumeTrue(Files.isWritable(FuseIoUringSwitch.PARAMETER), "kernel without FUSE io_uring");
+        }
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
         ScratchFs fs = new ScratchFs();
         for (int i = 0; i < 200; i++) fs.put("f" + i, "x");
-        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs,
-                MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofSeconds(60)).build())) {
+        MountOptions options = MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofSeconds(60))
+                .ioUring(ioUring).build();
+        try (FuseMount<ScratchFs.Node> m = ioUring ? FuseIoUringSwitch.whileOn(() -> FuseMount.mount(mnt, fs, options))
+                : FuseMount.mount(mnt, fs, options)) {
+            assertEquals(ioUring, m.usesIoUring());
             InodeTable<ScratchFs.Node> t = m.session().inodes();
             int cap = 0;
             for (int round = 0; round < 20; round++) {

@@ -115,7 +115,10 @@ public final class FuseSession<N, H> {
      * mounted); falls back to sharing the session descriptor when cloning is refused.
      */
     public void startMoreWorkers() {
-        for (int i = 1; i < options.workers(); i++) {
+        // On io_uring, /dev/fuse carries only FORGET, INTERRUPT and notification replies: one reader serves them,
+        // and every other reader blocked in read(2) would be one more thread for the kernel to wake per FORGET.
+        int want = rings.isEmpty() ? options.workers() : 1;
+        for (int i = 1; i < want; i++) {
             // Count the new worker as running before touching the device: once every worker has ended, the
             // session closes the device, and a pool that grew after that would serve nothing and leak clones.
             if (!reserveWorker()) return; // the connection already ended (e.g. unmounted right after INIT)

@@ -17,6 +17,7 @@ import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One request loop: a platform thread that reads a request from its own {@code /dev/fuse} descriptor, calls
@@ -98,6 +99,20 @@ final class Worker<N, H> implements Runnable {
         }
     }
 
+    /**
+     * How long the {@code /dev/fuse} reader of an io_uring session waits after a FORGET before reading again.
+     * The kernel wakes a blocked reader for every FORGET it queues: one wake-up per unlinked or evicted inode,
+     * on the CPU of the process that dropped it. While nobody is blocked in read(2) the kernel only queues
+     * them, and the next read takes them all as one BATCH_FORGET. Measured on the 2-CPU VM, unlinking 10,000
+     * files from Java after a listing: 21,500/s without the pause, 27,000/s with it.
+     */
+    static final long FORGET_GATHER_NS = 300_000L;
+
+    /** On an io_uring session (where this reader sees nothing but FORGET, INTERRUPT and notification replies). */
+    private void gatherForgets() {
+        if (session.ringQueues() > 0) LockSupport.parkNanos(FORGET_GATHER_NS);
+    }
+
     /** The reply buffer (out-header, then payload); a ring registers its tail as an entry's payload buffer. */
     NativeBuffer replyBuffer() {
         return out;
@@ -148,6 +163,7 @@ final class Worker<N, H> implements Runnable {
             }
             case FORGET -> {
                 inodes.forget(nodeid, in.getLong(IN_HEADER));
+                gatherForgets();
                 return;
             }
             case BATCH_FORGET -> {
@@ -156,6 +172,7 @@ final class Worker<N, H> implements Runnable {
                 for (int i = 0; i < count && p + FORGET_ONE <= bodyEnd; i++, p += FORGET_ONE) {
                     inodes.forget(in.getLong(p), in.getLong(p + 8));
                 }
+                gatherForgets();
                 return;
             }
             case INTERRUPT -> {
