@@ -162,6 +162,7 @@ public final class BenchCommand implements Main.Command {
             long image = o.quick ? 1L << 30 : 6L << 30;
             long tmpfs = o.quick ? 1L << 30 : 4L << 30;
             Workspace w = Workspace.create(image, tmpfs, teardown);
+            work.diskDevice(w.loopDevice);
             out.printf("j4l bench: %s suite, %d repetition(s), workspace %s (%s)%n", o.quick ? "quick" : "full",
                     o.reps, w.root, Workspace.describeDisk(w.ext4));
             // Warm the JIT on the metadata code so the first target measured is not penalised.

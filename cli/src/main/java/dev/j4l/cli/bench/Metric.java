@@ -5,6 +5,11 @@ enum Metric {
     SEQ_WRITE("seq_write", "seq write 1M", "MiB/s", true, true),
     SEQ_READ("seq_read", "seq read 1M", "MiB/s", true, true),
     RAND_READ("rand_read_4k", "rand read 4k x2", "IOPS", true, true),
+    /**
+     * Of the random reads fio made with O_DIRECT, the share the disk saw (the loop device's read count): about
+     * 100% for a target that honours O_DIRECT, near 0% for one that answers such reads from the page cache.
+     */
+    RAND_READ_DISK("rand_read_disk_share", "rand reads from disk", "%", true, false),
     CREATE("create", "create", "ops/s", true, true),
     STAT("stat", "stat", "ops/s", true, true),
     READDIR("readdir", "readdir", "entries/s", true, true),

@@ -27,9 +27,16 @@ final class Workloads {
     /** Notes about how a target was measured (e.g. O_DIRECT refused), collected per target name. */
     private final Map<String, List<String>> notes;
 
+    /** The loop device the disk targets sit on, whose read count tells whether O_DIRECT reads reached it. */
+    private String disk;
+
     Workloads(Sizes sizes, Map<String, List<String>> notes) {
         this.sizes = sizes;
         this.notes = notes;
+    }
+
+    void diskDevice(String device) {
+        disk = device;
     }
 
     /** The workloads, run one at a time across all targets so that slow drifts of the machine hit them alike. */
@@ -84,7 +91,11 @@ final class Workloads {
                 "--time_based", "--runtime=" + sizes.randSeconds);
         Object rr;
         try {
+            boolean onDisk = disk != null && target.group() == Target.Group.DISK;
+            long before = onDisk ? Workspace.diskReads(disk) : 0;
             rr = fio(common, concat(rand, "--direct=1"));
+            double reads = Json.number(rr, "jobs", 0, "read", "total_ios");
+            if (onDisk && reads > 0) r.put(Metric.RAND_READ_DISK, 100.0 * (Workspace.diskReads(disk) - before) / reads);
         } catch (IOException directRefused) {
             // Some FUSE daemons refuse O_DIRECT opens (EINVAL); measure buffered reads after dropping caches.
             note(target, "rand read buffered: O_DIRECT refused (" + directRefused.getMessage() + ")");

@@ -18,6 +18,8 @@ final class Workspace {
     final Path ext4;
     final Path tmpfs;
     final Path mounts;
+    /** The loop device under {@link #ext4}, e.g. {@code /dev/loop0}. */
+    String loopDevice;
     private final Teardown teardown;
 
     private Workspace(Path root, Teardown teardown) {
@@ -43,6 +45,7 @@ final class Workspace {
         Shell.check("truncate", "-s", Long.toString(imageBytes), image.toString());
         String dev = Shell.check("losetup", "--find", "--show", "--direct-io=on", image.toString()).out().strip();
         teardown.push("loop device " + dev, () -> Shell.run("losetup", "-d", dev));
+        w.loopDevice = dev;
         // Direct I/O on the image: the loop device does not cache the disk a second time in the page cache,
         // so reads after drop_caches really come from the disk. Inode tables and journal are initialised now,
         // so no background ext4lazyinit runs during the measurements.
@@ -52,6 +55,13 @@ final class Workspace {
         Shell.check("mount", "-t", "tmpfs", "-o", "size=" + tmpfsBytes, "j4lbench", w.tmpfs.toString());
         teardown.push("tmpfs mount " + w.tmpfs, () -> unmount(w.tmpfs));
         return w;
+    }
+
+    /** Reads the loop device has completed so far (/sys/block/NAME/stat, first field). */
+    static long diskReads(String device) throws IOException {
+        String name = Path.of(device).getFileName().toString();
+        String[] f = Files.readString(Path.of("/sys/block", name, "stat")).trim().split("\\s+");
+        return Long.parseLong(f[0]);
     }
 
     /** The loop device's block device, for the report. */
