@@ -218,6 +218,8 @@ class IoUringTest {
             long deadline = System.nanoTime() + 2_000_000_000L;
             while (SchedPolicy.of(seen[0]) != SchedPolicy.NORMAL && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(SchedPolicy.NORMAL, SchedPolicy.of(seen[0]), "the inherited SCHED_IDLE was not undone");
+            // The queue thread's single CPU was inherited too, and is undone with the policy.
+            assertEquals(CpuAffinity.of(0), CpuAffinity.of(seen[0]), "the thread stays pinned to its queue's CPU");
             release.countDown();
             watchdog.interrupt();
         } finally {

@@ -4,8 +4,12 @@ import dev.j4l.kernel.raw.LibcProcess;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
 
-/** Which CPU the calling thread may run on ({@code sched_setaffinity(2)}, per thread). */
+/**
+ * Which CPUs a thread of this process may run on ({@code sched_setaffinity(2)}, per thread). A new thread
+ * starts with its creator's set.
+ */
 public final class CpuAffinity {
     private CpuAffinity() {}
 
@@ -18,11 +22,30 @@ public final class CpuAffinity {
      */
     public static void pinCurrentThread(int cpu) throws KernelException {
         if (cpu < 0 || cpu >= MASK_BYTES * 8) throw new IllegalArgumentException("cpu " + cpu + " out of range");
+        BitSet one = new BitSet();
+        one.set(cpu);
+        set(0, one);
+    }
+
+    /** The CPUs thread {@code tid} (see {@link Credentials#tid()}; 0 for the caller) may run on. */
+    public static BitSet of(int tid) throws KernelException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mask = a.allocate(MASK_BYTES, 8);
-            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            int r = LibcProcess.schedSetaffinityCurrent(mask);
-            if (r < 0) throw KernelException.of("sched_setaffinity", "cpu " + cpu, r);
+            int r = LibcProcess.schedGetaffinity(tid, mask);
+            if (r < 0) throw KernelException.of("sched_getaffinity", "thread " + tid, r);
+            return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    /** Lets thread {@code tid} (0 for the caller) run only on {@code cpus}. */
+    public static void set(int tid, BitSet cpus) throws KernelException {
+        if (cpus.isEmpty() || cpus.length() > MASK_BYTES * 8) throw new IllegalArgumentException("cpus " + cpus);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(MASK_BYTES, 8);
+            byte[] bytes = cpus.toByteArray();
+            MemorySegment.copy(bytes, 0, mask, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            int r = LibcProcess.schedSetaffinity(tid, mask);
+            if (r < 0) throw KernelException.of("sched_setaffinity", "thread " + tid + " to cpus " + cpus, r);
         }
     }
 }

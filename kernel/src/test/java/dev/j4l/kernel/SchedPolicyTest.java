@@ -48,6 +48,38 @@ class SchedPolicyTest {
     }
 
     @Test
+    void aPinnedThreadPassesItsCpuToThreadsItStartsAndCanBeUnpinned() throws Exception {
+        java.util.BitSet all = CpuAffinity.of(0);
+        int cpu = all.nextSetBit(0);
+        CompletableFuture<java.util.BitSet[]> seen = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                CpuAffinity.pinCurrentThread(cpu);
+                java.util.BitSet mine = CpuAffinity.of(0);
+                CompletableFuture<java.util.BitSet> child = new CompletableFuture<>();
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        child.complete(CpuAffinity.of(0));
+                    } catch (KernelException e) {
+                        child.completeExceptionally(e);
+                    }
+                }).join();
+                CpuAffinity.set(Credentials.tid(), all);
+                seen.complete(new java.util.BitSet[] {mine, child.get(), CpuAffinity.of(0)});
+            } catch (Exception e) {
+                seen.completeExceptionally(e);
+            }
+        }).join();
+        java.util.BitSet one = new java.util.BitSet();
+        one.set(cpu);
+        java.util.BitSet[] s = seen.get();
+        assertEquals(one, s[0]);
+        assertEquals(one, s[1], "a new thread starts with its creator's CPUs");
+        assertEquals(all, s[2]);
+        assertThrows(IllegalArgumentException.class, () -> CpuAffinity.set(0, new java.util.BitSet()));
+    }
+
+    @Test
     void noSuchThread() {
         KernelException e = assertThrows(KernelException.class, () -> SchedPolicy.NORMAL.apply(Integer.MAX_VALUE - 1));
         assertEquals(Errno.ESRCH, e.errno());

@@ -358,7 +358,9 @@ public final class FuseSession<N, H> {
     private void startRings(Negotiated n) {
         if (options.idleRingThreads()) {
             if (SchedPolicy.canLeaveIdle()) {
-                ringGuard = new RingStarvationGuard(label);
+                RingStarvationGuard g = new RingStarvationGuard(label);
+                g.start();
+                ringGuard = g;
             } else {
                 LOG.log(Level.INFO, "FUSE io_uring queues of " + label + " keep the normal policy: without "
                         + "CAP_SYS_NICE a SCHED_IDLE thread could not be given the CPU back under load");

@@ -1,5 +1,6 @@
 package dev.j4l.fuse.session;
 
+import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.SchedPolicy;
 import dev.j4l.kernel.ThreadSchedStat;
@@ -9,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,9 +40,10 @@ import java.util.concurrent.locks.LockSupport;
  *       given the normal policy for a while (0.1 s, doubling up to 60 s while starvation returns as soon as it
  *       goes back). Samples come every 2 ms while the queues are busy and back off to 64 ms while they are
  *       quiet.</li>
- *   <li>Inheritance. A thread inherits its creator's policy, so a thread a driver starts from a request
- *       handler would be SCHED_IDLE too. Every 50 ms the guard looks for new threads of the process and gives
- *       any SCHED_IDLE one that is not a queue thread the normal policy.</li>
+ *   <li>Inheritance. A thread inherits its creator's policy and CPU set, so a thread a driver starts from a
+ *       request handler would be SCHED_IDLE and pinned to one CPU too. Every 50 ms the guard looks for new
+ *       threads of the process and gives any SCHED_IDLE one that is not a queue thread the normal policy and
+ *       the guard's own CPU set.</li>
  * </ul>
  */
 final class RingStarvationGuard implements Runnable {
@@ -86,9 +89,8 @@ final class RingStarvationGuard implements Runnable {
     }
 
     /**
-     * Called on a queue thread as it starts: starts the guard (from a thread still in the normal policy, which
-     * the guard inherits), then makes the queue thread SCHED_IDLE. Returns the handle for {@link #unwatch}, or
-     * null when the thread keeps the normal policy.
+     * Called on a queue thread as it starts: watches it and makes it SCHED_IDLE. Returns the handle for
+     * {@link #unwatch}, or null when the thread keeps the normal policy.
      */
     Watched watch(RingQueue queue, int tid) {
         int qid = queue.qid;
@@ -101,7 +103,6 @@ final class RingStarvationGuard implements Runnable {
         }
         Watched w = new Watched(queue, stat);
         watched.add(w);
-        startIfNeeded();
         try {
             SchedPolicy.IDLE.apply(tid);
         } catch (KernelException e) {
@@ -141,13 +142,25 @@ final class RingStarvationGuard implements Runnable {
         LockSupport.unpark(thread);
     }
 
-    private synchronized void startIfNeeded() {
+    /**
+     * Starts the guard thread; called before the queue threads start, from a thread that is neither pinned nor
+     * SCHED_IDLE, so the guard inherits neither and its CPU set is the one inherited threads are given back.
+     */
+    synchronized void start() {
         if (thread != null || stopping) return;
         thread = Thread.ofPlatform().daemon(true).name("j4l-fuse-" + label + "-ring-guard").start(this);
     }
 
+    /** The CPUs a thread of this process may use unless pinned: the guard's own, read as it starts. */
+    private BitSet allCpus;
+
     @Override
     public void run() {
+        try {
+            allCpus = CpuAffinity.of(0);
+        } catch (KernelException e) {
+            allCpus = null;
+        }
         long period = BUSY_PERIOD_NS;
         long lastScan = System.nanoTime();
         try {
@@ -225,7 +238,7 @@ final class RingStarvationGuard implements Runnable {
         w.releasedBefore = true;
     }
 
-    /** Gives threads that inherited SCHED_IDLE from a queue thread the normal policy. */
+    /** Gives threads that inherited SCHED_IDLE (and a pinned CPU) from a queue thread the normal policy and every CPU. */
     private void fixInherited() {
         Set<Integer> queues = new HashSet<>();
         for (Watched w : watched) queues.add(w.stat.tid());
@@ -243,9 +256,11 @@ final class RingStarvationGuard implements Runnable {
                 try {
                     if (SchedPolicy.of(tid) == SchedPolicy.IDLE) {
                         SchedPolicy.NORMAL.apply(tid);
+                        // It inherited the queue thread's CPU too.
+                        if (allCpus != null) CpuAffinity.set(tid, allCpus);
                         inheritedFixed++;
                         LOG.log(Level.DEBUG, () -> "FUSE: thread " + tid + " inherited SCHED_IDLE from an io_uring queue "
-                                + "thread of " + label + "; given the normal policy");
+                                + "thread of " + label + "; given the normal policy and every CPU");
                     }
                 } catch (KernelException e) {
                     // the thread has just ended

@@ -32,6 +32,8 @@ public final class LibcProcess {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SCHED_SETAFFINITY = Native.downcall("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
+    private static final MethodHandle SCHED_GETAFFINITY = Native.downcall("sched_getaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
     private static final MethodHandle SCHED_SETSCHEDULER = Native.downcall("sched_setscheduler",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SCHED_GETSCHEDULER = Native.downcall("sched_getscheduler",
@@ -91,11 +93,21 @@ public final class LibcProcess {
         }
     }
 
-    /** sched_setaffinity(2) for the calling thread ({@code pid} 0) with a mask of {@code size} bytes. */
-    public static int schedSetaffinityCurrent(MemorySegment mask) {
+    /** sched_setaffinity(2) of thread {@code tid} (0: the caller) with a mask of {@code mask.byteSize()} bytes. */
+    public static int schedSetaffinity(int tid, MemorySegment mask) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SCHED_SETAFFINITY.invokeExact(e, 0, mask.byteSize(), mask), e);
+            return ret((int) SCHED_SETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** sched_getaffinity(2) of thread {@code tid} (0: the caller) into {@code mask}. */
+    public static int schedGetaffinity(int tid, MemorySegment mask) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) SCHED_GETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
