@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *       goes back). Samples come every 2 ms while the queues are busy and back off to 64 ms while they are
  *       quiet.</li>
  *   <li>Inheritance. A thread inherits its creator's policy and CPU set, so a thread a driver starts from a
- *       request handler would be SCHED_IDLE and pinned to one CPU too. Every 50 ms the guard looks for new
- *       threads of the process and gives any SCHED_IDLE one that is not a queue thread the normal policy and
+ *       request handler would be SCHED_IDLE and pinned to one CPU too. Every 50 ms while the queues run, the guard looks
+ *       for new threads of the process and gives any SCHED_IDLE one that is not a queue thread the normal policy and
  *       the guard's own CPU set.</li>
  * </ul>
  */
@@ -163,6 +163,7 @@ final class RingStarvationGuard implements Runnable {
         }
         long period = BUSY_PERIOD_NS;
         long lastScan = System.nanoTime();
+        boolean ranSinceScan = true;
         try {
             // Runs until the session stops and every queue thread has ended, so each stat file is closed here.
             while (!(stopping && watched.isEmpty())) {
@@ -195,8 +196,11 @@ final class RingStarvationGuard implements Runnable {
                     w.lastRun = w.stat.runNanos();
                 }
                 period = busy ? BUSY_PERIOD_NS : Math.min(QUIET_PERIOD_NS, period * 2);
-                if (now - lastScan >= THREAD_SCAN_NS) {
+                ranSinceScan |= busy;
+                // Only queue threads that ran can have started threads: a quiet daemon does not list its threads.
+                if (ranSinceScan && now - lastScan >= THREAD_SCAN_NS) {
                     lastScan = now;
+                    ranSinceScan = false;
                     fixInherited();
                 }
             }
