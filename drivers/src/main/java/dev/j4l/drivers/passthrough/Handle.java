@@ -1,15 +1,56 @@
 package dev.j4l.drivers.passthrough;
 
 import dev.j4l.kernel.DirectoryReader;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.PathFds;
 
 /** An open file or directory of the mirror: a real descriptor of the source file. */
 sealed interface Handle permits Handle.File, Handle.Dir {
     OwnedFd fd();
 
-    /** An open file; with passthrough its reads and writes never reach the driver. */
-    record File(OwnedFd fd) implements Handle {}
+    /**
+     * An open file; with passthrough its reads and writes never reach the driver. Without passthrough an
+     * O_DIRECT open is O_DIRECT on the source too ({@code direct}); a request the source refuses as unaligned
+     * (EINVAL) is served through a buffered descriptor of the same file, opened the first time one is needed —
+     * the kernel also writes back mmap'ed pages, whose last one ends where the file does, through any writable
+     * open.
+     */
+    final class File implements Handle {
+        private final OwnedFd fd;
+        final boolean direct;
+        private OwnedFd buffered;
+
+        File(OwnedFd fd, boolean direct) {
+            this.fd = fd;
+            this.direct = direct;
+        }
+
+        @Override
+        public OwnedFd fd() {
+            return fd;
+        }
+
+        /** The same file without O_DIRECT (for a direct one; otherwise its own descriptor). */
+        synchronized OwnedFd buffered() throws KernelException {
+            if (!direct) return fd;
+            if (buffered == null) buffered = PathFds.reopen(fd, fd.statusFlags() & KEPT);
+            return buffered;
+        }
+
+        /**
+         * What the buffered twin keeps of the open's flags: how it writes. (Not O_NOFOLLOW, which the reopen
+         * through the descriptor's magic link would trip over, nor O_DIRECT.)
+         */
+        private static final int KEPT = Fs.O_ACCMODE | Fs.O_APPEND | Fs.O_SYNC | Fs.O_DSYNC | Fs.O_NOATIME;
+
+        synchronized void close() {
+            fd.close();
+            if (buffered != null) buffered.close();
+        }
+    }
 
     /**
      * An open directory read with getdents64. {@code position} is the cookie after the last entry handed to

@@ -443,7 +443,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             FileStat st = Fs.stat(file);
             // A named file is found again by its name when needed; an unnamed one (O_TMPFILE) keeps a descriptor.
             Node node = adopt(name == null ? PathFds.reopen(file, Fs.O_PATH) : null, st, parent, name).node();
-            return Created.of(Entry.of(node, attr(st)), opened(node, new Handle.File(file)));
+            return Created.of(Entry.of(node, attr(st)), opened(node, file(file)));
         } catch (ErrnoException | RuntimeException e) {
             file.close();
             throw e;
@@ -454,7 +454,11 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     /** Flags for the daemon's own descriptor of a file the kernel opens. */
     private int fileFlags(int flags) {
-        int f = flags & ~(Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOCTTY | Fs.O_NOFOLLOW | Fs.O_DIRECT);
+        int f = flags & ~(Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOCTTY | Fs.O_NOFOLLOW);
+        // O_DIRECT reaches the source only where the daemon does the I/O itself: with passthrough the kernel
+        // does the direct I/O on the backing file, and one backing file serves every open of the inode. (The
+        // writeback cache may flush pages through a direct open: see Handle.File.)
+        if (passthrough) f &= ~Fs.O_DIRECT;
         if (writeback) {
             // The writeback cache reads pages of files opened write-only and appends at offsets it chose.
             if ((f & Fs.O_ACCMODE) == Fs.O_WRONLY) f = (f & ~Fs.O_ACCMODE) | Fs.O_RDWR;
@@ -471,11 +475,15 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         }
         OwnedFd file = node.open(fileFlags(flags));
         try {
-            return opened(node, new Handle.File(file));
+            return opened(node, file(file));
         } catch (ErrnoException | RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    private static Handle.File file(OwnedFd fd) throws ErrnoException {
+        return new Handle.File(fd, (fd.statusFlags() & Fs.O_DIRECT) != 0);
     }
 
     private Opened<Handle> opened(Node node, Handle.File h) throws ErrnoException {
@@ -494,7 +502,15 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         servedIo.increment();
         OwnedFd fd = h.fd();
         while (out.remaining() > 0) {
-            if (out.putFrom(fd, offset + out.length(), out.remaining()) == 0) break;
+            int n;
+            try {
+                n = out.putFrom(fd, offset + out.length(), out.remaining());
+            } catch (ErrnoException e) {
+                if (fd != h.fd() || !unaligned(e, h)) throw e;
+                fd = ((Handle.File) h).buffered(); // an unaligned O_DIRECT read, or the unaligned rest of one
+                continue;
+            }
+            if (n == 0) break;
         }
     }
 
@@ -502,13 +518,24 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     public int write(Request r, Node node, Handle h, long offset, DataSource data, int writeFlags)
             throws ErrnoException {
         servedIo.increment();
-        data.writeTo(h.fd(), offset);
+        try {
+            data.writeTo(h.fd(), offset);
+        } catch (ErrnoException e) {
+            if (!unaligned(e, h)) throw e;
+            data.writeTo(((Handle.File) h).buffered(), offset); // the same bytes at the same place: rewriting is safe
+        }
         return data.size();
+    }
+
+    /** EINVAL from a descriptor opened O_DIRECT: the request was not aligned for direct I/O. */
+    private static boolean unaligned(ErrnoException e, Handle h) {
+        return e.errno() == Errno.EINVAL && h instanceof Handle.File f && f.direct;
     }
 
     @Override
     public void release(Request r, Node node, Handle h, int flags) {
-        if (h != null) h.fd().close();
+        if (h instanceof Handle.File f) f.close();
+        else if (h != null) h.fd().close();
     }
 
     @Override

@@ -180,6 +180,64 @@ class SemanticsTest {
         }
     }
 
+    /**
+     * Without passthrough the daemon does the I/O, and an O_DIRECT open is O_DIRECT on the source too (so its
+     * reads come from the disk, not the page cache); what the source refuses as unaligned — a short direct
+     * write, the last page of an mmap'ed file written back — still lands, through a buffered descriptor.
+     */
+    @Test
+    void directOpensStayDirectWithoutPassthrough() throws Exception {
+        Mirror.assumeRoot();
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3");
+        try (Mirror m = Mirror.mount(dir, false)) {
+            Path f = m.mnt.resolve("direct");
+            String script = String.join("\n",
+                    "import os, mmap, sys",
+                    "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT | os.O_DIRECT, 0o644)",
+                    "os.write(fd, b'a' * 8192)",
+                    "print('open', flush=True)",
+                    "sys.stdin.readline()",
+                    "os.pwrite(fd, b'b' * 1001, 8192)",
+                    "os.ftruncate(fd, 10000)",
+                    "mm = mmap.mmap(fd, 10000)",
+                    "mm[9990:10000] = b'c' * 10",
+                    "mm.flush(); mm.close(); os.close(fd)");
+            Process p = new ProcessBuilder("python3", "-c", script, f.toString()).redirectErrorStream(true).start();
+            try {
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                assertEquals("open", out.readLine());
+                // This test runs the daemon: its descriptor of the source file carries O_DIRECT.
+                boolean direct = false;
+                try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                    for (Path fd : fds.toList()) {
+                        Path target;
+                        try {
+                            target = Files.readSymbolicLink(fd);
+                        } catch (java.io.IOException gone) {
+                            continue;
+                        }
+                        if (!target.equals(m.src.resolve("direct"))) continue;
+                        String flags = Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString()))
+                                .stream().filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+                        if ((Integer.parseInt(flags.substring(6).trim(), 8) & 040000) != 0) direct = true;
+                    }
+                }
+                assertTrue(direct, "no O_DIRECT descriptor of the source file in the daemon");
+                p.getOutputStream().write('\n');
+                p.getOutputStream().flush();
+                int rc = p.waitFor();
+                assertEquals(0, rc, "python: " + new String(p.getInputStream().readAllBytes()));
+            } finally {
+                p.destroyForcibly();
+            }
+            byte[] want = new byte[10000];
+            java.util.Arrays.fill(want, 0, 8192, (byte) 'a');
+            java.util.Arrays.fill(want, 8192, 9193, (byte) 'b');
+            java.util.Arrays.fill(want, 9990, 10000, (byte) 'c');
+            assertArrayEquals(want, Files.readAllBytes(m.src.resolve("direct")));
+        }
+    }
+
     /** Reads through passthrough bypass the daemon; the data is the source file's. */
     @Test
     void passthroughReadsNeverReachTheDaemon() throws Exception {

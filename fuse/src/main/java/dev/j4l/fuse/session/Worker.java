@@ -51,6 +51,8 @@ final class Worker<N, H> implements Runnable {
     private long unique;
     private FuseOpcode op;
 
+    private static final int PAGE = 4096;
+
     Worker(FuseSession<N, H> session, OwnedFd fd, String name, int inSize, int outSize) {
         this.session = session;
         this.fd = fd;
@@ -59,8 +61,10 @@ final class Worker<N, H> implements Runnable {
         this.inodes = session.inodes;
         this.handles = session.handles;
         this.encoder = session.encoder;
-        this.in = NativeBuffer.allocate(inSize, 4096);
-        this.out = NativeBuffer.allocate(outSize, 4096);
+        // Placed so that a WRITE's data (after the in-header and write_in) and a reply's payload (after the
+        // out-header) start on a page: a driver can hand them to a descriptor opened O_DIRECT as they are.
+        this.in = NativeBuffer.allocate(inSize + PAGE, PAGE).slice(PAGE - IN_HEADER - RW_IN, inSize);
+        this.out = NativeBuffer.allocate(outSize + PAGE, PAGE).slice(PAGE - OUT_HEADER, outSize);
         this.sink = new ReadSink(out, OUT_HEADER);
         this.data = new RequestData(in);
         this.filler = new DirFiller<>(out, encoder);
