@@ -1,7 +1,7 @@
 package dev.j4l.kernel;
 
 import dev.j4l.kernel.raw.LibcProcess;
-import java.lang.foreign.Arena;
+import dev.j4l.kernel.raw.Native;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
@@ -29,23 +29,19 @@ public final class CpuAffinity {
 
     /** The CPUs thread {@code tid} (see {@link Credentials#tid()}; 0 for the caller) may run on. */
     public static BitSet of(int tid) throws KernelException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment mask = a.allocate(MASK_BYTES, 8);
-            int r = LibcProcess.schedGetaffinity(tid, mask);
-            if (r < 0) throw KernelException.of("sched_getaffinity", "thread " + tid, r);
-            return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
-        }
+        MemorySegment mask = Native.scratch().allocate(MASK_BYTES, 8);
+        int r = LibcProcess.schedGetaffinity(tid, mask);
+        if (r < 0) throw KernelException.of("sched_getaffinity", "thread " + tid, r);
+        return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
     }
 
     /** Lets thread {@code tid} (0 for the caller) run only on {@code cpus}. */
     public static void set(int tid, BitSet cpus) throws KernelException {
         if (cpus.isEmpty() || cpus.length() > MASK_BYTES * 8) throw new IllegalArgumentException("cpus " + cpus);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment mask = a.allocate(MASK_BYTES, 8);
-            byte[] bytes = cpus.toByteArray();
-            MemorySegment.copy(bytes, 0, mask, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            int r = LibcProcess.schedSetaffinity(tid, mask);
-            if (r < 0) throw KernelException.of("sched_setaffinity", "thread " + tid + " to cpus " + cpus, r);
-        }
+        MemorySegment mask = Native.scratch().allocate(MASK_BYTES, 8); // zeroed
+        byte[] bytes = cpus.toByteArray();
+        MemorySegment.copy(bytes, 0, mask, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        int r = LibcProcess.schedSetaffinity(tid, mask);
+        if (r < 0) throw KernelException.of("sched_setaffinity", "thread " + tid + " to cpus " + cpus, r);
     }
 }

@@ -15,7 +15,7 @@ public final class ThreadSchedStat implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean runnable;
     private long runNanos;
-    private long waitNanos;
+    private int cursor;
     private long timeslices;
 
     private ThreadSchedStat(int tid, OwnedFd stat, OwnedFd schedstat) {
@@ -59,23 +59,20 @@ public final class ThreadSchedStat implements AutoCloseable {
         runnable = buf.getByte(close + 2) == 'R';
         n = schedstat.pread(buf, 0, (int) buf.size(), 0);
         // "run_ns wait_ns timeslices\n"
-        long[] v = new long[3];
-        int field = 0;
-        boolean inNumber = false;
-        for (int i = 0; i < n && field < 3; i++) {
-            byte b = buf.getByte(i);
-            if (b >= '0' && b <= '9') {
-                v[field] = v[field] * 10 + (b - '0');
-                inNumber = true;
-            } else if (inNumber) {
-                field++;
-                inNumber = false;
-            }
-        }
-        if (field < 3 && !(field == 2 && inNumber)) throw malformed("schedstat");
-        runNanos = v[0];
-        waitNanos = v[1];
-        timeslices = v[2];
+        cursor = 0;
+        runNanos = nextNumber(n);
+        nextNumber(n); // time spent waiting for a CPU, counted only once the thread gets one
+        timeslices = nextNumber(n);
+    }
+
+    /** The decimal number at {@link #cursor} in the buffer's first {@code n} bytes; moves past its separator. */
+    private long nextNumber(int n) throws KernelException {
+        int start = cursor;
+        long v = 0;
+        for (byte b; cursor < n && (b = buf.getByte(cursor)) >= '0' && b <= '9'; cursor++) v = v * 10 + (b - '0');
+        if (cursor == start) throw malformed("schedstat");
+        cursor++;
+        return v;
     }
 
     private KernelException malformed(String file) {
@@ -90,11 +87,6 @@ public final class ThreadSchedStat implements AutoCloseable {
     /** At the last sample: time spent on a CPU since the thread started. */
     public long runNanos() {
         return runNanos;
-    }
-
-    /** At the last sample: time spent runnable but waiting for a CPU (counted when the thread gets one). */
-    public long waitNanos() {
-        return waitNanos;
     }
 
     /** At the last sample: how many times the thread was put on a CPU. */

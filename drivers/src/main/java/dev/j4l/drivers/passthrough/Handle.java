@@ -13,19 +13,24 @@ sealed interface Handle permits Handle.File, Handle.Dir {
 
     /**
      * An open file; with passthrough its reads and writes never reach the driver. Without passthrough an
-     * O_DIRECT open is O_DIRECT on the source too ({@code direct}); a request the source refuses as unaligned
+     * O_DIRECT open is O_DIRECT on the source too ({@link #direct}); a request the source refuses as unaligned
      * (EINVAL) is served through a buffered descriptor of the same file, opened the first time one is needed —
      * the kernel also writes back mmap'ed pages, whose last one ends where the file does, through any writable
      * open.
      */
     final class File implements Handle {
         private final OwnedFd fd;
-        final boolean direct;
+        /** The flags {@code fd} was opened with (what a buffered twin keeps of them). */
+        private final int flags;
         private OwnedFd buffered;
 
-        File(OwnedFd fd, boolean direct) {
+        File(OwnedFd fd, int flags) {
             this.fd = fd;
-            this.direct = direct;
+            this.flags = flags;
+        }
+
+        boolean direct() {
+            return (flags & Fs.O_DIRECT) != 0;
         }
 
         @Override
@@ -35,8 +40,8 @@ sealed interface Handle permits Handle.File, Handle.Dir {
 
         /** The same file without O_DIRECT (for a direct one; otherwise its own descriptor). */
         synchronized OwnedFd buffered() throws KernelException {
-            if (!direct) return fd;
-            if (buffered == null) buffered = PathFds.reopen(fd, fd.statusFlags() & KEPT);
+            if (!direct()) return fd;
+            if (buffered == null) buffered = PathFds.reopen(fd, flags & KEPT);
             return buffered;
         }
 

@@ -425,7 +425,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         int f = fileFlags(flags) | Fs.O_CREAT | (flags & Fs.O_EXCL);
         OwnedFd file = asCaller(r, () -> Fs.openat2(dir, Lookup.check(name), f | Fs.O_NOFOLLOW,
                 mode & 07777, Lookup.RESOLVE));
-        return created(file, parent, name, mode);
+        return created(file, f, parent, name, mode);
     }
 
     @Override
@@ -433,17 +433,18 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         OwnedFd dir = parent.fd();
         int f = (fileFlags(flags) & ~Fs.O_ACCMODE) | Fs.O_RDWR | Fs.O_TMPFILE;
         OwnedFd file = asCaller(r, () -> Fs.openat2(dir, ".", f, mode & 07777, Lookup.RESOLVE));
-        return created(file, parent, null, mode);
+        return created(file, f, parent, null, mode);
     }
 
     /** The node and open handle of a file just created: its O_PATH descriptor is the very inode opened. */
-    private Created<Node, Handle> created(OwnedFd file, Node parent, String name, int mode) throws ErrnoException {
+    private Created<Node, Handle> created(OwnedFd file, int flags, Node parent, String name, int mode)
+            throws ErrnoException {
         try {
             if ((mode & 07777 & umask) != 0) Fs.chmod(file, mode & 07777);
             FileStat st = Fs.stat(file);
             // A named file is found again by its name when needed; an unnamed one (O_TMPFILE) keeps a descriptor.
             Node node = adopt(name == null ? PathFds.reopen(file, Fs.O_PATH) : null, st, parent, name).node();
-            return Created.of(Entry.of(node, attr(st)), opened(node, file(file)));
+            return Created.of(Entry.of(node, attr(st)), opened(node, new Handle.File(file, flags)));
         } catch (ErrnoException | RuntimeException e) {
             file.close();
             throw e;
@@ -473,17 +474,14 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             // Directories come through opendir; FIFOs and sockets are opened by the kernel itself.
             throw new ErrnoException(node.isDirectory() ? Errno.EISDIR : Errno.ENXIO, "not a regular file");
         }
-        OwnedFd file = node.open(fileFlags(flags));
+        int f = fileFlags(flags);
+        OwnedFd file = node.open(f);
         try {
-            return opened(node, file(file));
+            return opened(node, new Handle.File(file, f));
         } catch (ErrnoException | RuntimeException e) {
             file.close();
             throw e;
         }
-    }
-
-    private static Handle.File file(OwnedFd fd) throws ErrnoException {
-        return new Handle.File(fd, (fd.statusFlags() & Fs.O_DIRECT) != 0);
     }
 
     private Opened<Handle> opened(Node node, Handle.File h) throws ErrnoException {
@@ -529,7 +527,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     /** EINVAL from a descriptor opened O_DIRECT: the request was not aligned for direct I/O. */
     private static boolean unaligned(ErrnoException e, Handle h) {
-        return e.errno() == Errno.EINVAL && h instanceof Handle.File f && f.direct;
+        return e.errno() == Errno.EINVAL && h instanceof Handle.File f && f.direct();
     }
 
     @Override

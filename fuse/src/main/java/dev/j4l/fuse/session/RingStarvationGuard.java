@@ -57,7 +57,6 @@ final class RingStarvationGuard implements Runnable {
     /** One watched queue thread; the fields are the guard thread's own. */
     static final class Watched {
         final RingQueue queue;
-        final int qid;
         final ThreadSchedStat stat;
         volatile boolean gone;
         boolean normalHeld;
@@ -70,7 +69,6 @@ final class RingStarvationGuard implements Runnable {
 
         Watched(RingQueue queue, ThreadSchedStat stat) {
             this.queue = queue;
-            this.qid = queue.qid;
             this.stat = stat;
         }
     }
@@ -82,7 +80,6 @@ final class RingStarvationGuard implements Runnable {
     private volatile Thread thread;
     private volatile boolean stopping;
     private volatile long holds;
-    private volatile long inheritedFixed;
 
     RingStarvationGuard(String label) {
         this.label = label;
@@ -130,11 +127,6 @@ final class RingStarvationGuard implements Runnable {
         List<Integer> ids = new ArrayList<>();
         for (Watched w : watched) if (!w.gone) ids.add(w.stat.tid());
         return ids;
-    }
-
-    /** How many threads that had inherited SCHED_IDLE from a queue thread were given the normal policy. */
-    long inheritedFixed() {
-        return inheritedFixed;
     }
 
     void stop() {
@@ -218,7 +210,7 @@ final class RingStarvationGuard implements Runnable {
         try {
             SchedPolicy.NORMAL.apply(w.stat.tid());
         } catch (KernelException e) {
-            if (!w.gone) LOG.log(Level.WARNING, "FUSE io_uring queue " + w.qid + " is starving and cannot leave SCHED_IDLE: "
+            if (!w.gone) LOG.log(Level.WARNING, "FUSE io_uring queue " + w.queue.qid + " is starving and cannot leave SCHED_IDLE: "
                     + e.getMessage());
             return;
         }
@@ -227,7 +219,7 @@ final class RingStarvationGuard implements Runnable {
         w.hold = w.releasedBefore && now - w.releasedAt < 2 * w.hold ? Math.min(MAX_HOLD_NS, 2 * w.hold) : MIN_HOLD_NS;
         w.normalUntil = now + w.hold;
         w.normalHeld = true;
-        LOG.log(Level.DEBUG, () -> "FUSE io_uring queue " + w.qid + " of " + label + " was starving: normal policy for "
+        LOG.log(Level.DEBUG, () -> "FUSE io_uring queue " + w.queue.qid + " of " + label + " was starving: normal policy for "
                 + w.hold / 1_000_000 + " ms");
     }
 
@@ -262,7 +254,6 @@ final class RingStarvationGuard implements Runnable {
                         SchedPolicy.NORMAL.apply(tid);
                         // It inherited the queue thread's CPU too.
                         if (allCpus != null) CpuAffinity.set(tid, allCpus);
-                        inheritedFixed++;
                         LOG.log(Level.DEBUG, () -> "FUSE: thread " + tid + " inherited SCHED_IDLE from an io_uring queue "
                                 + "thread of " + label + "; given the normal policy and every CPU");
                     }
