@@ -7,4 +7,6 @@
 module dev.j4l.kernel {
     exports dev.j4l.kernel;
     exports dev.j4l.kernel.net;
+    // FUSE-over-io_uring rings: usable only by the FUSE framework, which owns the buffers they name.
+    exports dev.j4l.kernel.uring to dev.j4l.fuse;
 }

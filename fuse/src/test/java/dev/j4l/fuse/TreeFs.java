@@ -302,7 +302,9 @@ class TreeFs implements FuseFilesystem<TreeFs.Node, TreeFs.Node> {
 
     @Override
     public IoctlResult ioctl(Request r, Node node, Node handle, int cmd, long arg, int flags, DataSource in, int outSize) {
-        calls.add("ioctl:" + Integer.toHexString(cmd));
+        StringBuilder given = new StringBuilder();
+        for (byte b : in.toByteArray()) given.append(String.format("%02x", b));
+        calls.add("ioctl:" + Integer.toHexString(cmd) + ":" + given);
         byte[] out = new byte[outSize];
         for (int i = 0; i < outSize; i++) out[i] = (byte) (i < in.size() ? in.get(i) + 1 : 0x7f);
         return new IoctlResult(42, out);

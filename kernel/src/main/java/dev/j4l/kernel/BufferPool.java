@@ -2,6 +2,7 @@ package dev.j4l.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -18,11 +19,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * Use {@code ENOMEM} for "no memory for this request right now" (the client may retry) and {@code ENOSPC}
  * when the pool models storage capacity (a filesystem whose data lives in pooled blocks is full).
  *
- * <p>Each {@link Lease} is good for exactly one release. Releasing twice throws
- * {@link IllegalStateException}, and so does every access through the lease's {@link NativeBuffer} (or any
- * slice of it) after release — a stale reference fails loudly instead of reading another request's data.
- * Acquiring and releasing are lock-free and safe from any thread; acquiring allocates two small objects
- * (the lease and its buffer view), never native memory.
+ * <p>A {@link Lease} belongs to the thread that acquired it, like a confined arena: only that thread may use
+ * its buffer (others get {@link WrongThreadException}) or release it. It is good for exactly one release.
+ * Releasing twice throws {@link IllegalStateException}, and so does every access through the lease's
+ * {@link NativeBuffer}, any slice of it or any {@link java.nio.ByteBuffer} view of it after release — a stale
+ * reference fails loudly instead of reading another request's data. The JDK makes these checks on each access
+ * (the buffer's memory has the lease's own scope), so no access can slip between a check and the release.
+ * Acquiring is lock-free and safe from any thread; it allocates a few small objects, never native memory.
  */
 public final class BufferPool {
     private final MemorySegment[] slots;
@@ -36,6 +39,7 @@ public final class BufferPool {
      * @param count number of buffers (at least 1)
      * @param bufferSize bytes per buffer (at least 1)
      * @param alignment alignment of each buffer, a power of two (e.g. 4096 for page-aligned I/O)
+     * @throws NativeMemoryLimitException when the pool's memory cannot be had
      */
     public BufferPool(int count, long bufferSize, long alignment) {
         if (count < 1) throw new IllegalArgumentException("count must be positive: " + count);
@@ -44,7 +48,13 @@ public final class BufferPool {
             throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
         }
         long stride = (bufferSize + alignment - 1) & -alignment;
-        MemorySegment all = Arena.ofAuto().allocate(Math.multiplyExact(stride, (long) count), alignment);
+        MemorySegment all;
+        try {
+            all = Arena.ofAuto().allocate(Math.multiplyExact(stride, (long) count), alignment);
+        } catch (OutOfMemoryError e) {
+            throw new NativeMemoryLimitException("no native memory for a pool of " + count + " x " + bufferSize
+                    + " bytes: " + e.getMessage(), e);
+        }
         this.slots = new MemorySegment[count];
         for (int i = 0; i < count; i++) slots[i] = all.asSlice(i * stride, bufferSize);
         this.lent = new AtomicIntegerArray(count);
@@ -71,8 +81,9 @@ public final class BufferPool {
     }
 
     /**
-     * Lends a buffer, or returns {@code null} when all are lent out. The buffer's contents are whatever the
-     * previous holder left; callers that expose it must overwrite or {@link NativeBuffer#fill} it.
+     * Lends a buffer to the calling thread, or returns {@code null} when all are lent out. The buffer's
+     * contents are whatever the previous holder left; callers that expose it must overwrite or
+     * {@link NativeBuffer#fill} it.
      */
     public Lease tryAcquire() {
         int n = slots.length;
@@ -92,20 +103,25 @@ public final class BufferPool {
         lent.set(slot, 0);
     }
 
-    /** One loan of one buffer. Close it (or call {@link #release()}) exactly once. */
+    /** One loan of one buffer to one thread. Close it (or call {@link #release()}) exactly once, on that thread. */
     public static final class Lease implements AutoCloseable {
         private final BufferPool pool;
         private final int slot;
+        private final Arena scope = Arena.ofConfined();
         private final NativeBuffer buffer;
         private volatile boolean released;
 
         private Lease(BufferPool pool, int slot) {
             this.pool = pool;
             this.slot = slot;
-            this.buffer = new NativeBuffer(pool.slots[slot], this);
+            // SAFETY: the slot's memory is the pool's, allocated for the pool's lifetime; the new segment's scope
+            // is this lease's arena, so it is usable only until release and only by this thread, and its cleanup
+            // action refers to the pool, keeping the pool's memory reachable as long as any view of the lease is.
+            MemorySegment memory = pool.slots[slot].reinterpret(scope, unused -> Reference.reachabilityFence(pool));
+            this.buffer = new NativeBuffer(memory, pool);
         }
 
-        /** The lent buffer; it (and its slices) throw {@link IllegalStateException} once the lease is released. */
+        /** The lent buffer; it (and its slices and views) throw {@link IllegalStateException} once released. */
         public NativeBuffer buffer() {
             checkHeld();
             return buffer;
@@ -115,12 +131,17 @@ public final class BufferPool {
             return released;
         }
 
-        /** Returns the buffer to the pool. @throws IllegalStateException if already released */
+        /**
+         * Returns the buffer to the pool.
+         *
+         * @throws IllegalStateException if already released
+         * @throws WrongThreadException on a thread other than the one that acquired the lease
+         */
         public void release() {
-            synchronized (this) {
-                if (released) throw new IllegalStateException("buffer lease released twice (slot " + slot + ")");
-                released = true;
-            }
+            if (released) throw new IllegalStateException("buffer lease released twice");
+            // Closing a confined arena checks the thread, and ends every view of the memory at once.
+            scope.close();
+            released = true;
             pool.giveBack(slot);
         }
 
@@ -130,12 +151,12 @@ public final class BufferPool {
         }
 
         void checkHeld() {
-            if (released) throw new IllegalStateException("use of a pooled buffer after its lease was released (slot " + slot + ")");
+            if (released) throw new IllegalStateException("use of a pooled buffer after its lease was released");
         }
 
         @Override
         public String toString() {
-            return "Lease[slot " + slot + (released ? ", released]" : "]");
+            return "Lease[" + pool.bufferSize + " bytes" + (released ? ", released]" : "]");
         }
     }
 }

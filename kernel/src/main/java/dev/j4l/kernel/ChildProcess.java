@@ -31,6 +31,12 @@ public final class ChildProcess {
      */
     public static ChildProcess spawn(List<String> argv, Map<String, String> env, Map<Integer, OwnedFd> fds)
             throws KernelException {
+        // Taken once each: the caller's collections may change (or lie) between two reads, and the descriptors
+        // released at the end must be exactly the ones acquired.
+        argv = List.copyOf(argv);
+        env = Map.copyOf(env);
+        List<Map.Entry<Integer, OwnedFd>> wanted = new ArrayList<>();
+        for (Map.Entry<Integer, OwnedFd> e : fds.entrySet()) wanted.add(Map.entry(e.getKey(), e.getValue()));
         if (argv.isEmpty()) throw new IllegalArgumentException("empty argv");
         for (String a : argv) Fs.checkPath(a);
         List<OwnedFd> held = new ArrayList<>();
@@ -39,9 +45,10 @@ public final class ChildProcess {
             int r = LibcSpawn.fileActionsInit(fa);
             if (r < 0) throw KernelException.of("posix_spawn_file_actions_init", argv.get(0), r);
             try {
-                for (Map.Entry<Integer, OwnedFd> e : fds.entrySet()) {
-                    int n = e.getValue().acquire();
-                    held.add(e.getValue());
+                for (Map.Entry<Integer, OwnedFd> e : wanted) {
+                    OwnedFd fd = e.getValue();
+                    int n = fd.acquire();
+                    held.add(fd);
                     r = LibcSpawn.fileActionsDup2(fa, n, e.getKey());
                     if (r < 0) throw KernelException.of("posix_spawn_file_actions_adddup2", argv.get(0), r);
                 }

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;
 import dev.j4l.kernel.raw.LibcFs;
 import dev.j4l.kernel.raw.Native;
@@ -177,6 +178,24 @@ public final class Fs {
     /** fstatat(2) with {@code AT_*} flags ({@code AT_SYMLINK_NOFOLLOW}, {@code AT_EMPTY_PATH}). */
     public static FileStat stat(OwnedFd dir, String path, int atFlags) throws KernelException {
         return statx(dir, path, atFlags, STATX_BASIC_STATS | STATX_BTIME | STATX_MNT_ID);
+    }
+
+    // The inode flag ioctls are encoded _IOR/_IOW('f', 1/2, long); the VFS moves an int, so 8 bytes cover both.
+    private static final Ioctl FS_IOC_GETFLAGS = Ioctl.buffer("FS_IOC_GETFLAGS", 0x80086601L, 8);
+    private static final Ioctl FS_IOC_SETFLAGS = Ioctl.buffer("FS_IOC_SETFLAGS", 0x40086602L, 8);
+
+    /** {@code FS_IOC_GETFLAGS}: the inode's attribute flags, as {@code lsattr} shows them ({@code FS_*_FL}). */
+    public static int inodeFlags(OwnedFd fd) throws KernelException {
+        NativeBuffer b = NativeBuffer.allocate(8);
+        fd.ioctl(FS_IOC_GETFLAGS, b);
+        return b.getInt(0);
+    }
+
+    /** {@code FS_IOC_SETFLAGS}: sets the inode's attribute flags, as {@code chattr} does. */
+    public static void setInodeFlags(OwnedFd fd, int flags) throws KernelException {
+        NativeBuffer b = NativeBuffer.allocate(8);
+        b.putInt(0, flags);
+        fd.ioctl(FS_IOC_SETFLAGS, b);
     }
 
     /** fstat(2) of an open descriptor (also O_PATH descriptors). */

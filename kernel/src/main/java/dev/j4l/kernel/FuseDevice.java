@@ -1,16 +1,9 @@
 package dev.j4l.kernel;
 
-import dev.j4l.kernel.raw.Access;
+import dev.j4l.kernel.raw.InheritedDescriptors;
+import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;
-import dev.j4l.kernel.raw.LibcAddr;
-import dev.j4l.kernel.raw.Native;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.lang.ref.Reference;
-import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * {@code /dev/fuse}: opening and cloning the device, its ioctls, mounting a FUSE connection, and the
@@ -23,14 +16,14 @@ import java.util.Objects;
 public final class FuseDevice {
     private FuseDevice() {}
 
-    /** {@code _IOR(229, 0, uint32_t)}: attach a fresh fd to an existing connection. */
-    public static final long IOC_CLONE = 0x8004E500L;
-    /** {@code _IOW(229, 1, struct fuse_backing_map)}. */
-    public static final long IOC_BACKING_OPEN = 0x4010E501L;
-    /** {@code _IOW(229, 2, uint32_t)}. */
-    public static final long IOC_BACKING_CLOSE = 0x4004E502L;
-    /** {@code _IO(229, 3)}: make mount(2) wait for the INIT reply (6.18+). */
-    public static final long IOC_SYNC_INIT = 0xE503L;
+    /** Attach a fresh descriptor to an existing connection: reads the session's descriptor number (a u32). */
+    static final Ioctl IOC_CLONE = Ioctl.buffer("FUSE_DEV_IOC_CLONE", 0x8004E500L, 4);
+    /** Register a backing file: reads a {@code struct fuse_backing_map} (fd, flags, 8 bytes padding). */
+    static final Ioctl IOC_BACKING_OPEN = Ioctl.buffer("FUSE_DEV_IOC_BACKING_OPEN", 0x4010E501L, 16);
+    /** Drop a backing id: reads the id (a u32). */
+    static final Ioctl IOC_BACKING_CLOSE = Ioctl.buffer("FUSE_DEV_IOC_BACKING_CLOSE", 0x4004E502L, 4);
+    /** Make mount(2) wait for the INIT reply (6.18+). */
+    static final Ioctl IOC_SYNC_INIT = Ioctl.none("FUSE_DEV_IOC_SYNC_INIT", 0xE503L);
 
     public static final String PATH = "/dev/fuse";
 
@@ -48,15 +41,10 @@ public final class FuseDevice {
         boolean ok = false;
         int s = session.acquire();
         try {
-            MemorySegment arg = Native.scratch().allocate(4, 4);
-            arg.set(ValueLayout.JAVA_INT, 0, s);
-            int c = clone.acquire();
-            try {
-                int r = Libc.ioctl(c, IOC_CLONE, arg);
-                if (r < 0) throw KernelException.of("ioctl(FUSE_DEV_IOC_CLONE)", PATH, r);
-            } finally {
-                clone.release();
-            }
+            NativeBuffer arg = NativeBuffer.allocate(4);
+            arg.putInt(0, s);
+            // The session's number goes to the kernel inside this module only; both descriptors are held.
+            clone.ioctl(IOC_CLONE, arg);
             ok = true;
             return clone;
         } finally {
@@ -70,14 +58,12 @@ public final class FuseDevice {
      * the ioctl (before 6.18), in which case mount(2) returns before INIT is read.
      */
     public static boolean enableSyncInit(OwnedFd dev) throws KernelException {
-        int d = dev.acquire();
         try {
-            int r = Libc.ioctl(d, IOC_SYNC_INIT, 0L);
-            if (r >= 0) return true;
-            if (r == -Errno.ENOTTY.number() || r == -Errno.EINVAL.number()) return false;
-            throw KernelException.of("ioctl(FUSE_DEV_IOC_SYNC_INIT)", PATH, r);
-        } finally {
-            dev.release();
+            dev.ioctl(IOC_SYNC_INIT, 0L);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOTTY || e.errno() == Errno.EINVAL) return false;
+            throw e;
         }
     }
 
@@ -87,9 +73,11 @@ public final class FuseDevice {
      * {@code -EINTR}/{@code -ENOENT}/{@code -EAGAIN} for a read to retry. Blocks: call it on a platform thread.
      */
     public static int read(OwnedFd dev, NativeBuffer buf) {
+        MemorySegment s = buf.segment();
         int d = dev.acquire();
         try {
-            return (int) Libc.read(d, buf.segment(), buf.segment().byteSize());
+            // SAFETY: the kernel writes at most s.byteSize() bytes into s, which the downcall keeps alive.
+            return (int) Libc.read(d, s, s.byteSize());
         } finally {
             dev.release();
         }
@@ -100,9 +88,11 @@ public final class FuseDevice {
         if (length < 0 || length > buf.segment().byteSize()) {
             throw new IndexOutOfBoundsException("length " + length + " of " + buf.segment().byteSize());
         }
+        MemorySegment s = buf.segment();
         int d = dev.acquire();
         try {
-            return (int) Libc.write(d, buf.segment(), length);
+            // SAFETY: length is within s (checked above); the kernel reads [0, length) of s, kept alive by the downcall.
+            return (int) Libc.write(d, s, length);
         } finally {
             dev.release();
         }
@@ -138,15 +128,12 @@ public final class FuseDevice {
     public static int openBacking(OwnedFd dev, OwnedFd backing) throws KernelException {
         int b = backing.acquire();
         try {
-            MemorySegment map = Native.scratch().allocate(16, 8);
-            map.set(ValueLayout.JAVA_INT, 0, b); // fd; flags (4) and padding (8) stay zero
-            int d = dev.acquire();
+            NativeBuffer map = NativeBuffer.allocate(16);
+            map.putInt(0, b); // fd; flags (4) and padding (8) stay zero
             try {
-                int r = Libc.ioctl(d, IOC_BACKING_OPEN, map);
-                if (r < 0) throw KernelException.of("ioctl(FUSE_DEV_IOC_BACKING_OPEN)", backing.description(), r);
-                return r;
-            } finally {
-                dev.release();
+                return dev.ioctl(IOC_BACKING_OPEN, map);
+            } catch (KernelException e) {
+                throw new KernelException("ioctl(FUSE_DEV_IOC_BACKING_OPEN)", backing.description(), e.errno());
             }
         } finally {
             backing.release();
@@ -155,15 +142,9 @@ public final class FuseDevice {
 
     /** Drops the server's reference to a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}). */
     public static void closeBacking(OwnedFd dev, int backingId) throws KernelException {
-        MemorySegment arg = Native.scratch().allocate(4, 4);
-        arg.set(ValueLayout.JAVA_INT, 0, backingId);
-        int d = dev.acquire();
-        try {
-            int r = Libc.ioctl(d, IOC_BACKING_CLOSE, arg);
-            if (r < 0) throw KernelException.of("ioctl(FUSE_DEV_IOC_BACKING_CLOSE)", "backing id " + backingId, r);
-        } finally {
-            dev.release();
-        }
+        NativeBuffer arg = NativeBuffer.allocate(4);
+        arg.putInt(0, backingId);
+        dev.ioctl(IOC_BACKING_CLOSE, arg);
     }
 
     /**
@@ -176,7 +157,7 @@ public final class FuseDevice {
         int d = dev.acquire();
         try {
             String data = "fd=" + d + (options == null || options.isEmpty() ? "" : "," + options);
-            Mounts.mount(source, target, fstype, flags, data);
+            Mounts.mountNamingHeldDescriptors(source, target, fstype, flags, data);
         } finally {
             dev.release();
         }
@@ -184,18 +165,20 @@ public final class FuseDevice {
 
     /**
      * Takes ownership of an inherited descriptor that is already a mounted {@code /dev/fuse} connection (the
-     * {@code /dev/fd/N} convention of a privileged launcher). Refuses numbers that are not {@code /dev/fuse}.
+     * {@code /dev/fd/N} convention of a privileged launcher). Only a number that was open as {@code /dev/fuse}
+     * when this module first ran, before it opened anything itself, is accepted, and only once: a descriptor
+     * some {@link OwnedFd} already owns can never get a second owner this way.
+     *
+     * <p>One thing this cannot tell: a {@code /dev/fuse} the program opened through {@code java.io} before
+     * its first use of j4l looks inherited. Launchers that pass descriptors should use j4l first.
+     *
+     * @throws KernelException with {@code EBADF} for any other number
      */
     public static OwnedFd adoptInherited(int fd) throws KernelException {
-        if (fd < 0) throw new KernelException("adopt", "/dev/fd/" + fd, Errno.EBADF);
-        Path link = Path.of("/proc/self/fd/" + fd);
-        String target;
-        try {
-            target = Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            throw new KernelException("readlink", link.toString(), Errno.EBADF);
+        if (!InheritedDescriptors.take(fd, PATH)) {
+            throw new KernelException("adopt", "an inherited /dev/fuse descriptor (none such, or taken already)",
+                    Errno.EBADF);
         }
-        if (!PATH.equals(target)) throw new KernelException("adopt", "/dev/fd/" + fd + " -> " + target, Errno.EINVAL);
-        return (OwnedFd) Access.fds().wrap(fd, PATH + " (inherited fd " + fd + ")");
+        return OwnedFd.adopt(fd, PATH + " (inherited)");
     }
 }

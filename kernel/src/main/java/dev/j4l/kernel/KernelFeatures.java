@@ -87,8 +87,6 @@ public record KernelFeatures(
             "FUTEX_WAITV", "FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT",
             "READV_FIXED", "WRITEV_FIXED", "PIPE", "NOP128", "URING_CMD128"};
 
-    private static final long FUSE_DEV_IOC_SYNC_INIT = 0xE503L;
-    private static final long TUNGETFEATURES = 0x800454cfL;
     private static final int IORING_SETUP_SQE128 = 1 << 10;
     private static final int IORING_REGISTER_PROBE = 8;
     private static final int IO_URING_OP_SUPPORTED = 1;
@@ -292,7 +290,7 @@ public record KernelFeatures(
     private static Check probeSyncInit(Check devFuse) {
         if (!devFuse.available()) return Check.no("/dev/fuse unusable");
         try (OwnedFd fd = Fs.open("/dev/fuse", Fs.O_RDWR)) {
-            fd.ioctl(FUSE_DEV_IOC_SYNC_INIT, 0L);
+            fd.ioctl(FuseDevice.IOC_SYNC_INIT, 0L);
             return Check.yes("FUSE_DEV_IOC_SYNC_INIT accepted on a fresh /dev/fuse descriptor");
         } catch (KernelException e) {
             return Check.no("FUSE_DEV_IOC_SYNC_INIT: " + e.errno().name() + (e.errno() == Errno.ENOTTY ? " (kernel older than 6.18)" : ""));
@@ -301,10 +299,8 @@ public record KernelFeatures(
 
     private static Check probeTun(int[] features) {
         if (!Files.exists(Path.of("/dev/net/tun"))) return Check.no("/dev/net/tun absent");
-        try (OwnedFd fd = Fs.open("/dev/net/tun", Fs.O_RDWR)) {
-            NativeBuffer f = NativeBuffer.allocate(4);
-            fd.ioctl(TUNGETFEATURES, f);
-            features[0] = f.getInt(0);
+        try {
+            features[0] = dev.j4l.kernel.net.TunDevice.features();
             return Check.yes("/dev/net/tun openable; TUNGETFEATURES=0x" + Integer.toHexString(features[0]));
         } catch (KernelException e) {
             return Check.no("/dev/net/tun: " + e.getMessage());

@@ -23,8 +23,28 @@ public final class Mounts {
     public static final int MNT_EXPIRE = 0x4;
     public static final int UMOUNT_NOFOLLOW = 0x8;
 
-    /** mount(2). {@code source}, {@code fstype} and {@code data} may be null. */
+    /**
+     * mount(2). {@code source}, {@code fstype} and {@code data} may be null. Options that hand the filesystem a
+     * descriptor by number ({@code fd=}, 9p's {@code rfdno=}/{@code wfdno=}) are refused with {@code EINVAL}:
+     * a number names whatever the process has open there, owned or not. FUSE mounts go through
+     * {@link FuseDevice#mount}, which names a descriptor it holds.
+     */
     public static void mount(String source, String target, String fstype, long flags, String data)
+            throws KernelException {
+        if (data != null) {
+            for (String option : data.split(",")) {
+                String key = option.split("=", 2)[0].trim();
+                if (key.equals("fd") || key.equals("rfdno") || key.equals("wfdno")) {
+                    throw new KernelException("mount", target + " (option " + key + "= names a descriptor by number)",
+                            Errno.EINVAL);
+                }
+            }
+        }
+        mountNamingHeldDescriptors(source, target, fstype, flags, data);
+    }
+
+    /** mount(2) whose data may name descriptors: only for callers in this module that hold them for the call. */
+    static void mountNamingHeldDescriptors(String source, String target, String fstype, long flags, String data)
             throws KernelException {
         Fs.checkPath(target);
         Native.Scratch s = Native.scratch();

@@ -25,8 +25,23 @@ public final class Namespaces {
     public static final int CLONE_NEWPID = 0x20000000;
     public static final int CLONE_NEWNET = 0x40000000;
 
-    /** unshare(2) for the calling thread. */
+    public static final int CLONE_SYSVSEM = 0x00040000;
+
+    /** What {@link #unshare} accepts: namespaces, and the thread's own root and cwd ({@code CLONE_FS}). */
+    private static final int UNSHAREABLE = CLONE_NEWTIME | CLONE_FS | CLONE_NEWNS | CLONE_SYSVSEM | CLONE_NEWCGROUP
+            | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+
+    /**
+     * unshare(2) for the calling thread, of namespaces and {@code CLONE_FS}. Anything else is refused with
+     * {@code EINVAL}; above all {@code CLONE_FILES}, which would give the thread a descriptor table of its own:
+     * every {@link OwnedFd} used on it would then name whatever that table holds at the number, and a close
+     * there would leave the process's descriptor open under an owner that believes it closed.
+     */
     public static void unshare(int flags) throws KernelException {
+        if ((flags & ~UNSHAREABLE) != 0) {
+            throw new KernelException("unshare", "0x" + Integer.toHexString(flags & ~UNSHAREABLE)
+                    + " (only namespaces and CLONE_FS)", Errno.EINVAL);
+        }
         int r = LibcProcess.unshare(flags);
         if (r < 0) throw KernelException.of("unshare", "0x" + Integer.toHexString(flags), r);
     }

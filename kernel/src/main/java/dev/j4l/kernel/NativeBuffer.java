@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * host's byte order (little-endian on x86_64 and arm64), which is what kernel structs use.
  *
  * <p>Memory from {@link #allocate} is zeroed and freed by the garbage collector once unreachable, so no
- * reference can outlive it. Buffers used per request come from a {@link BufferPool}.
+ * reference can outlive it. A buffer lent by a {@link BufferPool} is usable only by the thread holding the lease
+ * and only until it is released; every access checks both, so a kept reference fails loudly instead of reading
+ * another request's data.
  */
 public final class NativeBuffer {
     static {
@@ -28,6 +30,11 @@ public final class NativeBuffer {
             }
 
             @Override
+            public boolean pooled(Object buffer) {
+                return ((NativeBuffer) buffer).memoryOwner instanceof BufferPool;
+            }
+
+            @Override
             public Object wrap(MemorySegment segment) {
                 return new NativeBuffer(segment);
             }
@@ -35,27 +42,44 @@ public final class NativeBuffer {
     }
 
     private final MemorySegment segment;
-    /** Set for buffers lent by a {@link BufferPool}: every access checks the lease is still held. */
-    private final BufferPool.Lease lease;
+    /**
+     * What must stay reachable for the memory to stay allocated, when the segment itself does not hold it: the
+     * {@link BufferPool} a lease's buffer lives in (the lease's segment has the lease's own scope).
+     */
+    private final Object memoryOwner;
 
     NativeBuffer(MemorySegment segment) {
         this(segment, null);
     }
 
-    NativeBuffer(MemorySegment segment, BufferPool.Lease lease) {
+    NativeBuffer(MemorySegment segment, Object memoryOwner) {
         this.segment = segment;
-        this.lease = lease;
+        this.memoryOwner = memoryOwner;
     }
 
-    /** The memory, after checking a pooled buffer's lease has not been released. */
+    /**
+     * The memory. Accesses through it are checked by the JDK against its scope: a released pooled buffer throws
+     * {@link IllegalStateException}, and one used by a thread other than its lease's throws
+     * {@link WrongThreadException}.
+     */
     MemorySegment segment() {
-        if (lease != null) lease.checkHeld();
         return segment;
     }
 
     /** {@code [offset, offset+length)} of the memory, bounds-checked. */
     MemorySegment segment(long offset, long length) {
-        return segment().asSlice(offset, length);
+        return segment.asSlice(offset, length);
+    }
+
+    /**
+     * Checks that {@code s} may be handed to the kernel by raw address now: its memory is alive and this thread
+     * may use it. (Downcalls taking a segment check this themselves; an address taken from it does not.)
+     */
+    static void checkUsable(MemorySegment s) {
+        if (!s.scope().isAlive()) throw new IllegalStateException("use of a released buffer");
+        if (!s.isAccessibleBy(Thread.currentThread())) {
+            throw new WrongThreadException("buffer is confined to the thread that holds its lease");
+        }
     }
 
     /** Zeroed memory aligned to 8 bytes. */
@@ -68,13 +92,47 @@ public final class NativeBuffer {
      * {@value #MAPPED_FROM} bytes or more are their own anonymous mapping, whose pages take memory only once
      * touched: a FUSE request buffer must hold the largest possible write, yet most requests are a few hundred
      * bytes, and a daemon should not be resident at its worst case.
+     *
+     * @throws NativeMemoryLimitException when the memory would pass the process's native memory limit (see
+     *     there) or cannot be had; never {@link OutOfMemoryError}
      */
     public static NativeBuffer allocate(long size, long alignment) {
-        if (size >= MAPPED_FROM && alignment <= PAGE) {
-            MemorySegment m = dev.j4l.kernel.raw.LibcMemory.mapAnonymous((size + PAGE - 1) & -PAGE);
-            if (m != null) return new NativeBuffer(m.asSlice(0, size));
+        if (size < 0) throw new IllegalArgumentException("negative size " + size);
+        if (alignment < 1 || Long.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
         }
-        return new NativeBuffer(Arena.ofAuto().allocate(size, alignment));
+        if (size >= MAPPED_FROM && alignment <= PAGE) {
+            long mapped = (size + PAGE - 1) & -PAGE;
+            reserve(mapped);
+            MemorySegment m = dev.j4l.kernel.raw.LibcMemory.mapAnonymous(mapped, () -> MAPPED.addAndGet(-mapped));
+            if (m == null) {
+                MAPPED.addAndGet(-mapped);
+                throw new NativeMemoryLimitException("the kernel refused a mapping of " + mapped + " bytes");
+            }
+            return new NativeBuffer(m.asSlice(0, size));
+        }
+        try {
+            return new NativeBuffer(Arena.ofAuto().allocate(size, alignment));
+        } catch (OutOfMemoryError e) {
+            // The JDK's direct-memory limit (or malloc) said no before any memory changed hands.
+            throw new NativeMemoryLimitException("no native memory for " + size + " bytes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Bytes of mapped buffers alive now. The JDK counts what its own allocator hands out against its direct
+     * memory limit; mappings it does not see, so they are counted here against {@link #LIMIT}.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong MAPPED = new java.util.concurrent.atomic.AtomicLong();
+    private static final long LIMIT = Long.getLong("j4l.nativeMemoryLimit", Runtime.getRuntime().maxMemory());
+
+    private static void reserve(long bytes) {
+        long now = MAPPED.addAndGet(bytes);
+        if (now > LIMIT || now < 0) {
+            MAPPED.addAndGet(-bytes);
+            throw new NativeMemoryLimitException("mapping " + bytes + " more bytes would pass the native memory limit of "
+                    + LIMIT + " bytes (" + (now - bytes) + " mapped; set j4l.nativeMemoryLimit to change it)");
+        }
     }
 
     private static final long PAGE = 4096;
@@ -143,9 +201,9 @@ public final class NativeBuffer {
         segment().asSlice(offset, length).fill(value);
     }
 
-    /** A view of {@code [offset, offset+length)} sharing this buffer's memory. */
+    /** A view of {@code [offset, offset+length)} sharing this buffer's memory (and its lease, if pooled). */
     public NativeBuffer slice(long offset, long length) {
-        return new NativeBuffer(segment().asSlice(offset, length), lease);
+        return new NativeBuffer(segment().asSlice(offset, length), memoryOwner);
     }
 
     /** The first index of {@code value} in {@code [from, to)}, or -1. */
@@ -180,7 +238,8 @@ public final class NativeBuffer {
 
     /**
      * A {@link ByteBuffer} view of the same memory (bounded the same way), for NIO interop. A view of a pooled
-     * buffer is not checked against its lease: drop it before releasing the lease.
+     * buffer is checked like the buffer: after the lease is released it throws {@link IllegalStateException}, and
+     * on another thread {@link WrongThreadException}.
      */
     public ByteBuffer asByteBuffer() {
         return segment().asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
@@ -193,6 +252,6 @@ public final class NativeBuffer {
 
     @Override
     public String toString() {
-        return "NativeBuffer[" + segment.byteSize() + " bytes" + (lease != null && lease.released() ? ", released" : "") + "]";
+        return "NativeBuffer[" + segment.byteSize() + " bytes" + (segment.scope().isAlive() ? "]" : ", released]");
     }
 }

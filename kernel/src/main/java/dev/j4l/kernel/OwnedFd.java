@@ -1,6 +1,7 @@
 package dev.j4l.kernel;
 
 import dev.j4l.kernel.raw.Access;
+import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;
 import dev.j4l.kernel.raw.LibcAddr;
 import dev.j4l.kernel.raw.LibcFs;
@@ -146,6 +147,8 @@ public final class OwnedFd implements AutoCloseable {
         int n = acquire();
         try {
             long r;
+            // SAFETY: s is the bounds-checked slice [offset, offset+length) of buf; the downcall checks it is alive
+            // and accessible by this thread, and keeps its memory alive until read returns.
             do r = Libc.read(n, s, length); while (r == EINTR);
             return (int) result("read", r);
         } finally {
@@ -164,6 +167,7 @@ public final class OwnedFd implements AutoCloseable {
         int n = acquire();
         try {
             long r;
+            // SAFETY: as for read: s is a checked slice of buf, kept alive by the downcall.
             do r = Libc.write(n, s, length); while (r == EINTR);
             return (int) result("write", r);
         } finally {
@@ -184,6 +188,8 @@ public final class OwnedFd implements AutoCloseable {
         int n = acquire();
         try {
             long r;
+            // SAFETY: address..address+length lies in buf (checked by addressOf), whose memory is alive and usable
+            // by this thread; buf is fenced below, so it stays allocated until pread returns.
             do r = LibcAddr.pread(n, address, length, position); while (r == EINTR);
             return (int) result("pread", r);
         } finally {
@@ -198,6 +204,7 @@ public final class OwnedFd implements AutoCloseable {
         int n = acquire();
         try {
             long r;
+            // SAFETY: as for pread: the range is in buf, buf is alive, and the fence keeps it so for the call.
             do r = LibcAddr.pwrite(n, address, length, position); while (r == EINTR);
             return (int) result("pwrite", r);
         } finally {
@@ -229,34 +236,54 @@ public final class OwnedFd implements AutoCloseable {
     }
 
     private long vectored(String call, NativeBuffer[] bufs, long position, boolean write) throws KernelException {
-        if (bufs.length > 1024) throw new KernelException(call, description, Errno.EINVAL); // IOV_MAX
+        // The caller's array can change while the call blocks: take its elements once, and keep exactly those
+        // reachable until the kernel is done with the addresses written into the iovec array.
+        NativeBuffer[] held = bufs.clone();
+        if (held.length > IOV_MAX) throw new KernelException(call, description, Errno.EINVAL);
+        MemorySegment[] segments = new MemorySegment[held.length];
+        for (int i = 0; i < held.length; i++) {
+            segments[i] = held[i].segment();
+            NativeBuffer.checkUsable(segments[i]);
+        }
         int n = acquire();
         try {
             long r;
             do {
-                MemorySegment iov = Native.scratch().allocate(Structs.IOVEC.byteSize() * bufs.length);
-                for (int i = 0; i < bufs.length; i++) {
-                    MemorySegment b = bufs[i].segment();
-                    iov.set(ValueLayout.ADDRESS, i * 16L, b);
-                    iov.set(ValueLayout.JAVA_LONG, i * 16L + 8, b.byteSize());
+                MemorySegment iov = Native.scratch().allocate(Structs.IOVEC.byteSize() * segments.length);
+                for (int i = 0; i < segments.length; i++) {
+                    iov.set(ValueLayout.ADDRESS, i * 16L, segments[i]);
+                    iov.set(ValueLayout.JAVA_LONG, i * 16L + 8, segments[i].byteSize());
                 }
+                // SAFETY: each iovec names [address, address+size) of a segment in `segments`, all checked live
+                // and accessible by this thread when taken; they stay reachable (fence below) so the GC cannot
+                // free them while the kernel reads or writes them, and a pooled (confined) buffer can only be
+                // released by this thread, which is here.
                 if (position < 0) {
-                    r = write ? LibcFs.writev(n, iov, bufs.length) : LibcFs.readv(n, iov, bufs.length);
+                    r = write ? LibcFs.writev(n, iov, segments.length) : LibcFs.readv(n, iov, segments.length);
                 } else {
-                    r = write ? LibcFs.pwritev(n, iov, bufs.length, position) : LibcFs.preadv(n, iov, bufs.length, position);
+                    r = write ? LibcFs.pwritev(n, iov, segments.length, position)
+                            : LibcFs.preadv(n, iov, segments.length, position);
                 }
-                Reference.reachabilityFence(bufs);
             } while (r == EINTR);
             return result(call, r);
         } finally {
             release();
+            Reference.reachabilityFence(segments);
+            Reference.reachabilityFence(held);
         }
     }
 
-    /** The native address of {@code buf[offset, offset+length)}, bounds-checked; keep {@code buf} reachable while using it. */
+    private static final int IOV_MAX = 1024;
+
+    /**
+     * The native address of {@code buf[offset, offset+length)}, bounds-checked, after checking the memory is
+     * alive and accessible by this thread (a released pooled buffer is neither). Keep {@code buf} reachable while
+     * the address is in use.
+     */
     private static long addressOf(NativeBuffer buf, long offset, int length) {
         MemorySegment seg = buf.segment();
         java.util.Objects.checkFromIndexSize(offset, length, seg.byteSize());
+        NativeBuffer.checkUsable(seg);
         return seg.address() + offset;
     }
 
@@ -267,27 +294,27 @@ public final class OwnedFd implements AutoCloseable {
     }
 
     /**
-     * An ioctl whose argument points at {@code arg} (the kernel reads and/or writes it; its size must match
-     * what the request number encodes). Returns the ioctl's non-negative result.
+     * The ioctl {@code op} with {@code arg} as its buffer; returns the non-negative result. Package-private:
+     * requests are typed operations of this module ({@link dev.j4l.kernel.raw.Ioctl}), never chosen by a driver.
      */
-    public int ioctl(long request, NativeBuffer arg) throws KernelException {
+    int ioctl(Ioctl op, NativeBuffer arg) throws KernelException {
         MemorySegment s = arg.segment();
         int n = acquire();
         try {
-            int r = Libc.ioctl(n, request, s);
-            if (r < 0) throw KernelException.of("ioctl(0x" + Long.toHexString(request) + ")", description, r);
+            int r = op.call(n, s);
+            if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", description, r);
             return r;
         } finally {
             release();
         }
     }
 
-    /** An ioctl whose argument is a plain value (or unused). */
-    public int ioctl(long request, long value) throws KernelException {
+    /** The ioctl {@code op}, whose argument is a value or unused. */
+    int ioctl(Ioctl op, long value) throws KernelException {
         int n = acquire();
         try {
-            int r = Libc.ioctl(n, request, value);
-            if (r < 0) throw KernelException.of("ioctl(0x" + Long.toHexString(request) + ")", description, r);
+            int r = op.call(n, value);
+            if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", description, r);
             return r;
         } finally {
             release();
@@ -348,6 +375,7 @@ public final class OwnedFd implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "fd " + fd + " (" + description + (state < 0 ? ", closed)" : ")");
+        // No number: a number is an address in the descriptor table, and nothing outside this module may aim at one.
+        return "OwnedFd(" + description + (state < 0 ? ", closed)" : ")");
     }
 }

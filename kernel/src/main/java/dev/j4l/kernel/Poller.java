@@ -27,17 +27,21 @@ public final class Poller {
     public static final short POLLRDHUP = 0x2000;
 
     private final OwnedFd[] fds;
+    /** The descriptors one {@link #poll} acquired, released from here: the registrations may change meanwhile. */
+    private final OwnedFd[] held;
     private final MemorySegment pollfds;
     private int count;
 
     public Poller(int capacity) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be positive: " + capacity);
         this.fds = new OwnedFd[capacity];
+        this.held = new OwnedFd[capacity];
         this.pollfds = Arena.ofAuto().allocate(Structs.POLLFD.byteSize() * capacity, 8);
     }
 
     /** Registers {@code fd} for {@code events} ({@code POLLIN}, {@code POLLOUT}...); returns its index. */
-    public int add(OwnedFd fd, short events) {
+    public synchronized int add(OwnedFd fd, short events) {
+        java.util.Objects.requireNonNull(fd, "fd");
         if (count == fds.length) throw new IllegalStateException("poller is full (" + fds.length + " descriptors)");
         fds[count] = fd;
         pollfds.set(JAVA_SHORT, count * 8L + 4, events);
@@ -45,7 +49,7 @@ public final class Poller {
     }
 
     /** Forgets every registration. */
-    public void clear() {
+    public synchronized void clear() {
         java.util.Arrays.fill(fds, 0, count, null);
         count = 0;
     }
@@ -59,21 +63,27 @@ public final class Poller {
      * 0 = just check). Returns how many descriptors are ready; 0 on timeout or when a signal interrupted
      * the wait (EINTR is a normal result here: check your state and poll again).
      */
-    public int poll(int timeoutMillis) throws KernelException {
+    public synchronized int poll(int timeoutMillis) throws KernelException {
+        // Synchronized with add and clear: the numbers in the pollfd array are exactly the descriptors held.
         int acquired = 0;
         try {
             for (int i = 0; i < count; i++) {
-                int n = fds[i].acquire();
+                held[i] = fds[i];
+                int n = held[i].acquire();
                 acquired++;
                 pollfds.set(JAVA_INT, i * 8L, n);
                 pollfds.set(JAVA_SHORT, i * 8L + 6, (short) 0);
             }
+            // SAFETY: pollfds holds `count` pollfd records (capacity checked by add); the downcall keeps it alive.
             int r = Libc.poll(pollfds, count, timeoutMillis);
             if (r == -Errno.EINTR.number()) return 0;
             if (r < 0) throw KernelException.of("poll", count + " descriptors", r);
             return r;
         } finally {
-            for (int i = 0; i < acquired; i++) fds[i].release();
+            for (int i = 0; i < acquired; i++) {
+                held[i].release();
+                held[i] = null;
+            }
         }
     }
 

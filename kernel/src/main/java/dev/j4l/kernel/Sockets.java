@@ -114,6 +114,7 @@ public final class Sockets {
         MemorySegment a = address.segment();
         int n = fd.acquire();
         try {
+            // SAFETY: the kernel reads addrlen = a.byteSize() bytes of a, which the downcall keeps alive.
             int r = LibcSocket.bind(n, a, (int) a.byteSize());
             if (r < 0) throw KernelException.of("bind", fd.description(), r);
         } finally {
@@ -126,6 +127,7 @@ public final class Sockets {
         int n = fd.acquire();
         try {
             int r;
+            // SAFETY: as for bind: addrlen is a's size, a is alive for the call.
             do r = LibcSocket.connect(n, a, (int) a.byteSize()); while (r == EINTR);
             if (r < 0) throw KernelException.of("connect", fd.description(), r);
         } finally {
@@ -173,19 +175,9 @@ public final class Sockets {
         try {
             MemorySegment v = Native.scratch().allocate(4);
             v.set(JAVA_INT, 0, value);
+            // SAFETY: the kernel reads at most optlen = 4 bytes, all of v. Options whose value is a struct are
+            // typed operations of this module, never a caller's buffer: a struct may hold pointers.
             int r = LibcSocket.setsockopt(n, level, name, v, 4);
-            if (r < 0) throw KernelException.of("setsockopt(" + level + "," + name + ")", fd.description(), r);
-        } finally {
-            fd.release();
-        }
-    }
-
-    /** setsockopt(2) with the whole buffer as the value. */
-    public static void setOption(OwnedFd fd, int level, int name, NativeBuffer value) throws KernelException {
-        MemorySegment v = value.segment();
-        int n = fd.acquire();
-        try {
-            int r = LibcSocket.setsockopt(n, level, name, v, (int) v.byteSize());
             if (r < 0) throw KernelException.of("setsockopt(" + level + "," + name + ")", fd.description(), r);
         } finally {
             fd.release();
@@ -200,6 +192,7 @@ public final class Sockets {
             MemorySegment v = s.allocate(4);
             MemorySegment len = s.allocate(4);
             len.set(JAVA_INT, 0, 4);
+            // SAFETY: optlen = 4 tells the kernel it may write 4 bytes into v; both segments live for the call.
             int r = LibcSocket.getsockopt(n, level, name, v, len);
             if (r < 0) throw KernelException.of("getsockopt(" + level + "," + name + ")", fd.description(), r);
             return v.get(JAVA_INT, 0);
@@ -215,6 +208,7 @@ public final class Sockets {
         try {
             MemorySegment len = Native.scratch().allocate(4);
             len.set(JAVA_INT, 0, (int) a.byteSize());
+            // SAFETY: len holds a's size, the most the kernel writes into a; both are alive for the call.
             int r = LibcSocket.getsockname(n, a, len);
             if (r < 0) throw KernelException.of("getsockname", fd.description(), r);
             return len.get(JAVA_INT, 0);
@@ -236,6 +230,7 @@ public final class Sockets {
         int n = fd.acquire();
         try {
             long r;
+            // SAFETY: b is the checked slice of length bytes the kernel reads; a (or NULL) is read for its own size.
             do r = LibcSocket.sendto(n, b, length, flags, a, (int) a.byteSize()); while (r == EINTR);
             if (r == EAGAIN) return -1;
             if (r < 0) throw KernelException.of("sendto", fd.description(), r);
@@ -266,6 +261,7 @@ public final class Sockets {
                 len.set(JAVA_INT, 0, (int) a.byteSize());
             }
             long r;
+            // SAFETY: the kernel writes at most length bytes into the slice b and at most *len = a's size into a.
             do r = LibcSocket.recvfrom(n, b, length, flags, a, len); while (r == EINTR);
             if (r == EAGAIN) return -1;
             if (r < 0) throw KernelException.of("recvfrom", fd.description(), r);
@@ -282,13 +278,16 @@ public final class Sockets {
      */
     public static int sendWithFds(OwnedFd fd, NativeBuffer buf, long offset, int length, OwnedFd... fds)
             throws KernelException {
-        if (fds.length > MAX_FDS) throw new KernelException("sendmsg", fd.description(), Errno.EINVAL);
+        // The caller's array may change while we work: the descriptors released are the ones acquired.
+        OwnedFd[] held = fds.clone();
+        if (held.length > MAX_FDS) throw new KernelException("sendmsg", fd.description(), Errno.EINVAL);
         MemorySegment b = buf.segment(offset, length);
+        NativeBuffer.checkUsable(b);
         int acquired = 0;
         int n = fd.acquire();
         try {
-            int[] numbers = new int[fds.length];
-            for (OwnedFd f : fds) {
+            int[] numbers = new int[held.length];
+            for (OwnedFd f : held) {
                 numbers[acquired] = f.acquire();
                 acquired++;
             }
@@ -299,8 +298,8 @@ public final class Sockets {
             MemorySegment msg = s.allocate(Structs.MSGHDR);
             msg.set(ADDRESS, Structs.MSGHDR_IOV, iov);
             msg.set(JAVA_LONG, Structs.MSGHDR_IOVLEN, 1);
-            if (fds.length > 0) {
-                long dataLen = 4L * fds.length;
+            if (held.length > 0) {
+                long dataLen = 4L * held.length;
                 MemorySegment control = s.allocate(Structs.cmsgSpace(dataLen));
                 control.set(JAVA_LONG, 0, Structs.cmsgLen(dataLen));
                 control.set(JAVA_INT, 8, SOL_SOCKET);
@@ -310,13 +309,18 @@ public final class Sockets {
                 msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, control.byteSize());
             }
             long r;
+            // SAFETY: msg points at iov and control (this thread's scratch memory, untouched until the next raw
+            // call) and iov at [b, b+length), checked live and usable above; b is fenced below so the GC keeps
+            // it until sendmsg returns. The descriptor numbers in control are all held (acquired) for the call.
             do r = LibcSocket.sendmsg(n, msg, MSG_NOSIGNAL); while (r == EINTR);
             if (r == EAGAIN) return -1;
             if (r < 0) throw KernelException.of("sendmsg", fd.description(), r);
             return (int) r;
         } finally {
-            for (int i = 0; i < acquired; i++) fds[i].release();
+            for (int i = 0; i < acquired; i++) held[i].release();
             fd.release();
+            java.lang.ref.Reference.reachabilityFence(b);
+            java.lang.ref.Reference.reachabilityFence(buf);
         }
     }
 
@@ -328,6 +332,7 @@ public final class Sockets {
             throws KernelException {
         if (maxFds < 0 || maxFds > MAX_FDS) throw new IllegalArgumentException("maxFds out of range: " + maxFds);
         MemorySegment b = buf.segment(offset, length);
+        NativeBuffer.checkUsable(b);
         int n = fd.acquire();
         try {
             Native.Scratch s = Native.scratch();
@@ -341,6 +346,9 @@ public final class Sockets {
             msg.set(ADDRESS, Structs.MSGHDR_CONTROL, control);
             msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, maxFds == 0 ? 0 : control.byteSize());
             long r;
+            // SAFETY: msg, iov and control are this thread's scratch memory (control's size is in msg); iov names
+            // [b, b+length), checked live and usable above and fenced below, so the kernel's writes land in the
+            // caller's buffer and nowhere else, however long recvmsg blocks.
             do r = LibcSocket.recvmsg(n, msg, flags | MSG_CMSG_CLOEXEC); while (r == EINTR);
             if (r == EAGAIN) return new Received(-1, List.of(), 0);
             if (r < 0) throw KernelException.of("recvmsg", fd.description(), r);
@@ -364,6 +372,8 @@ public final class Sockets {
             return new Received((int) r, List.copyOf(received), msg.get(JAVA_INT, Structs.MSGHDR_FLAGS));
         } finally {
             fd.release();
+            java.lang.ref.Reference.reachabilityFence(b);
+            java.lang.ref.Reference.reachabilityFence(buf);
         }
     }
 }

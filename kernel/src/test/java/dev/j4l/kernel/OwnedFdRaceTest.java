@@ -91,7 +91,7 @@ class OwnedFdRaceTest {
         NativeBuffer buf = NativeBuffer.allocate(4);
         // Each of these must throw before any syscall: none of them reports a KernelException (EBADF).
         List<Executable> uses = List.of(() -> fd.read(buf), () -> fd.pread(buf, 0, 1, 0), () -> fd.write(buf),
-                () -> fd.ioctl(0x5421, 0), fd::statusFlags, fd::dup, () -> Fs.stat(fd), () -> Fs.openat(fd, "x", 0),
+                () -> Fs.inodeFlags(fd), fd::statusFlags, fd::dup, () -> Fs.stat(fd), () -> Fs.openat(fd, "x", 0),
                 () -> Xattrs.list(fd), () -> Fs.truncate(fd, 0), fd::close);
         for (Executable u : uses) {
             try {

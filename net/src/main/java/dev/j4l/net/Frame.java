@@ -6,8 +6,10 @@ import dev.j4l.kernel.NativeBuffer;
  * One received frame (TAP: an Ethernet frame; TUN: an IP packet) in a worker's preallocated buffer, with
  * its virtio-net header in the 10 bytes before it.
  *
- * <p>A frame is valid only during the {@link FrameHandler#handle} call that receives it: the worker reuses
- * the buffer for the next read. Frames from ports without a virtio-net header read as plain packets
+ * <p>A frame is valid only on its worker's thread and only until the end of its batch (the
+ * {@link FrameHandler#endOfBatch} that follows it): then the worker takes its buffer back for the next read,
+ * and the frame, its {@link #buffer()} and every view of that buffer throw {@link IllegalStateException} (on
+ * another thread, {@link WrongThreadException}) instead of showing another frame. Copy what must outlive it. Frames from ports without a virtio-net header read as plain packets
  * ({@link Offload#NONE}).
  */
 public final class Frame {

@@ -94,6 +94,10 @@ public final class NetEngine implements AutoCloseable {
         final Port port;
         final TunQueue queue;
         final Frame[] frames = new Frame[BATCH];
+        /** The lease behind each frame: released after the frame's batch, which ends the frame and its views. */
+        final BufferPool.Lease[] leases = new BufferPool.Lease[BATCH];
+        /** The worker's whole receive memory, allocated once: one bounded pool per worker, all of it lent out. */
+        final BufferPool pool = new BufferPool(BATCH, Frame.BUFFER_SIZE, 64);
         final Egress egress;
         Thread thread;
 
@@ -101,19 +105,31 @@ public final class NetEngine implements AutoCloseable {
             this.port = port;
             this.queue = queue;
             this.egress = new Egress(index, coalesce);
-            // The worker's whole receive memory, allocated once: one bounded pool per worker, all of it
-            // lent to the batch for the worker's lifetime.
-            BufferPool pool = new BufferPool(BATCH, Frame.BUFFER_SIZE, 64);
-            for (int i = 0; i < BATCH; i++) {
-                Frame f = new Frame(pool.tryAcquire().buffer());
-                f.port = port;
-                f.ethernet = port.ethernet;
-                frames[i] = f;
+        }
+
+        /**
+         * A fresh frame in slot {@code i} over a fresh lease of its buffer, taken on this worker's thread: the
+         * frame, its buffer and any view of it work on this thread only, and only until {@link #retire}.
+         */
+        private void lend(int i) {
+            leases[i] = pool.tryAcquire();
+            Frame f = new Frame(leases[i].buffer());
+            f.port = port;
+            f.ethernet = port.ethernet;
+            frames[i] = f;
+        }
+
+        /** Ends the frames of a batch: a frame kept by the handler throws from now on, never shows the next one. */
+        private void retire(int n) {
+            for (int i = 0; i < n; i++) {
+                leases[i].release();
+                lend(i);
             }
         }
 
         @Override
         public void run() {
+            for (int i = 0; i < BATCH; i++) lend(i);
             int readAt = port.vnet ? Frame.HEADROOM : Frame.HEADROOM + Frame.VNET_HEADER;
             int room = Frame.BUFFER_SIZE - readAt;
             int minimum = (port.vnet ? Frame.VNET_HEADER : 0) + (port.ethernet ? 14 : 1);
@@ -157,6 +173,7 @@ public final class NetEngine implements AutoCloseable {
                         LOG.log(System.Logger.Level.WARNING, "driver threw at end of batch on " + port.name(), e);
                     }
                     egress.flush();
+                    retire(n);
                 }
             } catch (KernelException | RuntimeException e) {
                 if (running) {

@@ -42,7 +42,6 @@ final class Node {
     // Passthrough: every concurrent open of one inode must use the same backing file (the kernel answers a
     // second, different one with EBUSY), so the node shares one backing id among its opens.
     private BackingId backing;
-    private int backingUsers;
 
     private final DescriptorBudget budget;
 
@@ -180,33 +179,14 @@ final class Node {
      * closes the lease at release; the backing id is closed when the last lease is.
      */
     synchronized Optional<BackingId> leaseBacking(FuseConnection<Node> connection, OwnedFd file) {
-        if (backing == null) {
-            Optional<BackingId> b = connection.openBacking(file);
-            if (b.isEmpty()) return Optional.empty();
-            backing = b.get();
+        if (backing != null) {
+            // Empty once every open that had it was released: then the kernel has dropped it, register anew.
+            Optional<BackingId> shared = backing.share();
+            if (shared.isPresent()) return shared;
         }
-        backingUsers++;
-        BackingId shared = backing;
-        return Optional.of(new BackingId() {
-            private boolean closed;
-
-            @Override
-            public int id() {
-                return shared.id();
-            }
-
-            @Override
-            public void close() {
-                synchronized (Node.this) {
-                    if (closed) return;
-                    closed = true;
-                    if (--backingUsers == 0) {
-                        backing.close();
-                        backing = null;
-                    }
-                }
-            }
-        });
+        Optional<BackingId> b = connection.openBacking(file);
+        backing = b.orElse(null);
+        return b;
     }
 
     @Override

@@ -10,29 +10,37 @@ import dev.j4l.fuse.FileMode;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.FileNames;
 
-/** Packs dirents (or direntplus records) into a worker's reply buffer; reused for every READDIR. */
+/**
+ * Packs dirents (or direntplus records) into a worker's reply buffer, lent to the driver for one READDIR call:
+ * usable only on the worker's thread and only until the call returns (then {@link IllegalStateException}; on
+ * another thread {@link WrongThreadException}).
+ */
 final class DirFiller<N> implements DirectoryFiller<N> {
     private final NativeBuffer out;
     private final ReplyEncoder<N, ?> encoder;
-    private boolean plus;
-    private int limit;
+    private final boolean plus;
+    private final int limit;
+    private final Thread owner = Thread.currentThread();
     private int pos;
-    private boolean valid;
+    private boolean valid = true;
     private boolean full;
-    /** The current entry's name bytes (names are at most NAME_MAX bytes). */
-    private final byte[] name = new byte[NAME_MAX];
+    /** The current entry's name bytes (names are at most NAME_MAX bytes): the worker's, used on its thread only. */
+    private final byte[] name;
 
-    DirFiller(NativeBuffer out, ReplyEncoder<N, ?> encoder) {
+    DirFiller(NativeBuffer out, ReplyEncoder<N, ?> encoder, byte[] nameRoom, boolean plus, int size) {
         this.out = out;
         this.encoder = encoder;
+        this.name = nameRoom;
+        this.plus = plus;
+        this.limit = OUT_HEADER + (int) Math.max(0, Math.min(size, out.size() - OUT_HEADER));
+        this.pos = OUT_HEADER;
     }
 
-    void open(boolean plus, int size) {
-        this.plus = plus;
-        this.limit = OUT_HEADER + (int) Math.min(size, out.size() - OUT_HEADER);
-        this.pos = OUT_HEADER;
-        this.valid = true;
-        this.full = false;
+    private void checkLive() {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("DirectoryFiller used off its readdir call's thread");
+        }
+        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
     }
 
     /** Ends the call; returns the payload length. */
@@ -43,6 +51,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
 
     @Override
     public boolean plus() {
+        checkLive();
         return plus;
     }
 
@@ -57,7 +66,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
 
     @Override
     public boolean add(DirectoryReader dir) {
-        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
+        checkLive();
         int at = addUnattributed(dir.nameLength(), dir.inode(), dir.type() << 12, dir.offset());
         if (at < 0) return false;
         dir.copyName(out, at);
@@ -131,7 +140,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
 
     /** Encodes {@code name} (see {@link FileNames}) into {@link #name}; returns its length in bytes. */
     private int checkName(String name) {
-        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
+        checkLive();
         int n = FileNames.encodedLength(name);
         if (n == 0 || n > NAME_MAX || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("invalid directory entry name '" + name + "'");

@@ -78,7 +78,7 @@ public final class FuseSession<N, H> {
         this.device = device;
         this.label = options.subtype() != null ? options.subtype() : options.fsname();
         this.inodes = new InodeTable<>(fs.root(), this::forgotten);
-        this.encoder = new ReplyEncoder<>(inodes, handles, options.entryTimeout().toNanos(),
+        this.encoder = new ReplyEncoder<>(this, inodes, handles, options.entryTimeout().toNanos(),
                 options.attrTimeout().toNanos());
         this.notifier = new Notifier<>(this);
         this.posixLocks = overrides(fs, "getlk", Request.class, Object.class, Object.class, long.class,
@@ -604,7 +604,7 @@ public final class FuseSession<N, H> {
             }
             try {
                 int id = FuseDevice.openBacking(device, file);
-                return Optional.of(new Backing(id));
+                return Optional.of(RegisteredBacking.register(FuseSession.this, id));
             } catch (KernelException e) {
                 if (e.errno() == Errno.EPERM) {
                     passthroughUnavailable("not permitted (needs CAP_SYS_ADMIN in the initial user namespace)");
@@ -612,30 +612,6 @@ public final class FuseSession<N, H> {
                 }
                 passthroughUnavailable(e.getMessage());
                 return Optional.empty();
-            }
-        }
-    }
-
-    private final class Backing implements BackingId {
-        private final int id;
-        private final AtomicBoolean closed = new AtomicBoolean();
-
-        Backing(int id) {
-            this.id = id;
-        }
-
-        @Override
-        public int id() {
-            return id;
-        }
-
-        @Override
-        public void close() {
-            if (!closed.compareAndSet(false, true) || !device.isOpen()) return;
-            try {
-                FuseDevice.closeBacking(device, id);
-            } catch (KernelException | IllegalStateException e) {
-                LOG.log(Level.DEBUG, () -> "FUSE backing id " + id + " close: " + e.getMessage());
             }
         }
     }

@@ -5,23 +5,23 @@ import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 
-/** The read reply window of a worker's reply buffer, reused for every READ. */
+/**
+ * The read reply window of a worker's reply buffer, lent to the driver for one READ call: usable only on the
+ * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
+ * {@link WrongThreadException}), so no byte can reach another request's reply.
+ */
 final class ReadSink implements DataSink {
     private final NativeBuffer out;
     private final int base;
-    private int capacity;
+    private final int capacity;
+    private final Thread owner = Thread.currentThread();
     private int length;
-    private boolean valid;
+    private boolean valid = true;
 
-    ReadSink(NativeBuffer out, int base) {
+    ReadSink(NativeBuffer out, int base, int capacity) {
         this.out = out;
         this.base = base;
-    }
-
-    void open(int capacity) {
-        this.capacity = (int) Math.min(capacity, out.size() - base);
-        this.length = 0;
-        this.valid = true;
+        this.capacity = (int) Math.max(0, Math.min(capacity, out.size() - base));
     }
 
     /** Ends the call; returns the bytes put. */
@@ -30,8 +30,13 @@ final class ReadSink implements DataSink {
         return length;
     }
 
-    private void check(int n) {
+    private void checkLive() {
+        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSink used off its read call's thread");
         if (!valid) throw new IllegalStateException("DataSink used after its read call returned");
+    }
+
+    private void check(int n) {
+        checkLive();
         if (n < 0 || n > capacity - length) {
             throw new IndexOutOfBoundsException("put of " + n + " bytes with " + (capacity - length) + " left");
         }
@@ -39,11 +44,13 @@ final class ReadSink implements DataSink {
 
     @Override
     public int capacity() {
+        checkLive();
         return capacity;
     }
 
     @Override
     public int length() {
+        checkLive();
         return length;
     }
 

@@ -47,7 +47,12 @@ final class ReplyEncoder<N, H> {
     private final long attrTimeoutNanos;
     private volatile Negotiated negotiated;
 
-    ReplyEncoder(InodeTable<N> inodes, HandleTable<H> handles, long entryTimeoutNanos, long attrTimeoutNanos) {
+    /** Whose backing ids this encoder may put into replies. */
+    private final FuseSession<?, ?> session;
+
+    ReplyEncoder(FuseSession<?, ?> session, InodeTable<N> inodes, HandleTable<H> handles, long entryTimeoutNanos,
+            long attrTimeoutNanos) {
+        this.session = session;
         this.inodes = inodes;
         this.handles = handles;
         this.entryTimeoutNanos = entryTimeoutNanos;
@@ -301,10 +306,20 @@ final class ReplyEncoder<N, H> {
         b.putInt(off + ATTR_FLAGS, 0);
     }
 
-    private int putOpen(NativeBuffer b, int off, Opened<H> o, Undo undo, boolean dir) {
+    private int putOpen(NativeBuffer b, int off, Opened<H> o, Undo undo, boolean dir) throws ErrnoException {
         if (o == null) o = Opened.none();
         BackingId backing = o.backing();
         boolean passthrough = backing != null && negotiated.has(dev.j4l.fuse.protocol.InitFlags.PASSTHROUGH);
+        int backingId = 0;
+        if (passthrough) {
+            // A backing id names a file in one connection's table: one of another mount, or closed, would make
+            // the kernel open whatever that number names here.
+            backingId = ((RegisteredBacking) backing).idFor(session);
+            if (backingId < 0) {
+                backing.close(); // handed over with the answer, so ours to close
+                throw new ErrnoException(Errno.EIO, "open answered with a backing id of another mount, or a closed one");
+            }
+        }
         long fh = 0;
         if (o.handle() != null || backing != null) {
             fh = handles.add(o.handle(), backing);
@@ -317,7 +332,7 @@ final class ReplyEncoder<N, H> {
         if (passthrough) flags |= Opened.PASSTHROUGH;
         b.putLong(off + OPEN_FH, fh);
         b.putInt(off + OPEN_FLAGS, flags);
-        b.putInt(off + OPEN_BACKING_ID, passthrough ? backing.id() : 0);
+        b.putInt(off + OPEN_BACKING_ID, backingId);
         return OPEN_OUT;
     }
 

@@ -11,12 +11,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The {@link Request} a worker hands to the driver: reused for every request of that worker. Interrupt
- * delivery is synchronized with the driver call, so a late INTERRUPT never wakes the next request.
+ * The {@link Request} a worker hands to the driver: one per request, valid while the driver's call runs and,
+ * when the call deferred its answer, until that answer is given; after that every method throws
+ * {@link IllegalStateException} (a kept request never describes another one). Interrupt delivery is
+ * synchronized with the driver call, so a late INTERRUPT never wakes the next request.
  */
 final class RequestContext implements Request {
     private final Worker<?, ?> worker;
     private final Thread thread;
+    /** Set when the driver's call returned; a deferred request lives on until its answer. */
+    private volatile boolean ended;
+    /** The deferred answer's state, once the call deferred. */
+    private volatile DeferredReply.State deferredState;
     long unique;
     FuseOpcode op;
     int uid, gid, pid, umask;
@@ -54,10 +60,20 @@ final class RequestContext implements Request {
     void end() {
         synchronized (this) {
             inDriver = false;
-            unique = 0;
+            ended = true;
         }
         // Clear an interrupt that arrived while the driver ran, so it cannot leak into the next request.
         Thread.interrupted();
+    }
+
+    /** Throws unless the request is still current: its call runs, or its deferred answer is still to be given. */
+    private void check() {
+        if (ended) {
+            DeferredReply.State d = deferredState;
+            if (d == null || d.done.get()) {
+                throw new IllegalStateException("Request of " + op + " used after its call ended");
+            }
+        }
     }
 
     /** Delivers an INTERRUPT if this worker is serving {@code target}; false if it is not. */
@@ -73,36 +89,43 @@ final class RequestContext implements Request {
 
     @Override
     public long unique() {
+        check();
         return unique;
     }
 
     @Override
     public String operation() {
+        check();
         return op.name();
     }
 
     @Override
     public int uid() {
+        check();
         return uid;
     }
 
     @Override
     public int gid() {
+        check();
         return gid;
     }
 
     @Override
     public int pid() {
+        check();
         return pid;
     }
 
     @Override
     public int umask() {
+        check();
         return umask;
     }
 
     @Override
     public int[] supplementaryGroups() throws ErrnoException {
+        check();
         return groupsOf(pid);
     }
 
@@ -124,11 +147,13 @@ final class RequestContext implements Request {
 
     @Override
     public boolean isInterrupted() {
+        check();
         return interrupted;
     }
 
     @Override
     public void setAttrTimeout(long nanos) {
+        check();
         if (nanos < 0) throw new IllegalArgumentException("negative attribute timeout: " + nanos);
         attrTimeout = nanos;
     }
@@ -136,13 +161,17 @@ final class RequestContext implements Request {
     @Override
     @SuppressWarnings("unchecked")
     public <T> Deferred<T> defer() {
-        if (!inDriver) throw new IllegalStateException("defer() outside the driver call");
+        check();
+        if (!inDriver || Thread.currentThread() != thread) {
+            throw new IllegalStateException("defer() outside the driver call");
+        }
         if (op == FuseOpcode.READDIR || op == FuseOpcode.READDIRPLUS) {
             throw new UnsupportedOperationException("readdir cannot be deferred");
         }
         synchronized (this) {
             if (deferred == null) {
                 deferred = worker.session.defer(worker.fd, worker.ring(), worker.ringEntry(), this);
+                deferredState = deferred.state();
                 if (interrupted) deferred.state().interrupted = true;
             }
             return (Deferred<T>) deferred;

@@ -6,36 +6,41 @@ import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import java.util.Objects;
 
-/** A read-only window of a worker's request buffer, valid for one driver call. */
+/**
+ * A read-only window of a worker's request buffer, lent to the driver for one call: usable only on the
+ * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
+ * {@link WrongThreadException}), so it never shows the next request's bytes.
+ */
 final class RequestData implements DataSource {
     private final NativeBuffer in;
-    private int base;
-    private int size;
-    private boolean valid;
+    private final int base;
+    private final int size;
+    private final Thread owner = Thread.currentThread();
+    private boolean valid = true;
 
-    RequestData(NativeBuffer in) {
+    RequestData(NativeBuffer in, int base, int size) {
         this.in = in;
-    }
-
-    RequestData open(int base, int size) {
         this.base = base;
         this.size = size;
-        this.valid = true;
-        return this;
     }
 
     void close() {
         valid = false;
     }
 
-    private void check(int from, int n) {
+    private void checkLive() {
+        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSource used off its call's thread");
         if (!valid) throw new IllegalStateException("DataSource used after its call returned");
+    }
+
+    private void check(int from, int n) {
+        checkLive();
         Objects.checkFromIndexSize(from, n, size);
     }
 
     @Override
     public int size() {
-        if (!valid) throw new IllegalStateException("DataSource used after its call returned");
+        checkLive();
         return size;
     }
 

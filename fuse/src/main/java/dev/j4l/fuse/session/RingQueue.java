@@ -9,7 +9,7 @@ import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.EventFd;
-import dev.j4l.kernel.FuseRing;
+import dev.j4l.kernel.uring.FuseRing;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import java.lang.System.Logger.Level;

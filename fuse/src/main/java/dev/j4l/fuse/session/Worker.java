@@ -36,13 +36,19 @@ final class Worker<N, H> implements Runnable {
     private final ReplyEncoder<N, H> encoder;
     private final NativeBuffer in;
     private final NativeBuffer out;
-    private final ReadSink sink;
-    private final RequestData data;
-    private final DirFiller<N> filler;
+    /**
+     * The data view of the request being served (WRITE, IOCTL), if any. Views lent to the driver (this, the
+     * READ sink, the readdir filler, the Request) are made for one call and closed when it returns: the buffers
+     * behind them are this worker's and hold the next request soon after.
+     */
+    private RequestData data;
     private final ReplyEncoder.Undo undo = new ReplyEncoder.Undo();
     /** Room for the longest name or symlink target, copied out of the request to decode. */
     private final byte[] nameBytes = new byte[PATH_MAX];
-    RequestContext ctx;
+    /** A readdir filler's room for one name's bytes. */
+    private final byte[] direntName = new byte[NAME_MAX];
+    /** The request being served, for INTERRUPT (read from other threads). */
+    volatile RequestContext ctx;
     /** Set while serving a request that came through an io_uring entry. */
     private RingQueue ring;
     private int ringEntry;
@@ -64,14 +70,10 @@ final class Worker<N, H> implements Runnable {
         int page = Negotiated.PAGE;
         this.in = NativeBuffer.allocate(inSize + page, page).slice(page - IN_HEADER - RW_IN, inSize);
         this.out = NativeBuffer.allocate(outSize + page, page).slice(page - OUT_HEADER, outSize);
-        this.sink = new ReadSink(out, OUT_HEADER);
-        this.data = new RequestData(in);
-        this.filler = new DirFiller<>(out, encoder);
     }
 
     @Override
     public void run() {
-        ctx = new RequestContext(this, Thread.currentThread());
         int why = 0;
         try {
             while (true) {
@@ -128,7 +130,6 @@ final class Worker<N, H> implements Runnable {
 
     /** Serves one request a {@link RingQueue} copied into the request buffer; the reply goes back to the ring. */
     void serveRing(RingQueue queue, int entry, int n) {
-        if (ctx == null) ctx = new RequestContext(this, Thread.currentThread());
         ring = queue;
         ringEntry = entry;
         try {
@@ -194,7 +195,8 @@ final class Worker<N, H> implements Runnable {
             replyError(Errno.ESTALE.number());
             return;
         }
-        RequestContext c = ctx;
+        RequestContext c = new RequestContext(this, Thread.currentThread());
+        ctx = c;
         c.begin(unique, op, nodeid, in.getInt(IN_UID), in.getInt(IN_GID), in.getInt(IN_PID));
         undo.clear();
         int payload = -1;
@@ -202,6 +204,10 @@ final class Worker<N, H> implements Runnable {
             payload = dispatch(c, node, nodeid);
         } catch (ErrnoException e) {
             payload = -e.errno().number();
+        } catch (dev.j4l.kernel.NativeMemoryLimitException e) {
+            LOG.log(Level.WARNING, "FUSE driver got no native memory in " + op + " (node " + nodeid + ", request "
+                    + unique + "): " + e.getMessage());
+            payload = -Errno.ENOMEM.number();
         } catch (OutOfMemoryError e) {
             LOG.log(Level.ERROR, "FUSE driver ran out of memory in " + op + " (node " + nodeid + ", request "
                     + unique + ")", e);
@@ -212,7 +218,10 @@ final class Worker<N, H> implements Runnable {
             payload = -Errno.EIO.number();
         } finally {
             c.end();
-            data.close();
+            if (data != null) {
+                data.close();
+                data = null;
+            }
         }
         DeferredReply<?> d = c.deferred;
         c.deferred = null; // the driver owns it now; if it drops it, the cleaner answers
@@ -345,7 +354,8 @@ final class Worker<N, H> implements Runnable {
             case OPENDIR -> v = fs.opendir(c, node, in.getInt(b));
             case READDIR, READDIRPLUS -> {
                 H h = handles.get(in.getLong(b + RW_FH));
-                filler.open(op == FuseOpcode.READDIRPLUS, in.getInt(b + RW_SIZE));
+                DirFiller<N> filler = new DirFiller<>(out, encoder, direntName, op == FuseOpcode.READDIRPLUS,
+                        in.getInt(b + RW_SIZE));
                 try {
                     fs.readdir(c, node, h, in.getLong(b + RW_OFFSET), filler);
                 } catch (ErrnoException | RuntimeException | Error e) {
@@ -395,7 +405,7 @@ final class Worker<N, H> implements Runnable {
                 if (start + inSize > bodyEnd) throw new ErrnoException(Errno.EINVAL, "short IOCTL request");
                 c.size = outSize;
                 v = fs.ioctl(c, node, handles.get(in.getLong(b + IOCTL_FH)), in.getInt(b + IOCTL_CMD),
-                        in.getLong(b + IOCTL_ARG), in.getInt(b + IOCTL_FLAGS), data.open(start, inSize), outSize);
+                        in.getLong(b + IOCTL_ARG), in.getInt(b + IOCTL_FLAGS), lendData(start, inSize), outSize);
                 if (v == null) throw new IllegalStateException("ioctl answered null");
             }
             case POLL -> {
@@ -438,13 +448,14 @@ final class Worker<N, H> implements Runnable {
         H h = handles.get(in.getLong(b + RW_FH));
         int size = in.getInt(b + RW_SIZE);
         c.size = size;
-        sink.open(size);
+        ReadSink sink = new ReadSink(out, OUT_HEADER, size);
+        int length;
         try {
             fs.read(c, node, h, in.getLong(b + RW_OFFSET), size, sink);
         } finally {
-            sink.close();
+            length = sink.close();
         }
-        return sink.length();
+        return length;
     }
 
     /** WRITE: the data is a window of the request buffer; the count is encoded unboxed. */
@@ -454,11 +465,17 @@ final class Worker<N, H> implements Runnable {
         int size = in.getInt(b + RW_SIZE);
         int start = b + neg.writeInSize();
         if (start + size > bodyEnd) throw new ErrnoException(Errno.EINVAL, "short WRITE request");
-        int written = fs.write(c, node, h, in.getLong(b + RW_OFFSET), data.open(start, size), in.getInt(b + RW_FLAGS));
+        int written = fs.write(c, node, h, in.getLong(b + RW_OFFSET), lendData(start, size), in.getInt(b + RW_FLAGS));
         if (c.deferred != null) return 0;
         out.putInt(OUT_HEADER, written);
         out.putInt(OUT_HEADER + 4, 0);
         return WRITE_OUT;
+    }
+
+    /** A view of {@code [start, start+size)} of the request for this call only; closed when the call returns. */
+    private RequestData lendData(int start, int size) {
+        data = new RequestData(in, start, size);
+        return data;
     }
 
     private FileLock lock(int b) {

@@ -5,6 +5,8 @@ import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.raw.Access;
+import dev.j4l.kernel.raw.Ioctl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,17 +27,19 @@ import java.util.Set;
  * {@snippet class=dev.j4l.kernel.net.TapExample region=tap}
  */
 public final class TunDevice implements AutoCloseable {
-    // ioctl numbers ('T' = 0x54), kernel-interfaces.md §5.2
-    static final long TUNSETIFF = 0x400454caL;
-    static final long TUNSETPERSIST = 0x400454cbL;
-    static final long TUNSETOWNER = 0x400454ccL;
-    static final long TUNSETGROUP = 0x400454ceL;
-    static final long TUNGETFEATURES = 0x800454cfL;
-    static final long TUNSETOFFLOAD = 0x400454d0L;
-    static final long TUNGETIFF = 0x800454d2L;
-    static final long TUNGETVNETHDRSZ = 0x800454d7L;
-    static final long TUNSETVNETHDRSZ = 0x400454d8L;
-
+    /** sizeof(struct ifreq) on 64-bit Linux. */
+    private static final int IFREQ_SIZE = 40;
+    // ioctls ('T' = 0x54), kernel-interfaces.md §5.2. The sizes are what drivers/net/tun.c copies: TUNSETIFF and
+    // TUNGETIFF move a whole struct ifreq (40 bytes) though encoded as int; the SET ioctls for persistence,
+    // owner, group and offloads take their value in the argument itself.
+    static final Ioctl TUNSETIFF = Ioctl.buffer("TUNSETIFF", 0x400454caL, IFREQ_SIZE);
+    static final Ioctl TUNSETPERSIST = Ioctl.value("TUNSETPERSIST", 0x400454cbL);
+    static final Ioctl TUNSETOWNER = Ioctl.value("TUNSETOWNER", 0x400454ccL);
+    static final Ioctl TUNSETGROUP = Ioctl.value("TUNSETGROUP", 0x400454ceL);
+    static final Ioctl TUNGETFEATURES = Ioctl.buffer("TUNGETFEATURES", 0x800454cfL, 4);
+    static final Ioctl TUNSETOFFLOAD = Ioctl.value("TUNSETOFFLOAD", 0x400454d0L);
+    static final Ioctl TUNGETIFF = Ioctl.buffer("TUNGETIFF", 0x800454d2L, IFREQ_SIZE);
+    static final Ioctl TUNSETVNETHDRSZ = Ioctl.buffer("TUNSETVNETHDRSZ", 0x400454d8L, 4);
     static final int IFF_TUN = 0x0001;
     static final int IFF_TAP = 0x0002;
     static final int IFF_MULTI_QUEUE = 0x0100;
@@ -114,14 +118,38 @@ public final class TunDevice implements AutoCloseable {
      * the device; this is how a persistent device is removed.
      */
     public void setPersistent(boolean on) throws KernelException {
-        queues.getFirst().fd().ioctl(TUNSETPERSIST, on ? 1 : 0);
+        ioctl(queues.getFirst().fd(), TUNSETPERSIST, on ? 1 : 0);
+    }
+
+    /** ioctl {@code op} on a TUN descriptor with {@code arg} as its buffer. */
+    private static void ioctl(OwnedFd fd, Ioctl op, NativeBuffer arg) throws KernelException {
+        Access.Fds fds = Access.fds();
+        int n = fds.acquire(fd);
+        try {
+            int r = op.call(n, Access.buffers().segment(arg));
+            if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", fd.description(), r);
+        } finally {
+            fds.release(fd);
+        }
+    }
+
+    /** ioctl {@code op} on a TUN descriptor with a value argument. */
+    private static void ioctl(OwnedFd fd, Ioctl op, long value) throws KernelException {
+        Access.Fds fds = Access.fds();
+        int n = fds.acquire(fd);
+        try {
+            int r = op.call(n, value);
+            if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", fd.description(), r);
+        } finally {
+            fds.release(fd);
+        }
     }
 
     /** {@code TUNGETFEATURES}: the IFF_* flags this kernel's TUN driver supports. */
     public static int features() throws KernelException {
         try (OwnedFd fd = Fs.open("/dev/net/tun", Fs.O_RDWR)) {
             NativeBuffer b = NativeBuffer.allocate(4);
-            fd.ioctl(TUNGETFEATURES, b);
+            ioctl(fd, TUNGETFEATURES, b);
             return b.getInt(0);
         }
     }
@@ -243,7 +271,7 @@ public final class TunDevice implements AutoCloseable {
                     ifr.put(0, n, 0, n.length);
                     ifr.putShort(16, (short) flags);
                     try {
-                        fd.ioctl(TUNSETIFF, ifr);
+                        ioctl(fd, TUNSETIFF, ifr);
                     } catch (KernelException e) {
                         fd.close();
                         throw new KernelException("TUNSETIFF", actual + explain(e.errno()), e.errno());
@@ -253,7 +281,7 @@ public final class TunDevice implements AutoCloseable {
                         // TUNSETIFF turns a '%d' template into the real name; exclusivity applies to queue 0 only.
                         flags &= ~IFF_TUN_EXCL;
                         NativeBuffer got = NativeBuffer.allocate(40);
-                        fd.ioctl(TUNGETIFF, got);
+                        ioctl(fd, TUNGETIFF, got);
                         wasPersistent = (got.getShort(16) & IFF_PERSIST) != 0;
                     }
                     TunQueue q = new TunQueue(fd, actual, i);
@@ -262,16 +290,16 @@ public final class TunDevice implements AutoCloseable {
                         if (vnetHeaderSize != 10) {
                             NativeBuffer sz = NativeBuffer.allocate(4);
                             sz.putInt(0, vnetHeaderSize);
-                            fd.ioctl(TUNSETVNETHDRSZ, sz);
+                            ioctl(fd, TUNSETVNETHDRSZ, sz);
                         }
                         granted = i == 0 ? negotiate(fd, TunOffload.bits(offloads)) : granted;
-                        if (i > 0) fd.ioctl(TUNSETOFFLOAD, granted);
+                        if (i > 0) ioctl(fd, TUNSETOFFLOAD, granted);
                     }
                 }
                 OwnedFd first = opened.getFirst().fd();
-                if (owner >= 0) first.ioctl(TUNSETOWNER, owner);
-                if (group >= 0) first.ioctl(TUNSETGROUP, group);
-                if (persistent) first.ioctl(TUNSETPERSIST, 1);
+                if (owner >= 0) ioctl(first, TUNSETOWNER, owner);
+                if (group >= 0) ioctl(first, TUNSETGROUP, group);
+                if (persistent) ioctl(first, TUNSETPERSIST, 1);
             } catch (KernelException | RuntimeException e) {
                 for (TunQueue q : opened) q.close();
                 throw e;
@@ -283,20 +311,20 @@ public final class TunDevice implements AutoCloseable {
         /** Tries the wanted bits group by group; keeps what the kernel accepts (EINVAL = not supported). */
         private static int negotiate(OwnedFd fd, int wanted) throws KernelException {
             if ((wanted & TunOffload.CSUM.bit) == 0) {
-                fd.ioctl(TUNSETOFFLOAD, 0);
+                ioctl(fd, TUNSETOFFLOAD, 0);
                 return 0;
             }
             int granted = 0;
             for (int group : OFFLOAD_GROUPS) {
                 if ((wanted & group) != group) continue;
                 try {
-                    fd.ioctl(TUNSETOFFLOAD, granted | group);
+                    ioctl(fd, TUNSETOFFLOAD, granted | group);
                     granted |= group;
                 } catch (KernelException e) {
                     if (e.errno() != Errno.EINVAL) throw e;
                 }
             }
-            fd.ioctl(TUNSETOFFLOAD, granted);
+            ioctl(fd, TUNSETOFFLOAD, granted);
             return granted;
         }
 

@@ -25,6 +25,9 @@ public final class Access {
     public interface Buffers {
         MemorySegment segment(Object nativeBuffer);
 
+        /** True for a buffer lent by a {@code BufferPool} (its memory goes back to the pool on release). */
+        boolean pooled(Object nativeBuffer);
+
         Object wrap(MemorySegment segment);
     }
 

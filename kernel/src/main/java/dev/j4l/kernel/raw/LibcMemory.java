@@ -47,12 +47,17 @@ public final class LibcMemory {
 
     /**
      * Fresh anonymous private memory of {@code size} bytes (a multiple of the page size), unmapped when the
-     * returned segment becomes unreachable; its pages are zero and take no memory until first touched. Returns
-     * null when the mapping fails (out of address space or memory).
+     * returned segment becomes unreachable, after which {@code onUnmap} runs; its pages are zero and take no
+     * memory until first touched. Returns null when the mapping fails (out of address space or memory).
      */
-    public static MemorySegment mapAnonymous(long size) {
+    public static MemorySegment mapAnonymous(long size, Runnable onUnmap) {
         long a = mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (a < 0) return null;
-        return MemorySegment.ofAddress(a).reinterpret(size, Arena.ofAuto(), unused -> munmap(a, size));
+        // SAFETY: [a, a+size) is a private mapping made just now and owned by the returned segment alone; the
+        // automatic arena unmaps it only once no segment of it is reachable.
+        return MemorySegment.ofAddress(a).reinterpret(size, Arena.ofAuto(), unused -> {
+            munmap(a, size);
+            onUnmap.run();
+        });
     }
 }

@@ -19,6 +19,11 @@ import java.lang.invoke.VarHandle;
 public final class Native {
     private Native() {}
 
+    static {
+        // Before any descriptor can be opened by this module: what is open now was inherited (or opened outside it).
+        InheritedDescriptors.ensureTaken();
+    }
+
     static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

@@ -1,23 +1,38 @@
-package dev.j4l.kernel;
+package dev.j4l.kernel.uring;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.EventFd;
+import dev.j4l.kernel.FileStat;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.LibcMemory;
 import dev.j4l.kernel.raw.LibcUring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One io_uring for FUSE-over-io_uring: 128-byte SQEs carrying {@code FUSE_IO_URING_CMD_REGISTER} and
  * {@code COMMIT_AND_FETCH} commands for {@code /dev/fuse}, plus poll requests to be woken from other threads.
- * Owned by one thread: FUSE completes its commands through task work of the submitting thread, so the thread
- * that submits is the one that must wait. Not thread-safe.
+ *
+ * <p>Owned by one thread, like a confined arena: FUSE completes its commands through task work of the
+ * submitting thread, so the thread that submits is the one that must wait. The first thread that queues a
+ * command becomes the owner; any other thread's call throws {@link WrongThreadException} (only
+ * {@link #hasWork} may be asked from anywhere). After {@link #close} (by the owner, or by anyone while there is
+ * none) every call throws {@link IllegalStateException}, so nothing touches the unmapped rings. The package
+ * is exported to the FUSE framework only.
  */
 public final class FuseRing implements AutoCloseable {
     private static final int SETUP_CQSIZE = 1 << 3;
@@ -56,6 +71,10 @@ public final class FuseRing implements AutoCloseable {
     private volatile boolean closed;
     private long userData;
     private int result;
+    /** The thread that uses the ring; null until the first command. */
+    private Thread owner;
+    /** Every buffer registered as a ring entry's: the kernel writes requests into them until the ring is gone. */
+    private final List<NativeBuffer> registered = new ArrayList<>();
 
     private FuseRing(OwnedFd ring, MemorySegment p, int fd, OwnedFd dev, OwnedFd wake) throws KernelException {
         this.ring = ring;
@@ -95,8 +114,8 @@ public final class FuseRing implements AutoCloseable {
         sqMask = sqRing.get(JAVA_INT, sqMaskOff);
         cqMask = cqRing.get(JAVA_INT, cqMaskOff);
         // Held for the ring's lifetime, so the numbers written into SQEs can never name another file.
-        devFd = dev.acquire();
-        wakeFd = wake.acquire();
+        devFd = Access.fds().acquire(dev);
+        wakeFd = Access.fds().acquire(wake);
     }
 
     private static long map(long len, int fd, long offset) throws KernelException {
@@ -110,15 +129,24 @@ public final class FuseRing implements AutoCloseable {
      * A ring with {@code entries} submission slots and twice as many completion slots, for commands on the
      * FUSE descriptor {@code dev} and wake-ups through the eventfd {@code wake}; both stay in use until
      * {@link #close()}.
+     *
+     * @throws KernelException with {@code EINVAL} if {@code dev} is not a {@code /dev/fuse} descriptor (a
+     *     command meant for FUSE must never reach another driver's {@code uring_cmd})
      */
     public static FuseRing create(int entries, OwnedFd dev, EventFd wake) throws KernelException {
+        if (entries < 1 || entries > 4096) throw new IllegalArgumentException("entries out of range: " + entries);
+        FileStat st = Fs.stat(dev);
+        if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != FUSE_MAJOR || st.rdevMinor() != FUSE_MINOR) {
+            throw new KernelException("io_uring FUSE ring", dev.description() + " is not /dev/fuse", Errno.EINVAL);
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(120, 8);
             p.set(JAVA_INT, 4, entries * 2);
             p.set(JAVA_INT, 8, SETUP_SQE128 | SETUP_CQSIZE | SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
+            // SAFETY: p is the 120-byte io_uring_params the kernel reads and fills, alive for the call.
             int fd = LibcUring.setup(entries, p);
             if (fd < 0) throw KernelException.of("io_uring_setup", "SQE128", fd);
-            OwnedFd owned = OwnedFd.adopt(fd, "io_uring");
+            OwnedFd owned = (OwnedFd) Access.fds().wrap(fd, "io_uring");
             try {
                 return new FuseRing(owned, p, fd, dev, wake.fd());
             } catch (KernelException | RuntimeException e) {
@@ -126,6 +154,21 @@ public final class FuseRing implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** The misc device /dev/fuse (major 10, minor 229: FUSE_MINOR in include/linux/miscdevice.h). */
+    private static final int FUSE_MAJOR = 10, FUSE_MINOR = 229;
+
+    /** Every call but {@link #hasWork} and {@link #close}: only the owner, only while open. */
+    private void checkUsable() {
+        Thread t = Thread.currentThread();
+        if (owner != t) {
+            synchronized (this) {
+                if (owner == null) owner = t;
+                else throw new WrongThreadException("FuseRing is owned by another thread");
+            }
+        }
+        if (closed) throw new IllegalStateException("FuseRing used after close");
     }
 
     private MemorySegment nextSqe() {
@@ -147,14 +190,28 @@ public final class FuseRing implements AutoCloseable {
 
     /**
      * Queues {@code FUSE_IO_URING_CMD_REGISTER} of one ring entry of queue {@code qid}: {@code header} (at
-     * least 288 bytes) and {@code payload} are the entry's buffers from now on; keep them reachable.
+     * least {@value #HEADER_SIZE} bytes, a {@code fuse_uring_req_header}) and {@code payload} are the entry's
+     * buffers from now on. The ring keeps both reachable until it is closed. Pooled buffers are refused: a
+     * lease could be released while the kernel still writes into it.
      */
     public void register(int qid, long userData, NativeBuffer header, NativeBuffer payload) {
+        checkUsable();
+        if (header.size() < HEADER_SIZE) throw new IllegalArgumentException("header of " + header.size() + " bytes");
+        MemorySegment h = Access.buffers().segment(header);
+        MemorySegment b = Access.buffers().segment(payload);
+        if (Access.buffers().pooled(header) || Access.buffers().pooled(payload)) {
+            throw new IllegalArgumentException("a ring entry cannot live in a pooled buffer");
+        }
+        registered.add(header);
+        registered.add(payload);
         MemorySegment iov = arena.allocate(32, 8);
-        iov.set(JAVA_LONG, 0, header.segment().address());
-        iov.set(JAVA_LONG, 8, header.size());
-        iov.set(JAVA_LONG, 16, payload.segment().address());
-        iov.set(JAVA_LONG, 24, payload.size());
+        // SAFETY: the iovec names exactly [h) and [b), both alive (GC-managed memory or a mapping freed only when
+        // unreachable) and kept reachable by `registered` until close(), which first tears the ring down: the
+        // kernel can write requests into them only while they exist. The iovec itself lives in this ring's arena.
+        iov.set(JAVA_LONG, 0, h.address());
+        iov.set(JAVA_LONG, 8, h.byteSize());
+        iov.set(JAVA_LONG, 16, b.address());
+        iov.set(JAVA_LONG, 24, b.byteSize());
         MemorySegment sqe = nextSqe();
         command(sqe, devFd, CMD_REGISTER, userData, qid, 0);
         sqe.set(JAVA_LONG, 16, iov.address());
@@ -162,8 +219,13 @@ public final class FuseRing implements AutoCloseable {
         publish();
     }
 
+    /** The size of a {@code fuse_uring_req_header}. */
+    public static final int HEADER_SIZE = 288;
+
     /** Queues {@code FUSE_IO_URING_CMD_COMMIT_AND_FETCH}: the reply in the entry's buffers is for {@code commitId}. */
     public void commitAndFetch(int qid, long commitId, long userData) {
+        checkUsable();
+        // SAFETY: a COMMIT_AND_FETCH carries no address: the kernel finds the entry's buffers by queue and commit id.
         command(nextSqe(), devFd, CMD_COMMIT_AND_FETCH, userData, qid, commitId);
         publish();
     }
@@ -179,6 +241,8 @@ public final class FuseRing implements AutoCloseable {
 
     /** Queues a one-shot POLL_ADD for POLLIN on the wake-up eventfd. */
     public void pollWake(long userData) {
+        checkUsable();
+        // SAFETY: POLL_ADD names the eventfd held since create() and no memory.
         MemorySegment sqe = nextSqe();
         sqe.set(JAVA_BYTE, 0, OP_POLL_ADD);
         sqe.set(JAVA_INT, 4, wakeFd);
@@ -189,7 +253,9 @@ public final class FuseRing implements AutoCloseable {
 
     /** Submits what is queued and waits until at least {@code minComplete} completions are there. */
     public void submitAndWait(int minComplete) throws KernelException {
-        int fd = ring.acquire();
+        checkUsable();
+        Access.Fds fds = Access.fds();
+        int fd = fds.acquire(ring);
         try {
             while (true) {
                 int r = LibcUring.enter(fd, pending, minComplete, ENTER_GETEVENTS);
@@ -201,12 +267,13 @@ public final class FuseRing implements AutoCloseable {
                 throw KernelException.of("io_uring_enter", "io_uring", r);
             }
         } finally {
-            ring.release();
+            fds.release(ring);
         }
     }
 
     /** Takes the next completion if there is one; then {@link #userData()} and {@link #result()} describe it. */
     public boolean next() {
+        checkUsable();
         int head = (int) INT.getAcquire(cqRing, (long) cqHead);
         int tail = (int) INT.getAcquire(cqRing, (long) cqTail);
         if (head == tail) return false;
@@ -243,17 +310,29 @@ public final class FuseRing implements AutoCloseable {
         }
     }
 
+    /**
+     * Tears the ring down: unmaps it, closes it (the kernel cancels its commands), then lets go of the entry
+     * buffers and descriptors. Only the owner may close a ring that has one; closing twice does nothing.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            if (owner != null && owner != Thread.currentThread()) {
+                throw new WrongThreadException("FuseRing is owned by another thread");
+            }
+        }
         if (closed) return;
         closed = true;
         while (observers.get() != 0) Thread.onSpinWait();
         LibcMemory.munmap(sqesAddr, sqesLen);
         if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
         LibcMemory.munmap(sqRingAddr, sqRingLen);
+        // Closing the last descriptor of the ring ends its commands (the kernel's io_uring exit work cancels the
+        // FUSE entries) before the buffers they name can be collected: this object, which holds them, is alive here.
         ring.close();
         arena.close();
-        dev.release();
-        wake.release();
+        Access.fds().release(dev);
+        Access.fds().release(wake);
+        java.lang.ref.Reference.reachabilityFence(registered);
     }
 }
