@@ -323,15 +323,18 @@ class MountLifecycleTest {
 
     /** The java command line running {@link ChildDaemon} for {@code mnt} (mountpoint last). */
     static List<String> childCommand(Path mnt) {
-        List<String> cp = new ArrayList<>();
-        cp.add(Path.of("target/test-classes").toAbsolutePath().toString());
-        cp.add(Path.of("target/classes").toAbsolutePath().toString());
+        // Launched as ./j4l launches the CLI: named modules, native access for dev.j4l.kernel only. The test
+        // classes (ChildDaemon, HelloFs) are patched into dev.j4l.fuse, as Surefire does for this JVM.
+        List<String> modules = new ArrayList<>();
+        modules.add(Path.of("target/classes").toAbsolutePath().toString());
         for (String p : System.getProperty("jdk.module.path", "").split(File.pathSeparator)) {
-            if (p.contains("kernel")) cp.add(p);
+            if (p.contains("kernel")) modules.add(p);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", String.join(File.pathSeparator, cp),
-                ChildDaemon.class.getName(), mnt.toString());
+        return List.of(java, "--enable-native-access=dev.j4l.kernel", "--illegal-native-access=deny",
+                "--sun-misc-unsafe-memory-access=deny", "--module-path", String.join(File.pathSeparator, modules),
+                "--patch-module", "dev.j4l.fuse=" + Path.of("target/test-classes").toAbsolutePath(),
+                "-m", "dev.j4l.fuse/" + ChildDaemon.class.getName(), mnt.toString());
     }
 
     /** A child JVM running {@link ChildDaemon} from this module's classes, on the class path. */

@@ -79,6 +79,7 @@ final class TargetCatalog {
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.strip().split("\\s+")));
         cmd.add("--enable-native-access=dev.j4l.kernel");
         cmd.add("--illegal-native-access=deny");
+        cmd.add("--sun-misc-unsafe-memory-access=deny");
         cmd.add("--module-path");
         cmd.add(System.getProperty("jdk.module.path"));
         cmd.add("-m");
