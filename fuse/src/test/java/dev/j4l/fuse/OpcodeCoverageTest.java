@@ -11,6 +11,7 @@ import dev.j4l.kernel.FileLocks;
 import dev.j4l.kernel.FileStat;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.StatFs;
