@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The request path allocates nothing: worker threads' allocated bytes across 100,000 GETATTR requests (each
- * {@code stat} of a file whose attributes are never cached) stay near zero.
+ * The request path allocates only the objects it lends the driver: worker threads' allocated bytes across
+ * 100,000 GETATTR requests (each {@code stat} of a file whose attributes are never cached) stay at one
+ * {@link Request} (an 80-byte object made per call, so that a kept one can never describe a later request),
+ * and a READ or WRITE adds its 40-byte data view. Nothing else: no buffers, no boxing, no copies.
  */
 class AllocationTest {
     @TempDir
@@ -68,7 +70,7 @@ class AllocationTest {
                 assertTrue(requests >= n, "stat did not reach the driver each time: " + requests);
                 best = Math.min(best, perRequest);
             }
-            assertTrue(best < 8, "request path allocates " + best + " bytes per GETATTR");
+            assertTrue(best <= 88, "request path allocates " + best + " bytes per GETATTR (one Request is 80)");
         }
     }
 
@@ -137,9 +139,9 @@ class AllocationTest {
                 assertTrue(requests >= 20_000, "reads/writes did not reach the driver: " + readCalls + " reads, " + writes + " writes");
                 best = Math.min(best, perRequest);
             }
-            // Usually 0 B/request once compiled; some JIT compilations keep one ~40-byte object every other
-            // request (20 B/request) that escape analysis does not remove. Bound it well below one per request.
-            assertTrue(best < 32, "read/write path allocates " + best + " bytes per request");
+            // The Request (80 B) and the data view (40 B) per request; some JIT compilations also keep one ~40-byte
+            // object every other request (20 B/request) that escape analysis does not remove.
+            assertTrue(best <= 144, "read/write path allocates " + best + " bytes per request (views are 120)");
         }
     }
 }
