@@ -30,8 +30,8 @@ public final class NativeBuffer {
             }
 
             @Override
-            public boolean pooled(Object buffer) {
-                return ((NativeBuffer) buffer).memoryOwner instanceof BufferPool;
+            public boolean hasLifetime(Object buffer) {
+                return ((NativeBuffer) buffer).hasLifetime();
             }
 
             @Override
@@ -69,6 +69,11 @@ public final class NativeBuffer {
     /** {@code [offset, offset+length)} of the memory, bounds-checked. */
     MemorySegment segment(long offset, long length) {
         return segment.asSlice(offset, length);
+    }
+
+    /** True for a pooled buffer or a view lent from a {@link LoanScope}: memory whose use ends before it is freed. */
+    boolean hasLifetime() {
+        return memoryOwner instanceof BufferPool || memoryOwner instanceof LoanScope;
     }
 
     /**

@@ -38,6 +38,7 @@ public final class Coalescer {
      * caller then sends it itself.
      */
     public boolean offer(Frame f) {
+        f.check();
         if (f.gsoTypeRaw() != 0 || f.needsChecksum()) return flushAndRefuse();
         NativeBuffer b = f.buf;
         int fl3 = f.l3();

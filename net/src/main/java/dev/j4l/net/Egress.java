@@ -58,6 +58,7 @@ public final class Egress implements Segmenter.Sink {
      * could not be sent (counted on the port).
      */
     public boolean send(Port port, Frame f) {
+        f.check(); // a frame of an ended batch, or of another worker, must not be read here
         int raw = f.gsoTypeRaw();
         boolean needsCsum = f.needsChecksum();
         if (raw == 0 && !needsCsum && coalesce && port.tso4 && port.tso6 && port.ethernet == f.ethernet) {

@@ -24,19 +24,32 @@ public final class Frame {
     static final int F_NEEDS_CSUM = 1, F_DATA_VALID = 2;
     static final int ETH_P_IPV4 = 0x0800, ETH_P_IPV6 = 0x86dd, ETH_P_8021Q = 0x8100, ETH_P_8021AD = 0x88a8;
 
+    /** The worker's buffer the frame was read into: framework code reaches it only after {@link #check()}. */
     final NativeBuffer buf;
     int l2;
     int end;
     Port port;
     boolean ethernet;
+    /** The batch it was read in (null for a frame made by {@link #of}, which is its maker's for good). */
+    private final Batch batch;
+    private final long batchNumber;
+    /** The view {@link #buffer()} hands out, lent for the batch. */
+    private NativeBuffer lent;
 
-    Frame(NativeBuffer buf) {
+    Frame(NativeBuffer buf, Batch batch) {
         this.buf = buf;
+        this.batch = batch;
+        this.batchNumber = batch == null ? 0 : batch.number();
+    }
+
+    /** Throws unless the frame's batch is current and this is its worker's thread. */
+    void check() {
+        if (batch != null) batch.check(batchNumber);
     }
 
     /** A frame over {@code bytes} (a full Ethernet frame or IP packet) with header {@code offload}: for tests. */
     public static Frame of(byte[] bytes, boolean ethernet, Offload offload) {
-        Frame f = new Frame(NativeBuffer.allocate(BUFFER_SIZE));
+        Frame f = new Frame(NativeBuffer.allocate(BUFFER_SIZE), null);
         f.l2 = HEADROOM + VNET_HEADER;
         f.end = f.l2 + bytes.length;
         f.ethernet = ethernet;
@@ -47,24 +60,34 @@ public final class Frame {
 
     /** The port the frame came in on (null for a frame made by {@link #of}). */
     public Port port() {
+        check();
         return port;
     }
 
-    /** The buffer holding the frame, starting at {@link #offset()}. */
+    /**
+     * The buffer holding the frame, starting at {@link #offset()}: a view that works only on the worker's thread
+     * and until the end of the frame's batch, like the frame.
+     */
     public NativeBuffer buffer() {
-        return buf;
+        check();
+        if (batch == null) return buf;
+        if (lent == null) lent = batch.lend(buf);
+        return lent;
     }
 
     public int offset() {
+        check();
         return l2;
     }
 
     public int length() {
+        check();
         return end - l2;
     }
 
     /** A copy of the frame's bytes (no header). */
     public byte[] toByteArray() {
+        check();
         byte[] b = new byte[length()];
         buf.get(l2, b, 0, b.length);
         return b;
@@ -73,6 +96,7 @@ public final class Frame {
     // ---- virtio-net header
 
     public int gsoTypeRaw() {
+        check();
         return buf.getByte(l2 - 9) & 0xff;
     }
 
@@ -81,23 +105,28 @@ public final class Frame {
     }
 
     public int gsoSize() {
+        check();
         return buf.getShort(l2 - 6) & 0xffff;
     }
 
     public boolean needsChecksum() {
+        check();
         return (buf.getByte(l2 - 10) & F_NEEDS_CSUM) != 0;
     }
 
     public int checksumStart() {
+        check();
         return buf.getShort(l2 - 4) & 0xffff;
     }
 
     public int checksumOffset() {
+        check();
         return buf.getShort(l2 - 2) & 0xffff;
     }
 
     /** The header as a record (allocates; the hot path reads the fields directly). */
     public Offload offload() {
+        check();
         int flags = buf.getByte(l2 - 10) & 0xff;
         int raw = gsoTypeRaw();
         GsoType t = GsoType.of(raw);
@@ -107,6 +136,7 @@ public final class Frame {
     }
 
     public void setOffload(Offload o) {
+        check();
         int h = l2 - VNET_HEADER;
         buf.putByte(h, (byte) ((o.needsChecksum() ? F_NEEDS_CSUM : 0) | (o.dataValid() ? F_DATA_VALID : 0)));
         buf.putByte(h + 1, (byte) (o.gso().code | (o.ecn() ? 0x80 : 0)));
@@ -126,15 +156,18 @@ public final class Frame {
 
     /** True for a TAP frame (Ethernet header first), false for a TUN packet. */
     public boolean isEthernet() {
+        check();
         return ethernet;
     }
 
     /** Destination MAC as a 48-bit number (first byte most significant). */
     public long destinationMac() {
+        check();
         return mac(l2);
     }
 
     public long sourceMac() {
+        check();
         return mac(l2 + 6);
     }
 
@@ -151,17 +184,20 @@ public final class Frame {
 
     /** EtherType at offset 12 (0x8100 for a VLAN-tagged frame). */
     public int etherType() {
+        check();
         return Short.reverseBytes(buf.getShort(l2 + 12)) & 0xffff;
     }
 
     /** The 802.1Q VLAN id, or -1 for an untagged frame. */
     public int vlanId() {
+        check();
         if (length() < 18 || etherType() != ETH_P_8021Q) return -1;
         return Short.reverseBytes(buf.getShort(l2 + 14)) & 0x0fff;
     }
 
     /** Inserts an 802.1Q tag with {@code vid} after the MAC addresses; header offsets follow. */
     public void pushVlan(int vid) {
+        check();
         if (l2 - VNET_HEADER < 4) throw new IllegalStateException("no headroom for a VLAN tag");
         buf.copyFrom(l2 - VNET_HEADER - 4, buf, l2 - VNET_HEADER, VNET_HEADER + 12);
         l2 -= 4;
@@ -172,6 +208,7 @@ public final class Frame {
 
     /** Removes the 802.1Q tag of a tagged frame. */
     public void popVlan() {
+        check();
         if (vlanId() < 0) throw new IllegalStateException("frame has no VLAN tag");
         buf.copyFrom(l2 - VNET_HEADER + 4, buf, l2 - VNET_HEADER, VNET_HEADER + 12);
         l2 += 4;
@@ -199,6 +236,7 @@ public final class Frame {
 
     @Override
     public String toString() {
+        if (batch != null && !batch.isCurrent(batchNumber)) return "Frame[of an ended batch]";
         return "Frame[" + length() + " bytes from " + (port == null ? "-" : port.name()) + ", " + offload() + "]";
     }
 }

@@ -1,7 +1,7 @@
 package dev.j4l.net;
 
 import dev.j4l.kernel.KernelException;
-import dev.j4l.kernel.BufferPool;
+import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunQueue;
 import java.util.ArrayList;
@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a {@link FrameHandler} over a set of TUN/TAP ports: one platform thread per queue reads frames in
- * batches into buffers from its own bounded {@link BufferPool} (nothing is allocated per packet), hands each
- * frame to the handler, and writes what the handler sends through its {@link Egress}, so a forwarded frame
- * is never copied in user space.
+ * batches into buffers it allocated once, hands each frame to the handler, and writes what the handler sends
+ * through its {@link Egress}, so a forwarded frame is never copied in user space. The one allocation per
+ * packet is the {@link Frame} itself: it is valid for its batch only, so a handler that keeps one gets an
+ * exception, never the next packet's bytes.
  *
  * <p>The engine does not own the devices: {@link #close} stops the workers and leaves the devices to the
  * caller.
@@ -94,10 +95,8 @@ public final class NetEngine implements AutoCloseable {
         final Port port;
         final TunQueue queue;
         final Frame[] frames = new Frame[BATCH];
-        /** The lease behind each frame: released after the frame's batch, which ends the frame and its views. */
-        final BufferPool.Lease[] leases = new BufferPool.Lease[BATCH];
-        /** The worker's whole receive memory, allocated once: one bounded pool per worker, all of it lent out. */
-        final BufferPool pool = new BufferPool(BATCH, Frame.BUFFER_SIZE, 64);
+        /** The worker's whole receive memory, allocated once: one frame-sized buffer per batch slot. */
+        final NativeBuffer[] buffers = new NativeBuffer[BATCH];
         final Egress egress;
         Thread thread;
 
@@ -105,31 +104,14 @@ public final class NetEngine implements AutoCloseable {
             this.port = port;
             this.queue = queue;
             this.egress = new Egress(index, coalesce);
-        }
-
-        /**
-         * A fresh frame in slot {@code i} over a fresh lease of its buffer, taken on this worker's thread: the
-         * frame, its buffer and any view of it work on this thread only, and only until {@link #retire}.
-         */
-        private void lend(int i) {
-            leases[i] = pool.tryAcquire();
-            Frame f = new Frame(leases[i].buffer());
-            f.port = port;
-            f.ethernet = port.ethernet;
-            frames[i] = f;
-        }
-
-        /** Ends the frames of a batch: a frame kept by the handler throws from now on, never shows the next one. */
-        private void retire(int n) {
-            for (int i = 0; i < n; i++) {
-                leases[i].release();
-                lend(i);
-            }
+            for (int i = 0; i < BATCH; i++) buffers[i] = NativeBuffer.allocate(Frame.BUFFER_SIZE, 64);
         }
 
         @Override
         public void run() {
-            for (int i = 0; i < BATCH; i++) lend(i);
+            // Frames are made per batch (one small object each) and die with it: a frame the handler keeps
+            // throws from then on instead of showing whatever the buffer holds next.
+            Batch batch = new Batch();
             int readAt = port.vnet ? Frame.HEADROOM : Frame.HEADROOM + Frame.VNET_HEADER;
             int room = Frame.BUFFER_SIZE - readAt;
             int minimum = (port.vnet ? Frame.VNET_HEADER : 0) + (port.ethernet ? 14 : 1);
@@ -137,13 +119,16 @@ public final class NetEngine implements AutoCloseable {
                 while (running) {
                     int n = 0;
                     while (n < BATCH) {
-                        Frame f = frames[n];
-                        int r = queue.read(f.buf, readAt, room);
+                        int r = queue.read(buffers[n], readAt, room);
                         if (r < 0) break;
                         if (r < minimum) {
                             port.dropped.increment();
                             continue;
                         }
+                        Frame f = new Frame(buffers[n], batch);
+                        f.port = port;
+                        f.ethernet = port.ethernet;
+                        frames[n] = f;
                         f.l2 = Frame.HEADROOM + Frame.VNET_HEADER;
                         f.end = readAt + r;
                         if (!port.vnet) f.clearHeader();
@@ -173,7 +158,8 @@ public final class NetEngine implements AutoCloseable {
                         LOG.log(System.Logger.Level.WARNING, "driver threw at end of batch on " + port.name(), e);
                     }
                     egress.flush();
-                    retire(n);
+                    batch.end();
+                    java.util.Arrays.fill(frames, 0, n, null);
                 }
             } catch (KernelException | RuntimeException e) {
                 if (running) {

@@ -26,6 +26,7 @@ public final class Segmenter {
      * super-packet this class can cut (unknown GSO kind, IPv6 extension headers, malformed headers).
      */
     public int segment(Frame f, boolean partialChecksum, Sink sink) {
+        f.check();
         int raw = f.gsoTypeRaw();
         int type = raw & 0x7f;
         if (type != 1 && type != 4 && type != 5) return -1;
@@ -111,6 +112,7 @@ public final class Segmenter {
      * offsets point outside the frame.
      */
     public static boolean completeChecksum(Frame f) {
+        f.check();
         int start = f.l2 + f.checksumStart();
         int field = start + f.checksumOffset();
         if (field + 2 > f.end || start >= f.end) return false;

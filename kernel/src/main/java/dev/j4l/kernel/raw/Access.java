@@ -25,8 +25,8 @@ public final class Access {
     public interface Buffers {
         MemorySegment segment(Object nativeBuffer);
 
-        /** True for a buffer lent by a {@code BufferPool} (its memory goes back to the pool on release). */
-        boolean pooled(Object nativeBuffer);
+        /** True for a buffer lent by a {@code BufferPool} or a {@code LoanScope}: its use ends before its memory does. */
+        boolean hasLifetime(Object nativeBuffer);
 
         Object wrap(MemorySegment segment);
     }

@@ -199,8 +199,8 @@ public final class FuseRing implements AutoCloseable {
         if (header.size() < HEADER_SIZE) throw new IllegalArgumentException("header of " + header.size() + " bytes");
         MemorySegment h = Access.buffers().segment(header);
         MemorySegment b = Access.buffers().segment(payload);
-        if (Access.buffers().pooled(header) || Access.buffers().pooled(payload)) {
-            throw new IllegalArgumentException("a ring entry cannot live in a pooled buffer");
+        if (Access.buffers().hasLifetime(header) || Access.buffers().hasLifetime(payload)) {
+            throw new IllegalArgumentException("a ring entry cannot live in a pooled or lent buffer");
         }
         registered.add(header);
         registered.add(payload);
