@@ -182,13 +182,8 @@ public record KernelFeatures(
             Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
             dir = Files.createTempDirectory("j4l-probe");
             try (OwnedFd fuse = Fs.open("/dev/fuse", Fs.O_RDWR | Fs.O_NONBLOCK)) {
-                int n = fuse.acquire();
-                try {
-                    Mounts.mount("j4lprobe", dir.toString(), "fuse.j4lprobe", Mounts.MS_NOSUID | Mounts.MS_NODEV,
-                            "fd=" + n + ",rootmode=40000,user_id=0,group_id=0");
-                } finally {
-                    fuse.release();
-                }
+                FuseDevice.mount(fuse, "j4lprobe", dir.toString(), "fuse.j4lprobe", Mounts.MS_NOSUID | Mounts.MS_NODEV,
+                        "rootmode=40000,user_id=0,group_id=0");
                 try {
                     Poller p = new Poller(1);
                     p.add(fuse, Poller.POLLIN);
