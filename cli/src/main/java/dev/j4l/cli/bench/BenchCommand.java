@@ -40,7 +40,7 @@ public final class BenchCommand implements Main.Command {
     public String usage() {
         return """
                 usage: j4l bench [--quick] [--targets a,b,...] [--workloads a,b,...] [--reps N] [--out DIR]
-                                 [--no-install]
+                                 [--no-install] [--baseline CHECKOUT]
 
                 Runs one suite against every target in one run, over a fresh ext4 on a loop device (and a
                 tmpfs), and prints a table of medians with ratios to the first column of each group
@@ -56,6 +56,9 @@ public final class BenchCommand implements Main.Command {
                   --out DIR       output directory; default bench/results/tmp/<UTC time> in the checkout
                   --no-install    do not run bench/install-peers (apt-get install of fio, bindfs, mergerfs,
                                   go-fuse, and an offline build of go-fuse's loopback into bench/.cache)
+                  --baseline CHECKOUT  another j4l checkout, built (./mvnw -DskipTests package): name its
+                                  daemons in --targets as passthrough@base, memfs@base... to measure a
+                                  change before and after side by side in one run
 
                 Workloads: fio sequential write and read (1 MiB blocks, 512 MiB; caches dropped before
                 reading), fio 4 KiB random reads (2 jobs, O_DIRECT where the target allows it), create / stat /
@@ -65,7 +68,7 @@ public final class BenchCommand implements Main.Command {
     }
 
     record Options(boolean quick, List<String> targets, List<Workloads.Step> steps, int reps, Path out,
-            boolean install) {}
+            boolean install, Path baseline) {}
 
     static Options parse(String[] args) {
         boolean quick = false, install = true;
@@ -73,6 +76,7 @@ public final class BenchCommand implements Main.Command {
         List<Workloads.Step> steps = List.of(Workloads.Step.values());
         Integer reps = null;
         Path outDir = null;
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -97,10 +101,24 @@ public final class BenchCommand implements Main.Command {
                     if (reps < 1 || reps > 100) throw new IllegalArgumentException("--reps must be 1..100");
                 }
                 case "--out" -> outDir = Path.of(value(args, ++i, a));
+                case "--baseline" -> baseline = Path.of(value(args, ++i, a)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see j4l bench --help)");
             }
         }
         for (String t : targets) {
+            if (t.endsWith(TargetCatalog.BASELINE)) {
+                String plain = t.substring(0, t.length() - TargetCatalog.BASELINE.length());
+                if (!TargetCatalog.J4L.contains(plain)) {
+                    throw new IllegalArgumentException("'" + t + "': only j4l daemons have a baseline ("
+                            + String.join(",", TargetCatalog.J4L) + ")");
+                }
+                if (baseline == null) throw new IllegalArgumentException("'" + t + "' needs --baseline CHECKOUT");
+                if (!Files.isDirectory(TargetCatalog.modulesOf(baseline))) {
+                    throw new IllegalArgumentException("--baseline " + baseline + " is not built (no "
+                            + TargetCatalog.modulesOf(baseline) + "; run ./mvnw -DskipTests package there)");
+                }
+                continue;
+            }
             if (!TargetCatalog.NAMES.contains(t) && !TargetCatalog.EXTRA.contains(t)) {
                 throw new IllegalArgumentException("unknown target '" + t + "'; targets: "
                         + String.join(",", TargetCatalog.NAMES) + " (and, only when named, "
@@ -108,7 +126,7 @@ public final class BenchCommand implements Main.Command {
             }
         }
         if (targets.isEmpty()) throw new IllegalArgumentException("--targets is empty");
-        return new Options(quick, targets, steps, reps != null ? reps : quick ? 1 : 3, outDir, install);
+        return new Options(quick, targets, steps, reps != null ? reps : quick ? 1 : 3, outDir, install, baseline);
     }
 
     private static String value(String[] args, int i, String opt) {
@@ -146,7 +164,7 @@ public final class BenchCommand implements Main.Command {
         Map<String, List<String>> notes = new LinkedHashMap<>();
         List<Target> targets = new ArrayList<>();
         for (String name : o.targets) {
-            Target t = TargetCatalog.target(name, repo);
+            Target t = TargetCatalog.target(name, repo, o.baseline);
             if (t.unavailable() != null) skipped.put(name, t.unavailable());
             else targets.add(t);
         }

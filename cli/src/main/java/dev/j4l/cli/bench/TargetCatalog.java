@@ -17,19 +17,45 @@ final class TargetCatalog {
     /** The FUSE peers passthroughfs is compared with. */
     static final List<String> PEERS = List.of("bindfs", "mergerfs", "go-fuse");
 
+    /** The j4l daemons, which can also be run from a --baseline checkout. */
+    static final List<String> J4L = List.of("passthrough", "passthrough-off", "passthrough-devfuse", "memfs",
+            "memfs-devfuse");
+    /** Suffix of a target run from the --baseline checkout: {@code passthrough@base}. */
+    static final String BASELINE = "@base";
+
+    /** Where a built checkout keeps the modules ./j4l runs. */
+    static Path modulesOf(Path checkout) {
+        return checkout.resolve("cli/target/modules");
+    }
+
     static Target target(String name, Path repo) {
+        return target(name, repo, (Path) null);
+    }
+
+    /** Target {@code name}; a {@code NAME@base} is the j4l daemon NAME run from the {@code baseline} checkout. */
+    static Target target(String name, Path repo, Path baseline) {
+        if (name.endsWith(BASELINE)) {
+            String plain = name.substring(0, name.length() - BASELINE.length());
+            Target.Daemon d = (Target.Daemon) build(plain, baseline, modulesOf(baseline).toString());
+            return new Target.Daemon(name, d.group(), d.how() + ", built from " + baseline, d.missing(), d.argv());
+        }
+        return build(name, repo, System.getProperty("jdk.module.path"));
+    }
+
+    /** Target {@code name}, its j4l daemons run from {@code modules} with {@code repo}'s JVM options. */
+    private static Target build(String name, Path repo, String modules) {
         Target.Group disk = Target.Group.DISK;
         return switch (name) {
             case "native" -> new Target.Dir(name, disk, "the loop-device ext4 itself", false);
             case "passthrough" -> new Target.Daemon(name, disk,
                     "j4l mount passthrough --io-uring (FUSE passthrough when the kernel allows it)", null,
-                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--io-uring", src.toString(), mnt.toString()));
+                    (src, mnt) -> j4l(repo, modules, "mount", "passthrough", "--io-uring", src.toString(), mnt.toString()));
             case "passthrough-off" -> new Target.Daemon(name, disk, "j4l mount passthrough --io-uring --no-passthrough",
-                    null, (src, mnt) -> j4l(repo, "mount", "passthrough", "--io-uring", "--no-passthrough",
+                    null, (src, mnt) -> j4l(repo, modules, "mount", "passthrough", "--io-uring", "--no-passthrough",
                             src.toString(), mnt.toString()));
             case "passthrough-devfuse" -> new Target.Daemon(name, disk,
                     "j4l mount passthrough --no-io-uring (requests through /dev/fuse)", null,
-                    (src, mnt) -> j4l(repo, "mount", "passthrough", "--no-io-uring", src.toString(), mnt.toString()));
+                    (src, mnt) -> j4l(repo, modules, "mount", "passthrough", "--no-io-uring", src.toString(), mnt.toString()));
             case "bindfs" -> new Target.Daemon(name, disk, "bindfs -f (default options)",
                     Shell.has("bindfs") ? null : "bindfs is not installed (bench/install-peers)",
                     (src, mnt) -> List.of("bindfs", "-f", src.toString(), mnt.toString()));
@@ -46,9 +72,9 @@ final class TargetCatalog {
             }
             case "tmpfs" -> new Target.Dir(name, Target.Group.MEMORY, "a tmpfs", true);
             case "memfs" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs --io-uring", null,
-                    (src, mnt) -> j4l(repo, "mount", "memfs", "--io-uring", mnt.toString()));
+                    (src, mnt) -> j4l(repo, modules, "mount", "memfs", "--io-uring", mnt.toString()));
             case "memfs-devfuse" -> new Target.Daemon(name, Target.Group.MEMORY, "j4l mount memfs --no-io-uring", null,
-                    (src, mnt) -> j4l(repo, "mount", "memfs", "--no-io-uring", mnt.toString()));
+                    (src, mnt) -> j4l(repo, modules, "mount", "memfs", "--no-io-uring", mnt.toString()));
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }
@@ -59,7 +85,7 @@ final class TargetCatalog {
      * flags. (Started directly rather than through ./j4l, whose JDK detection would add its own start-up
      * time to the mount-ready measurement.)
      */
-    static List<String> j4l(Path repo, String... args) {
+    static List<String> j4l(Path repo, String modules, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (repo != null && args.length >= 2) {
@@ -81,7 +107,7 @@ final class TargetCatalog {
         cmd.add("--illegal-native-access=deny");
         cmd.add("--sun-misc-unsafe-memory-access=deny");
         cmd.add("--module-path");
-        cmd.add(System.getProperty("jdk.module.path"));
+        cmd.add(modules);
         cmd.add("-m");
         cmd.add("dev.j4l.cli/dev.j4l.cli.Main");
         cmd.addAll(List.of(args));
