@@ -169,8 +169,17 @@ public final class Sockets {
         }
     }
 
-    /** setsockopt(2) with an int value. */
+    /** Socket options whose int value is a descriptor number: the kernel would act on whatever has that number. */
+    private static final int SO_ATTACH_BPF = 50, SO_ATTACH_REUSEPORT_EBPF = 52;
+
+    /**
+     * setsockopt(2) with an int value. Options whose value is a descriptor number ({@code SO_ATTACH_BPF},
+     * {@code SO_ATTACH_REUSEPORT_EBPF}) are refused with {@code EINVAL}.
+     */
     public static void setOption(OwnedFd fd, int level, int name, int value) throws KernelException {
+        if (level == SOL_SOCKET && (name == SO_ATTACH_BPF || name == SO_ATTACH_REUSEPORT_EBPF)) {
+            throw new KernelException("setsockopt", "an option naming a descriptor by number", Errno.EINVAL);
+        }
         int n = fd.acquire();
         try {
             MemorySegment v = Native.scratch().allocate(4);

@@ -64,6 +64,18 @@ class SafetyContractTest {
     }
 
     @Test
+    void socketOptionsCannotNameADescriptorByNumber() throws Exception {
+        try (Sockets.Pair p = Sockets.pair(Sockets.AF_UNIX, Sockets.SOCK_STREAM)) {
+            for (int option : new int[] {50, 52}) { // SO_ATTACH_BPF, SO_ATTACH_REUSEPORT_EBPF
+                KernelException e = assertThrows(KernelException.class,
+                        () -> Sockets.setOption(p.first(), Sockets.SOL_SOCKET, option, 3));
+                assertEquals(Errno.EINVAL, e.errno());
+            }
+            Sockets.setOption(p.first(), Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, 1 << 16);
+        }
+    }
+
+    @Test
     void aLeaseIsItsThreadsAndEndsWithItsRelease() throws Exception {
         BufferPool pool = new BufferPool(2, 64);
         BufferPool.Lease lease = pool.tryAcquire();
