@@ -154,6 +154,7 @@ public final class FuseDevice {
      */
     public static void mount(OwnedFd dev, String source, String target, String fstype, long flags, String options)
             throws KernelException {
+        Mounts.refuseDescriptorOptions(target, options);
         int d = dev.acquire();
         try {
             String data = "fd=" + d + (options == null || options.isEmpty() ? "" : "," + options);

@@ -31,16 +31,20 @@ public final class Mounts {
      */
     public static void mount(String source, String target, String fstype, long flags, String data)
             throws KernelException {
-        if (data != null) {
-            for (String option : data.split(",")) {
-                String key = option.split("=", 2)[0].trim();
-                if (key.equals("fd") || key.equals("rfdno") || key.equals("wfdno")) {
-                    throw new KernelException("mount", target + " (option " + key + "= names a descriptor by number)",
-                            Errno.EINVAL);
-                }
+        refuseDescriptorOptions(target, data);
+        mountNamingHeldDescriptors(source, target, fstype, flags, data);
+    }
+
+    /** Throws EINVAL if the comma-separated {@code data} names a descriptor by number. */
+    static void refuseDescriptorOptions(String target, String data) throws KernelException {
+        if (data == null) return;
+        for (String option : data.split(",")) {
+            String key = option.split("=", 2)[0].trim();
+            if (key.equals("fd") || key.equals("rfdno") || key.equals("wfdno")) {
+                throw new KernelException("mount", target + " (option " + key + "= names a descriptor by number)",
+                        Errno.EINVAL);
             }
         }
-        mountNamingHeldDescriptors(source, target, fstype, flags, data);
     }
 
     /** mount(2) whose data may name descriptors: only for callers in this module that hold them for the call. */
