@@ -19,7 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * and releases B below zero (B reads as closed though nobody closed it). Break: any of that observed.
  */
 final class RecvmsgGcRace implements Attack {
-    private static final int SIZE = 4096;
+    /**
+     * At or above NativeBuffer's mapping threshold, so a buffer is a mapping of its own: when it dies the
+     * mapping goes, and the next mapping of the same size is normally placed in the same hole — the fresh
+     * buffers get the address the kernel still holds, whichever thread allocates them.
+     */
+    private static final int SIZE = 64 * 1024;
     private static final int ROUNDS = 8;
     private static final byte DATA = 0x5A;
 
@@ -47,9 +52,10 @@ final class RecvmsgGcRace implements Attack {
     /** Compiled code keeps only live references as GC roots: that is when the inline buffer can die mid-call. */
     private static void warmUp(Sockets.Pair pair) throws KernelException {
         NativeBuffer one = NativeBuffer.allocate(1);
+        NativeBuffer in = NativeBuffer.allocate(SIZE);
         for (int i = 0; i < 20_000; i++) {
             Sockets.send(pair.second(), one, 0, 1, 0);
-            Sockets.receiveWithFds(pair.first(), NativeBuffer.allocate(SIZE), 0, SIZE, 0, 0);
+            Sockets.receiveWithFds(pair.first(), in, 0, SIZE, 0, 0);
         }
     }
 
@@ -64,7 +70,7 @@ final class RecvmsgGcRace implements Attack {
         });
         Thread.sleep(100); // the receiver is in recvmsg(2) now
         FreshBuffers.collectGarbage();
-        FreshBuffers fresh = FreshBuffers.allocate(256, SIZE);
+        FreshBuffers fresh = FreshBuffers.allocate(16, SIZE);
         NativeBuffer data = NativeBuffer.allocate(SIZE);
         data.fill(0, SIZE, DATA);
         Sockets.send(pair.second(), data, 0, SIZE, 0);
