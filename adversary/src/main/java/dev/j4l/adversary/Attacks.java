@@ -24,6 +24,7 @@ final class Attacks {
             new KeptFuseViews(KeptFuseViews.View.DEFERRED_REQUEST),
             new KeptFrame(),
             new PooledByteBuffer(),
+            new LeaseReleaseDuringRead(),
             new NativeMemoryLimit(),
             new ForgedBackingId(),
             new MessagesLeak(),

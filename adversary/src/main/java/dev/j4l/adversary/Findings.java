@@ -50,6 +50,7 @@ final class Findings {
         } catch (Throwable t) {
             Throwable cause = unwrap(t);
             if (isAccepted(cause, accepted)) {
+                System.err.println("refused: " + what + ": " + cause);
                 refused(cause);
             } else {
                 broken(what + ": threw " + cause + " instead of " + names(accepted));
@@ -72,6 +73,7 @@ final class Findings {
     }
 
     synchronized void broken(String what) {
+        System.err.println("BROKEN: " + what);
         breaks.add(what);
     }
 

@@ -2,6 +2,7 @@ package dev.j4l.adversary;
 
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.Mounts;
+import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,20 +33,32 @@ final class MountFdOption implements Attack {
     public Verdict run() throws Exception {
         Findings f = new Findings();
         Path dir = Files.createTempDirectory("adversary-mnt");
-        try (OwnedFd victim = FuseDevice.open()) {
-            int n = ProcSelf.descriptorOf(FuseDevice.PATH);
-            long flags = Mounts.MS_NOSUID | Mounts.MS_NODEV;
-            f.expectRefusalExplained("Mounts.mount(fuse, \"fd=<a number owned by another OwnedFd>\")", () -> {
-                Mounts.mount("adversary", dir.toString(), "fuse.adversary", flags, "fd=" + n + OPTIONS);
-                return "mounted a /dev/fuse descriptor named by number";
-            });
-            detach(dir);
-            if (!victim.isOpen()) f.broken("the victim descriptor reads as closed");
-            try (OwnedFd mine = FuseDevice.open()) {
-                f.expectRefusalExplained("FuseDevice.mount(own device, options \"fd=<another's number>\")", () -> {
-                    FuseDevice.mount(mine, "adversary", dir.toString(), "fuse.adversary", flags, "fd=" + n + OPTIONS.substring(1));
-                    return "mounted; the options' fd= overrode FuseDevice's own";
+        long flags = Mounts.MS_NOSUID | Mounts.MS_NODEV;
+        try {
+            try (OwnedFd victim = FuseDevice.open()) {
+                int n = ProcSelf.descriptorOf(FuseDevice.PATH);
+                f.expectRefusalExplained("Mounts.mount(fuse, \"fd=<a number owned by another OwnedFd>\")", () -> {
+                    Mounts.mount("adversary", dir.toString(), "fuse.adversary", flags, "fd=" + n + OPTIONS);
+                    return "mounted a /dev/fuse descriptor named by number";
                 });
+                detach(dir);
+                if (!victim.isOpen()) f.broken("the victim descriptor reads as closed");
+            }
+            // A fresh victim: a /dev/fuse descriptor can be mounted only once.
+            try (OwnedFd victim = FuseDevice.open()) {
+                int n = ProcSelf.descriptorOf(FuseDevice.PATH);
+                try (OwnedFd mine = FuseDevice.open()) {
+                    f.expectRefusalExplained("FuseDevice.mount(own device, options \"fd=<another's number>\")", () -> {
+                        FuseDevice.mount(mine, "adversary", dir.toString(), "fuse.adversary", flags, "fd=" + n + OPTIONS);
+                        // Which descriptor did the kernel take? The mounted one has INIT waiting; an unmounted one
+                        // answers reads with EPERM.
+                        victim.setNonBlocking(true);
+                        int r = FuseDevice.read(victim, NativeBuffer.allocate(256 * 1024));
+                        return r > 0 ? "mounted, and the kernel took the options' fd=: the victim descriptor got the INIT request"
+                                : "mounted with two fd= options (the victim descriptor's read gave " + r + ")";
+                    });
+                }
+                if (!victim.isOpen()) f.broken("the victim descriptor reads as closed");
             }
         } finally {
             detach(dir);

@@ -1,17 +1,20 @@
 package dev.j4l.adversary;
 
+import dev.j4l.kernel.BufferPool;
 import dev.j4l.kernel.NativeBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NativeBuffer.allocate has no ceiling: buffers of 64 KiB and more are anonymous mappings nobody accounts
- * for, so a driver can reserve far more than the machine has (the kernel overcommits untouched pages) and
- * the process dies when the pages are touched, or the OOM killer picks another. 64 GiB in 1 GiB buffers,
- * all held, never touched.
+ * Native memory without a ceiling. NativeBuffer.allocate of 64 KiB and more is an anonymous mapping nobody
+ * accounts for, so a driver can reserve far more than the machine has (the kernel overcommits untouched
+ * pages) and the process dies when the pages are touched, or the OOM killer picks another: 64 GiB in 1 GiB
+ * buffers, all held, never touched. Smaller requests and BufferPool go through the JDK, whose limit answers
+ * with OutOfMemoryError — an Error a driver framework cannot recover from — so one absurd buffer (1 PiB) and
+ * one absurd pool (64 x 1 GiB) are tried too.
  *
  * <p>Refused: an exception that is not an Error (dev.j4l.kernel.NativeMemoryLimitException after the fix).
- * Break: everything was granted, or an OutOfMemoryError (the JVM's own failure, not a refusal).
+ * Break: everything was granted, or an OutOfMemoryError.
  */
 final class NativeMemoryLimit implements Attack {
     private static final long GIB = 1L << 30;
@@ -24,21 +27,21 @@ final class NativeMemoryLimit implements Attack {
 
     @Override
     public Verdict run() {
-        List<NativeBuffer> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < STEPS; i++) held.add(NativeBuffer.allocate(GIB));
-        } catch (OutOfMemoryError e) {
-            int n = held.size();
-            held.clear();
-            return new Verdict.Broken("OutOfMemoryError after " + n + " GiB (an Error, not a refusal): " + e.getMessage());
-        } catch (RuntimeException e) {
-            int n = held.size();
-            held.clear();
-            System.err.println("native-memory-limit: refused after " + n + " GiB");
-            return Verdict.refused(e);
-        }
-        return new Verdict.Broken("granted " + held.size() + " GiB of native memory in 1 GiB buffers (machine has "
-                + physicalGiB() + " GiB), no exception");
+        Findings findings = new Findings();
+        findings.expectRefusalExplained("NativeBuffer.allocate(1 PiB)", () -> "granted " + NativeBuffer.allocate(1L << 50));
+        findings.expectRefusalExplained("new BufferPool(64, 1 GiB)", () -> "granted " + new BufferPool(64, GIB).capacity() + " GiB");
+        findings.expectRefusalExplained(STEPS + " x NativeBuffer.allocate(1 GiB), all held", () -> {
+            List<NativeBuffer> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < STEPS; i++) held.add(NativeBuffer.allocate(GIB));
+            } catch (RuntimeException | Error e) {
+                System.err.println("native-memory-limit: stopped after " + held.size() + " GiB by " + e);
+                held.clear();
+                throw e;
+            }
+            return "granted " + held.size() + " GiB of native memory in 1 GiB buffers (the machine has " + physicalGiB() + " GiB)";
+        });
+        return findings.verdict();
     }
 
     private static String physicalGiB() {
