@@ -24,14 +24,15 @@ final class ForgedBackingId implements Attack {
         findings.expectRefusalExplained("Proxy implementing BackingId", () -> {
             BackingId forged = (BackingId) Proxy.newProxyInstance(BackingId.class.getClassLoader(),
                     new Class<?>[] {BackingId.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "id" -> 1;
+                        case "isOpen" -> true;
                         case "hashCode" -> 1;
                         case "equals" -> proxy == args[0];
                         case "toString" -> "forged backing id 1";
                         default -> null;
                     });
             Opened<Object> opened = Opened.passthrough(new Object(), forged);
-            return "made a BackingId claiming id " + forged.id() + " and Opened.passthrough accepted it: " + opened.backing();
+            return "made a BackingId (open: " + forged.isOpen() + ") and Opened.passthrough accepted it: "
+                    + opened.backing();
         });
         return findings.verdict();
     }

@@ -25,10 +25,8 @@ public final class Namespaces {
     public static final int CLONE_NEWPID = 0x20000000;
     public static final int CLONE_NEWNET = 0x40000000;
 
-    public static final int CLONE_SYSVSEM = 0x00040000;
-
     /** What {@link #unshare} accepts: namespaces, and the thread's own root and cwd ({@code CLONE_FS}). */
-    private static final int UNSHAREABLE = CLONE_NEWTIME | CLONE_FS | CLONE_NEWNS | CLONE_SYSVSEM | CLONE_NEWCGROUP
+    private static final int UNSHAREABLE = CLONE_NEWTIME | CLONE_FS | CLONE_NEWNS | CLONE_NEWCGROUP
             | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 
     /**

@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Bounded native memory: every access is checked against the buffer's bounds, so reading or writing outside
@@ -27,6 +28,11 @@ public final class NativeBuffer {
             @Override
             public MemorySegment segment(Object buffer) {
                 return ((NativeBuffer) buffer).segment();
+            }
+
+            @Override
+            public MemorySegment slice(Object buffer, long offset, long length) {
+                return ((NativeBuffer) buffer).segment(offset, length);
             }
 
             @Override
@@ -68,6 +74,7 @@ public final class NativeBuffer {
 
     /** {@code [offset, offset+length)} of the memory, bounds-checked. */
     MemorySegment segment(long offset, long length) {
+        check(offset, length);
         return segment.asSlice(offset, length);
     }
 
@@ -152,78 +159,106 @@ public final class NativeBuffer {
     }
 
     public long size() {
-        return segment().byteSize();
+        return segment.byteSize();
+    }
+
+    // Every access checks its range here first: the JDK's own message for an out-of-bounds access shows the
+    // segment's native address, and no address may leave this module.
+
+    private void check(long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, segment.byteSize());
     }
 
     public byte getByte(long offset) {
-        return segment().get(JAVA_BYTE, offset);
+        check(offset, 1);
+        return segment.get(JAVA_BYTE, offset);
     }
 
     public short getShort(long offset) {
-        return segment().get(JAVA_SHORT_UNALIGNED, offset);
+        check(offset, 2);
+        return segment.get(JAVA_SHORT_UNALIGNED, offset);
     }
 
     public int getInt(long offset) {
-        return segment().get(JAVA_INT_UNALIGNED, offset);
+        check(offset, 4);
+        return segment.get(JAVA_INT_UNALIGNED, offset);
     }
 
     public long getLong(long offset) {
-        return segment().get(JAVA_LONG_UNALIGNED, offset);
+        check(offset, 8);
+        return segment.get(JAVA_LONG_UNALIGNED, offset);
     }
 
     public void putByte(long offset, byte value) {
-        segment().set(JAVA_BYTE, offset, value);
+        check(offset, 1);
+        segment.set(JAVA_BYTE, offset, value);
     }
 
     public void putShort(long offset, short value) {
-        segment().set(JAVA_SHORT_UNALIGNED, offset, value);
+        check(offset, 2);
+        segment.set(JAVA_SHORT_UNALIGNED, offset, value);
     }
 
     public void putInt(long offset, int value) {
-        segment().set(JAVA_INT_UNALIGNED, offset, value);
+        check(offset, 4);
+        segment.set(JAVA_INT_UNALIGNED, offset, value);
     }
 
     public void putLong(long offset, long value) {
-        segment().set(JAVA_LONG_UNALIGNED, offset, value);
+        check(offset, 8);
+        segment.set(JAVA_LONG_UNALIGNED, offset, value);
     }
 
     /** Copies {@code length} bytes at {@code offset} into {@code dst[dstOffset..]}. */
     public void get(long offset, byte[] dst, int dstOffset, int length) {
-        MemorySegment.copy(segment(), JAVA_BYTE, offset, dst, dstOffset, length);
+        check(offset, length);
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        MemorySegment.copy(segment, JAVA_BYTE, offset, dst, dstOffset, length);
     }
 
     /** Copies {@code src[srcOffset..srcOffset+length)} to {@code offset}. */
     public void put(long offset, byte[] src, int srcOffset, int length) {
-        MemorySegment.copy(src, srcOffset, segment(), JAVA_BYTE, offset, length);
+        check(offset, length);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        MemorySegment.copy(src, srcOffset, segment, JAVA_BYTE, offset, length);
     }
 
     /** Copies from another buffer (overlapping ranges of the same memory are handled). */
     public void copyFrom(long offset, NativeBuffer src, long srcOffset, long length) {
-        MemorySegment.copy(src.segment(), srcOffset, segment(), offset, length);
+        check(offset, length);
+        src.check(srcOffset, length);
+        MemorySegment.copy(src.segment, srcOffset, segment, offset, length);
     }
 
     public void fill(long offset, long length, byte value) {
-        segment().asSlice(offset, length).fill(value);
+        check(offset, length);
+        segment.asSlice(offset, length).fill(value);
     }
 
-    /** A view of {@code [offset, offset+length)} sharing this buffer's memory (and its lease, if pooled). */
+    /**
+     * A view of {@code [offset, offset+length)} sharing this buffer's memory (and its lifetime, if pooled or
+     * lent: a released buffer gives no slices).
+     */
     public NativeBuffer slice(long offset, long length) {
-        return new NativeBuffer(segment().asSlice(offset, length), memoryOwner);
+        check(offset, length);
+        checkUsable(segment);
+        return new NativeBuffer(segment.asSlice(offset, length), memoryOwner);
     }
 
     /** The first index of {@code value} in {@code [from, to)}, or -1. */
     public long indexOf(byte value, long from, long to) {
-        if (from < 0 || to > segment().byteSize() || from > to) {
-            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + segment().byteSize());
+        if (from < 0 || to > segment.byteSize() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + segment.byteSize());
         }
         for (long i = from; i < to; i++) {
-            if (segment().get(JAVA_BYTE, i) == value) return i;
+            if (segment.get(JAVA_BYTE, i) == value) return i;
         }
         return -1;
     }
 
     /** Decodes {@code length} bytes at {@code offset} as UTF-8. */
     public String getString(long offset, int length) {
+        check(offset, length);
         byte[] b = new byte[length];
         get(offset, b, 0, length);
         return new String(b, StandardCharsets.UTF_8);
@@ -238,21 +273,22 @@ public final class NativeBuffer {
 
     /** Copies the whole buffer into a new array. */
     public byte[] toByteArray() {
-        return segment().toArray(JAVA_BYTE);
+        return segment.toArray(JAVA_BYTE);
     }
 
     /**
      * A {@link ByteBuffer} view of the same memory (bounded the same way), for NIO interop. A view of a pooled
-     * buffer is checked like the buffer: after the lease is released it throws {@link IllegalStateException}, and
-     * on another thread {@link WrongThreadException}.
+     * or lent buffer is checked like the buffer: after the lease is released (or the loan ends) it throws
+     * {@link IllegalStateException}, and on another thread {@link WrongThreadException}.
      */
     public ByteBuffer asByteBuffer() {
-        return segment().asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+        checkUsable(segment);
+        return segment.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
     }
 
     /** True when both buffers view memory that overlaps. */
     public boolean overlaps(NativeBuffer other) {
-        return segment().asOverlappingSlice(other.segment()).isPresent();
+        return segment.asOverlappingSlice(other.segment).isPresent();
     }
 
     @Override

@@ -22,7 +22,8 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     private final int limit;
     private final Thread owner = Thread.currentThread();
     private int pos;
-    private boolean valid = true;
+    /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
+    private volatile boolean valid = true;
     private boolean full;
     /** The current entry's name bytes (names are at most NAME_MAX bytes): the worker's, used on its thread only. */
     private final byte[] name;
@@ -37,10 +38,10 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     }
 
     private void checkLive() {
+        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
         if (Thread.currentThread() != owner) {
             throw new WrongThreadException("DirectoryFiller used off its readdir call's thread");
         }
-        if (!valid) throw new IllegalStateException("DirectoryFiller used after its readdir call returned");
     }
 
     /** Ends the call; returns the payload length. */

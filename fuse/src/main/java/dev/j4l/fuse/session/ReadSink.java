@@ -16,7 +16,8 @@ final class ReadSink implements DataSink {
     private final int capacity;
     private final Thread owner = Thread.currentThread();
     private int length;
-    private boolean valid = true;
+    /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
+    private volatile boolean valid = true;
 
     ReadSink(NativeBuffer out, int base, int capacity) {
         this.out = out;
@@ -31,8 +32,8 @@ final class ReadSink implements DataSink {
     }
 
     private void checkLive() {
-        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSink used off its read call's thread");
         if (!valid) throw new IllegalStateException("DataSink used after its read call returned");
+        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSink used off its read call's thread");
     }
 
     private void check(int n) {

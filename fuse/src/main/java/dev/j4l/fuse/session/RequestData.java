@@ -16,7 +16,8 @@ final class RequestData implements DataSource {
     private final int base;
     private final int size;
     private final Thread owner = Thread.currentThread();
-    private boolean valid = true;
+    /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
+    private volatile boolean valid = true;
 
     RequestData(NativeBuffer in, int base, int size) {
         this.in = in;
@@ -29,8 +30,8 @@ final class RequestData implements DataSource {
     }
 
     private void checkLive() {
-        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSource used off its call's thread");
         if (!valid) throw new IllegalStateException("DataSource used after its call returned");
+        if (Thread.currentThread() != owner) throw new WrongThreadException("DataSource used off its call's thread");
     }
 
     private void check(int from, int n) {

@@ -61,7 +61,7 @@ public final class TunQueue implements AutoCloseable {
      * waiting. A packet longer than {@code length} is cut short by the kernel.
      */
     public int read(NativeBuffer buf, long offset, int length) throws KernelException {
-        MemorySegment s = BUFFERS.segment(buf).asSlice(offset, length);
+        MemorySegment s = BUFFERS.slice(buf, offset, length);
         int n = FDS.acquire(fd);
         try {
             while (true) {
@@ -81,7 +81,7 @@ public final class TunQueue implements AutoCloseable {
      * path a refused packet is counted and dropped, not thrown.
      */
     public int write(NativeBuffer buf, long offset, int length) {
-        MemorySegment s = BUFFERS.segment(buf).asSlice(offset, length);
+        MemorySegment s = BUFFERS.slice(buf, offset, length);
         int n = FDS.acquire(fd);
         try {
             while (true) {

@@ -25,6 +25,9 @@ public final class Access {
     public interface Buffers {
         MemorySegment segment(Object nativeBuffer);
 
+        /** {@code [offset, offset+length)} of the buffer, bounds-checked with a message that shows no address. */
+        MemorySegment slice(Object nativeBuffer, long offset, long length);
+
         /** True for a buffer lent by a {@code BufferPool} or a {@code LoanScope}: its use ends before its memory does. */
         boolean hasLifetime(Object nativeBuffer);
 
