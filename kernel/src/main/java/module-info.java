@@ -4,6 +4,8 @@
  * <p>{@code dev.j4l.kernel.raw} holds the downcalls and struct layouts and is not exported: everything
  * reachable from outside is safe to use from code that has no native access at all.
  */
+// The qualified export names dev.j4l.fuse, which is compiled after this module: javac cannot see it yet.
+@SuppressWarnings("module")
 module dev.j4l.kernel {
     exports dev.j4l.kernel;
     exports dev.j4l.kernel.net;

@@ -2,7 +2,6 @@ package dev.j4l.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
@@ -117,7 +116,7 @@ public final class BufferPool {
             // SAFETY: the slot's memory is the pool's, allocated for the pool's lifetime; the new segment's scope
             // is this lease's arena, so it is usable only until release and only by this thread, and its cleanup
             // action refers to the pool, keeping the pool's memory reachable as long as any view of the lease is.
-            MemorySegment memory = pool.slots[slot].reinterpret(scope, unused -> Reference.reachabilityFence(pool));
+            MemorySegment memory = dev.j4l.kernel.raw.LibcMemory.withScope(pool.slots[slot], scope, pool);
             this.buffer = new NativeBuffer(memory, pool);
         }
 

@@ -2,7 +2,6 @@ package dev.j4l.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Reference;
 
 /**
  * A bounded loan of buffer views, for handing a framework's long-lived buffer to driver code that must not keep
@@ -36,7 +35,7 @@ public final class LoanScope implements AutoCloseable {
         // SAFETY: the view is the same range of memory with a narrower lifetime (this scope's); the cleanup action
         // refers to `buffer`, so the memory stays reachable as long as the view's scope is, and is never freed
         // under it.
-        MemorySegment view = memory.reinterpret(arena, unused -> Reference.reachabilityFence(buffer));
+        MemorySegment view = dev.j4l.kernel.raw.LibcMemory.withScope(memory, arena, buffer);
         return new NativeBuffer(view, this);
     }
 

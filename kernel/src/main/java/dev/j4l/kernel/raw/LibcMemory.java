@@ -41,6 +41,7 @@ public final class LibcMemory {
     }
 
     /** A zero-length native address made into a segment of {@code size} bytes (restricted: kernel only). */
+    @SuppressWarnings("restricted") // this file is where the module widens segments, each use argued at its caller
     public static MemorySegment segment(long address, long size) {
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
@@ -50,6 +51,7 @@ public final class LibcMemory {
      * returned segment becomes unreachable, after which {@code onUnmap} runs; its pages are zero and take no
      * memory until first touched. Returns null when the mapping fails (out of address space or memory).
      */
+    @SuppressWarnings("restricted")
     public static MemorySegment mapAnonymous(long size, Runnable onUnmap) {
         long a = mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (a < 0) return null;
@@ -59,5 +61,14 @@ public final class LibcMemory {
             munmap(a, size);
             onUnmap.run();
         });
+    }
+
+    /**
+     * The same memory as {@code memory} with the lifetime of {@code scope} (narrower than its own: a lease or a
+     * loan), whose cleanup keeps {@code owner} reachable: while any view of the result is, the memory is.
+     */
+    @SuppressWarnings("restricted")
+    public static MemorySegment withScope(MemorySegment memory, Arena scope, Object owner) {
+        return memory.reinterpret(scope, unused -> java.lang.ref.Reference.reachabilityFence(owner));
     }
 }

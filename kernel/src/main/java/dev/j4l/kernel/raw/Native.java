@@ -38,6 +38,7 @@ public final class Native {
      * A downcall whose first parameter is the errno capture segment, then the C arguments.
      * Link once into a {@code static final} field.
      */
+    @SuppressWarnings("restricted") // linking is what this module alone may do
     public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         all[0] = CAPTURE_ERRNO;
@@ -46,6 +47,7 @@ public final class Native {
     }
 
     /** A downcall for functions that cannot fail (no errno capture). */
+    @SuppressWarnings("restricted")
     public static MethodHandle downcallNoErrno(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         return LINKER.downcallHandle(symbol(name), descriptor, options);
     }
