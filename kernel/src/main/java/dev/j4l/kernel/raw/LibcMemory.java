@@ -42,6 +42,8 @@ public final class LibcMemory {
 
     /** A zero-length native address made into a segment of {@code size} bytes (restricted: kernel only). */
     public static MemorySegment segment(long address, long size) {
+        // SAFETY: nothing is checked here: the caller vouches that [address, address+size) is mapped while the
+        // segment, which has no scope of its own, is used (FuseRing: its rings, unmapped only by close()).
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 
