@@ -59,6 +59,8 @@ public final class Capabilities {
         MemorySegment data = s.allocate(Structs.CAP_DATA.byteSize() * 2);
         header.set(JAVA_INT, 0, VERSION_3);
         header.set(JAVA_INT, 4, 0);
+        // SAFETY: only raw addresses reach the kernel: header (8 bytes) and data (2 x 12, what version 3 writes) are
+        // in this thread's scratch block (32 bytes after a reset always fit), allocated while the thread lives.
         int r = LibcProcess.capget(header, data);
         if (r < 0) throw KernelException.of("capget", "", r);
         long eff = Integer.toUnsignedLong(data.get(JAVA_INT, 0)) | (Integer.toUnsignedLong(data.get(JAVA_INT, 12)) << 32);

@@ -42,6 +42,8 @@ public final class ChildProcess {
         List<OwnedFd> held = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fa = arena.allocate(LibcSpawn.FILE_ACTIONS_SIZE, 16);
+            // SAFETY: fa has FILE_ACTIONS_SIZE = 128 bytes, more than glibc's 80-byte posix_spawn_file_actions_t, in a
+            // confined arena closed only after fileActionsDestroy below.
             int r = LibcSpawn.fileActionsInit(fa);
             if (r < 0) throw KernelException.of("posix_spawn_file_actions_init", argv.get(0), r);
             try {
@@ -49,6 +51,7 @@ public final class ChildProcess {
                     OwnedFd fd = e.getValue();
                     int n = fd.acquire();
                     held.add(fd);
+                    // SAFETY: fa was initialized above; n stays acquired until after spawnp, so it names this file.
                     r = LibcSpawn.fileActionsDup2(fa, n, e.getKey());
                     if (r < 0) throw KernelException.of("posix_spawn_file_actions_adddup2", argv.get(0), r);
                 }
@@ -61,11 +64,15 @@ public final class ChildProcess {
                     envs[i++] = arena.allocateFrom(e.getKey() + "=" + e.getValue());
                 }
                 MemorySegment pid = arena.allocate(JAVA_INT);
+                // SAFETY: pid (4 bytes), the NUL-terminated strings and both NULL-terminated pointer arrays are all in
+                // `arena`, closed only after this returns; glibc's posix_spawn (CLONE_VFORK) returns once the child has
+                // exec'd or failed.
                 r = LibcSpawn.spawnp(pid, args[0], fa, LibcSpawn.pointerArray(arena, args),
                         LibcSpawn.pointerArray(arena, envs));
                 if (r < 0) throw KernelException.of("posix_spawnp", argv.get(0), r);
                 return new ChildProcess(pid.get(JAVA_INT, 0), argv.get(0));
             } finally {
+                // SAFETY: fa was initialized above and is destroyed once, before its arena closes.
                 LibcSpawn.fileActionsDestroy(fa);
             }
         } finally {
@@ -89,6 +96,7 @@ public final class ChildProcess {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment st = arena.allocate(JAVA_INT);
                 int r;
+                // SAFETY: st is the 4-byte int the kernel writes, in a confined arena open until after it is read.
                 do r = LibcSpawn.waitpid(pid, st, 0); while (r == -Errno.EINTR.number());
                 if (r < 0) throw KernelException.of("waitpid", name + " (pid " + pid + ")", r);
                 int w = st.get(JAVA_INT, 0);

@@ -30,6 +30,7 @@ public final class CpuAffinity {
     /** The CPUs thread {@code tid} (see {@link Credentials#tid()}; 0 for the caller) may run on. */
     public static BitSet of(int tid) throws KernelException {
         MemorySegment mask = Native.scratch().allocate(MASK_BYTES, 8);
+        // SAFETY: mask has 128 bytes and the raw call passes cpusetsize = mask.byteSize(), the most the kernel writes.
         int r = LibcProcess.schedGetaffinity(tid, mask);
         if (r < 0) throw KernelException.of("sched_getaffinity", "thread " + tid, r);
         return BitSet.valueOf(mask.toArray(ValueLayout.JAVA_BYTE));
@@ -41,6 +42,7 @@ public final class CpuAffinity {
         MemorySegment mask = Native.scratch().allocate(MASK_BYTES, 8); // zeroed
         byte[] bytes = cpus.toByteArray();
         MemorySegment.copy(bytes, 0, mask, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        // SAFETY: mask has 128 bytes and the raw call passes cpusetsize = mask.byteSize(), the most the kernel reads.
         int r = LibcProcess.schedSetaffinity(tid, mask);
         if (r < 0) throw KernelException.of("sched_setaffinity", "thread " + tid + " to cpus " + cpus, r);
     }

@@ -71,9 +71,12 @@ public final class Credentials {
 
     /** The calling thread's supplementary groups. */
     public static int[] groups() throws KernelException {
+        // SAFETY: size 0 with a NULL list: the kernel only counts, it writes nothing.
         int count = LibcProcess.getgroups(0, MemorySegment.NULL);
         if (count < 0) throw KernelException.of("getgroups", "", count);
         MemorySegment list = Native.scratch().allocate(4L * Math.max(1, count));
+        // SAFETY: list holds 4 * max(1, count) bytes and size is count: the kernel writes at most count gids (EINVAL if
+        // the thread has more by now). The downcall keeps list alive.
         int r = LibcProcess.getgroups(count, list);
         if (r < 0) throw KernelException.of("getgroups", "", r);
         int[] out = new int[r];
@@ -86,6 +89,9 @@ public final class Credentials {
         if (gids.length > 65536) throw new KernelException("setgroups", gids.length + " groups", Errno.EINVAL);
         MemorySegment list = Native.scratch().allocate(4L * Math.max(1, gids.length));
         for (int i = 0; i < gids.length; i++) list.set(JAVA_INT, 4L * i, gids[i]);
+        // SAFETY: UNSOUND? only list.address() reaches the syscall. Up to 4096 gids list is in this thread's scratch
+        // block (alive with the thread); above that (up to 65536 are accepted) Scratch falls back to GC-managed
+        // memory, and nothing keeps list reachable while the kernel reads its 4 * gids.length bytes.
         int r = LibcProcess.setgroupsThisThread(gids.length, list);
         if (r < 0) throw KernelException.of("setgroups", gids.length + " groups", r);
     }

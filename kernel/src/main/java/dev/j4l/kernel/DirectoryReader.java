@@ -70,6 +70,8 @@ public final class DirectoryReader {
         MemorySegment seg = buffer.segment();
         int n = dir.acquire();
         try {
+            // SAFETY: seg is all of buffer and count is at most its size, the most the kernel writes; the downcall
+            // checks seg is alive and this thread's and keeps it so.
             long r = LibcFs.getdents64(n, seg, Math.min(seg.byteSize(), Integer.MAX_VALUE));
             if (r < 0) throw KernelException.of("getdents64", dir.description(), r);
             filled = (int) r;

@@ -47,6 +47,7 @@ public final class EventFd implements AutoCloseable {
             MemorySegment b = Native.scratch().allocate(8);
             b.set(JAVA_LONG, 0, value);
             long r;
+            // SAFETY: b is the 8-byte value (scratch made just above) and count is 8: the kernel reads exactly b.
             do r = Libc.write(n, b, 8); while (r == EINTR);
             if (r == EAGAIN) return false;
             if (r < 0) throw KernelException.of("write", "eventfd", r);
@@ -65,6 +66,7 @@ public final class EventFd implements AutoCloseable {
         try {
             MemorySegment b = Native.scratch().allocate(8);
             long r;
+            // SAFETY: b has 8 bytes and count is 8, the most the kernel writes; scratch, read before the next scratch.
             do r = Libc.read(n, b, 8); while (r == EINTR);
             if (r == EAGAIN) return 0;
             if (r < 0) throw KernelException.of("read", "eventfd", r);

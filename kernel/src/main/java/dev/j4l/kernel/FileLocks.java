@@ -60,6 +60,8 @@ public final class FileLocks {
         int n = fd.acquire();
         try {
             MemorySegment f = flock(wanted, ofd);
+            // SAFETY: f is the 32-byte struct flock the kernel reads and overwrites (GETLK); scratch, read before the
+            // thread's next scratch().
             int r = LibcFs.fcntl(n, ofd ? F_OFD_GETLK : F_GETLK, f);
             if (r < 0) throw KernelException.of(ofd ? "fcntl(F_OFD_GETLK)" : "fcntl(F_GETLK)", fd.description(), r);
             return new Lock(f.get(JAVA_SHORT, Structs.FLOCK_TYPE), f.get(JAVA_SHORT, Structs.FLOCK_WHENCE),
@@ -79,6 +81,7 @@ public final class FileLocks {
         int n = fd.acquire();
         try {
             int r;
+            // SAFETY: a fresh 32-byte struct flock (scratch) made in the argument list of each try, read by the kernel.
             do r = LibcFs.fcntl(n, cmd, flock(lock, ofd)); while (r == EINTR);
             if (!wait && (r == EAGAIN || r == EACCES)) return false;
             if (r < 0) throw KernelException.of("fcntl(" + (ofd ? "F_OFD_SETLK" : "F_SETLK") + (wait ? "W)" : ")"), fd.description(), r);

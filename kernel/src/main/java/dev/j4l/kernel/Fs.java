@@ -125,6 +125,8 @@ public final class Fs {
         try {
             MemorySegment p = cPath(path);
             int r;
+            // SAFETY: p is path NUL-terminated in this thread's scratch, not reused before the call: the kernel reads
+            // up to the NUL, inside p; the downcall keeps p alive.
             do r = Libc.openat(d, p, flags | O_CLOEXEC, mode); while (r == EINTR);
             if (r < 0) throw KernelException.of(dir == OwnedFd.CWD ? "open" : "openat", target, r);
             return OwnedFd.adopt(r, target);
@@ -155,6 +157,8 @@ public final class Fs {
             how.set(JAVA_LONG, 8, creates ? mode : 0);
             how.set(JAVA_LONG, 16, resolve);
             int r;
+            // SAFETY: p as for openat; how is the 24-byte open_how and the raw call passes how.byteSize() as its size,
+            // so the kernel reads exactly how. Both are scratch made above, with no scratch() in between.
             do r = LibcFs.openat2(d, p, how); while (r == EINTR);
             if (r < 0) throw KernelException.of("openat2", target, r);
             return OwnedFd.adopt(r, target);
@@ -213,6 +217,8 @@ public final class Fs {
             Native.Scratch s = Native.scratch();
             MemorySegment p = cString(s, path);
             MemorySegment b = s.allocate(Structs.STATX);
+            // SAFETY: p is the NUL-terminated path; b is the 256-byte struct statx the kernel fills (its full size).
+            // Both are scratch, kept alive by the downcall, and b is read before this thread's next scratch().
             int r = LibcFs.statx(d, p, atFlags, mask, b);
             if (r < 0) throw KernelException.of("statx", describe(dir, path), r);
             return new FileStat(
@@ -242,6 +248,8 @@ public final class Fs {
         Native.Scratch s = Native.scratch();
         MemorySegment p = cString(s, path);
         MemorySegment b = s.allocate(Structs.STATFS);
+        // SAFETY: p is the NUL-terminated path; b is the 120-byte struct statfs the kernel fills. Scratch, read before
+        // the thread's next scratch(); the downcall keeps both alive.
         int r = LibcFs.statfs(p, b);
         if (r < 0) throw KernelException.of("statfs", path, r);
         return statFs(b);
@@ -252,6 +260,7 @@ public final class Fs {
         int n = fd.acquire();
         try {
             MemorySegment b = Native.scratch().allocate(Structs.STATFS);
+            // SAFETY: b is the 120-byte struct statfs the kernel fills; scratch, read before the next scratch().
             int r = LibcFs.fstatfs(n, b);
             if (r < 0) throw KernelException.of("fstatfs", fd.description(), r);
             return statFs(b);
@@ -273,6 +282,8 @@ public final class Fs {
     public static void access(OwnedFd dir, String path, int mode, int flags) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: the path is NUL-terminated scratch made in the argument list, so nothing reuses it before the
+            // call; the kernel reads up to the NUL, and the downcall keeps it alive.
             int r = LibcFs.faccessat(d, cPath(path), mode, flags);
             if (r < 0) throw KernelException.of("faccessat", describe(dir, path), r);
         } finally {
@@ -289,6 +300,7 @@ public final class Fs {
     public static void mkdir(OwnedFd dir, String path, int mode) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: as for faccessat: a NUL-terminated scratch path made in the argument list.
             int r = LibcFs.mkdirat(d, cPath(path), mode);
             if (r < 0) throw KernelException.of("mkdirat", describe(dir, path), r);
         } finally {
@@ -304,6 +316,7 @@ public final class Fs {
     public static void mknod(OwnedFd dir, String path, int mode, long dev) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: as for faccessat: a NUL-terminated scratch path made in the argument list.
             int r = LibcFs.mknodat(d, cPath(path), mode, dev);
             if (r < 0) throw KernelException.of("mknodat", describe(dir, path), r);
         } finally {
@@ -315,6 +328,7 @@ public final class Fs {
     public static void unlink(OwnedFd dir, String path, int flags) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: as for faccessat: a NUL-terminated scratch path made in the argument list.
             int r = LibcFs.unlinkat(d, cPath(path), flags);
             if (r < 0) throw KernelException.of((flags & AT_REMOVEDIR) != 0 ? "rmdir" : "unlinkat", describe(dir, path), r);
         } finally {
@@ -338,6 +352,8 @@ public final class Fs {
             int nd = newDir.acquire();
             try {
                 Native.Scratch s = Native.scratch();
+                // SAFETY: both paths are NUL-terminated and bump-allocated from one scratch() (disjoint), made in the
+                // argument list; the kernel reads each up to its NUL, and the downcall keeps both alive.
                 int r = LibcFs.renameat2(od, cString(s, oldPath), nd, cString(s, newPath), flags);
                 if (r < 0) {
                     throw KernelException.of("renameat2", describe(oldDir, oldPath) + " -> " + describe(newDir, newPath), r);
@@ -365,6 +381,7 @@ public final class Fs {
             int nd = newDir.acquire();
             try {
                 Native.Scratch s = Native.scratch();
+                // SAFETY: as for rename: two disjoint NUL-terminated scratch strings made in the argument list.
                 int r = LibcFs.linkat(od, cString(s, oldPath), nd, cString(s, newPath), flags);
                 if (r < 0) throw KernelException.of("linkat", describe(oldDir, oldPath) + " -> " + describe(newDir, newPath), r);
             } finally {
@@ -380,6 +397,7 @@ public final class Fs {
         int d = dir.acquire();
         try {
             Native.Scratch s = Native.scratch();
+            // SAFETY: as for rename: two disjoint NUL-terminated scratch strings made in the argument list.
             int r = LibcFs.symlinkat(cString(s, target), d, cString(s, linkPath));
             if (r < 0) throw KernelException.of("symlinkat", describe(dir, linkPath), r);
         } finally {
@@ -398,6 +416,8 @@ public final class Fs {
             Native.Scratch s = Native.scratch();
             MemorySegment p = cString(s, path);
             MemorySegment buf = s.allocate(4097, 1);
+            // SAFETY: buf has 4097 bytes and bufsiz is 4097, the most the kernel writes (no NUL added); p is the
+            // NUL-terminated path. Both scratch, alive for the call (downcall) and read before the next scratch().
             long r = LibcFs.readlinkat(d, p, buf, 4097);
             if (r < 0) throw KernelException.of("readlinkat", describe(dir, path), r);
             if (r > 4096) throw new KernelException("readlinkat", describe(dir, path), Errno.ENAMETOOLONG);
@@ -417,6 +437,7 @@ public final class Fs {
     public static void chmod(OwnedFd dir, String path, int mode, int flags) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: as for faccessat: a NUL-terminated scratch path made in the argument list.
             int r = LibcFs.fchmodat(d, cPath(path), mode, flags);
             if (r < 0) throw KernelException.of("fchmodat", describe(dir, path), r);
         } finally {
@@ -442,6 +463,7 @@ public final class Fs {
     public static void chown(OwnedFd dir, String path, int uid, int gid, int flags) throws KernelException {
         int d = dir.acquire();
         try {
+            // SAFETY: as for faccessat: a NUL-terminated scratch path made in the argument list.
             int r = LibcFs.fchownat(d, cPath(path), uid, gid, flags);
             if (r < 0) throw KernelException.of("fchownat", describe(dir, path), r);
         } finally {
@@ -466,6 +488,8 @@ public final class Fs {
             Native.Scratch s = Native.scratch();
             MemorySegment p = cString(s, path);
             MemorySegment times = times(s, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+            // SAFETY: p is the NUL-terminated path; times is the two 16-byte timespecs (32 bytes) the kernel reads.
+            // Both from one scratch() just above; the downcall keeps them alive.
             int r = LibcFs.utimensat(d, p, times, flags);
             if (r < 0) throw KernelException.of("utimensat", describe(dir, path), r);
         } finally {
@@ -479,6 +503,7 @@ public final class Fs {
         int n = fd.acquire();
         try {
             MemorySegment times = times(Native.scratch(), atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+            // SAFETY: times is the two 16-byte timespecs (32 bytes) the kernel reads; scratch made just above.
             int r = LibcFs.futimens(n, times);
             if (r < 0) throw KernelException.of("futimens", fd.description(), r);
         } finally {
@@ -553,6 +578,8 @@ public final class Fs {
                 offIn.set(JAVA_LONG, 0, inPosition);
                 offOut.set(JAVA_LONG, 0, outPosition);
                 long r;
+                // SAFETY: offIn and offOut are the 8-byte loff_t the kernel reads and updates (scratch, not reused in
+                // the loop); the data moves between the two files only, never through this process's memory.
                 do r = LibcFs.copyFileRange(i, offIn, o, offOut, length, 0); while (r == EINTR);
                 if (r < 0) throw KernelException.of("copy_file_range", in.description() + " -> " + out.description(), r);
                 return r;

@@ -126,6 +126,7 @@ public record KernelFeatures(
 
     private static String[] uname() {
         MemorySegment u = Native.scratch().allocate(Structs.UTSNAME);
+        // SAFETY: u is the 390-byte struct utsname the kernel fills; scratch, read before the thread's next scratch().
         if (LibcProcess.uname(u) < 0) return new String[] {"unknown", "unknown"};
         return new String[] {cField(u, Structs.UTSNAME_RELEASE), cField(u, Structs.UTSNAME_MACHINE)};
     }
@@ -254,6 +255,8 @@ public record KernelFeatures(
         Native.Scratch s = Native.scratch();
         MemorySegment params = s.allocate(Structs.IO_URING_PARAMS);
         params.set(JAVA_INT, 8, IORING_SETUP_SQE128);
+        // SAFETY: params is the 120-byte io_uring_params the kernel reads and fills. Only its address is passed: it is
+        // in this thread's scratch block, allocated while the thread lives, and params is fenced too.
         long fd = Libc.syscall(Syscall.IO_URING_SETUP, 4, params.address(), 0, 0, 0, 0);
         java.lang.ref.Reference.reachabilityFence(params);
         if (fd < 0) {
@@ -264,6 +267,9 @@ public record KernelFeatures(
             try {
                 int count = 256;
                 MemorySegment probe = Native.scratch().allocate(Structs.IO_URING_PROBE_HEADER + Structs.IO_URING_PROBE_OP * count);
+                // SAFETY: probe has 16 + 8 * 256 bytes; the kernel copies struct_size(probe, ops, min(256,
+                // IORING_OP_LAST)) in and out, no more. Only its address is passed: scratch block memory (alive with
+                // the thread), fenced too.
                 long r = Libc.syscall(Syscall.IO_URING_REGISTER, n, IORING_REGISTER_PROBE, probe.address(), count, 0, 0);
                 java.lang.ref.Reference.reachabilityFence(probe);
                 if (r >= 0) {
@@ -313,6 +319,7 @@ public record KernelFeatures(
     }
 
     private static Check probeUserfaultfd() {
+        // SAFETY: userfaultfd(2) takes flags only: no memory.
         long r = Libc.syscall(Syscall.USERFAULTFD, Fs.O_CLOEXEC | 1 /* UFFD_USER_MODE_ONLY */, 0, 0, 0, 0, 0);
         boolean dev = Files.exists(Path.of("/dev/userfaultfd"));
         String devNote = dev ? "; /dev/userfaultfd present" : "; /dev/userfaultfd absent";

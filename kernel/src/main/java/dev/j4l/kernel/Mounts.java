@@ -56,6 +56,9 @@ public final class Mounts {
         MemorySegment tgt = s.cString(target);
         MemorySegment type = fstype == null ? MemorySegment.NULL : s.cString(fstype);
         MemorySegment d = data == null ? MemorySegment.NULL : s.cString(data);
+        // SAFETY: each string is NULL or NUL-terminated scratch from one scratch() just above. The kernel reads source,
+        // target and type up to their NUL; from d it copies up to a page (copy_mount_options), possibly past the
+        // NUL: it only reads there, a fault ends the copy, and text options are parsed only up to the NUL.
         int r = Libc.mount(src, tgt, type, flags, d);
         if (r < 0) throw KernelException.of("mount", target, r);
     }
@@ -63,6 +66,7 @@ public final class Mounts {
     /** umount2(2) with {@code MNT_*} / {@code UMOUNT_NOFOLLOW} flags. */
     public static void unmount(String target, int flags) throws KernelException {
         Fs.checkPath(target);
+        // SAFETY: target is NUL-terminated scratch made in the argument list; the kernel reads up to the NUL.
         int r = Libc.umount2(Native.scratch().cString(target), flags);
         if (r < 0) throw KernelException.of("umount2", target, r);
     }

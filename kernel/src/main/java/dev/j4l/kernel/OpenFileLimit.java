@@ -19,6 +19,7 @@ public final class OpenFileLimit {
     /** The soft limit in force. */
     public static long current() throws KernelException {
         MemorySegment l = Native.scratch().allocate(LibcRlimit.RLIMIT_SIZE);
+        // SAFETY: l is the 16-byte struct rlimit the kernel writes; scratch, read before the thread's next scratch().
         int r = LibcRlimit.getrlimit(LibcRlimit.RLIMIT_NOFILE, l);
         if (r < 0) throw KernelException.of("getrlimit", "RLIMIT_NOFILE", r);
         return l.get(JAVA_LONG, 0);
@@ -30,6 +31,8 @@ public final class OpenFileLimit {
      */
     public static long raiseToMaximum() throws KernelException {
         MemorySegment l = Native.scratch().allocate(LibcRlimit.RLIMIT_SIZE);
+        // SAFETY: l is the 16-byte struct rlimit the kernel writes and the setrlimit calls below read; no scratch()
+        // runs in between (nrOpen reads its file through java.nio).
         int r = LibcRlimit.getrlimit(LibcRlimit.RLIMIT_NOFILE, l);
         if (r < 0) throw KernelException.of("getrlimit", "RLIMIT_NOFILE", r);
         long hard = l.get(JAVA_LONG, 8);
@@ -37,10 +40,12 @@ public final class OpenFileLimit {
         if (ceiling > hard) {
             l.set(JAVA_LONG, 0, ceiling);
             l.set(JAVA_LONG, 8, ceiling);
+            // SAFETY: the kernel reads the 16 bytes of l (see above).
             if (LibcRlimit.setrlimit(LibcRlimit.RLIMIT_NOFILE, l) == 0) return ceiling;
         }
         l.set(JAVA_LONG, 0, hard);
         l.set(JAVA_LONG, 8, hard);
+        // SAFETY: the kernel reads the 16 bytes of l (see above).
         r = LibcRlimit.setrlimit(LibcRlimit.RLIMIT_NOFILE, l);
         if (r < 0) throw KernelException.of("setrlimit", "RLIMIT_NOFILE", r);
         return hard;

@@ -250,6 +250,8 @@ public final class OwnedFd implements AutoCloseable {
             long r;
             do {
                 MemorySegment iov = Native.scratch().allocate(Structs.IOVEC.byteSize() * segments.length);
+                // SAFETY: iov holds one 16-byte iovec per segment, naming exactly that segment's bytes; it is this
+                // thread's scratch, not reused before the call below (which says what keeps the segments alive).
                 for (int i = 0; i < segments.length; i++) {
                     iov.set(ValueLayout.ADDRESS, i * 16L, segments[i]);
                     iov.set(ValueLayout.JAVA_LONG, i * 16L + 8, segments[i].byteSize());
@@ -261,6 +263,7 @@ public final class OwnedFd implements AutoCloseable {
                 if (position < 0) {
                     r = write ? LibcFs.writev(n, iov, segments.length) : LibcFs.readv(n, iov, segments.length);
                 } else {
+                    // SAFETY: as for readv/writev just above: the same iovec array, at a file position.
                     r = write ? LibcFs.pwritev(n, iov, segments.length, position)
                             : LibcFs.preadv(n, iov, segments.length, position);
                 }
@@ -284,6 +287,7 @@ public final class OwnedFd implements AutoCloseable {
         MemorySegment seg = buf.segment();
         java.util.Objects.checkFromIndexSize(offset, length, seg.byteSize());
         NativeBuffer.checkUsable(seg);
+        // SAFETY: a raw address keeps nothing alive: each caller fences buf until the kernel is done with the range.
         return seg.address() + offset;
     }
 
@@ -301,6 +305,8 @@ public final class OwnedFd implements AutoCloseable {
         MemorySegment s = arg.segment();
         int n = acquire();
         try {
+            // SAFETY: s is all of arg: Ioctl.call checks it holds the bytes op's kernel side touches, and the downcall
+            // checks s is alive and this thread's and keeps it so until ioctl returns.
             int r = op.call(n, s);
             if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", description, r);
             return r;

@@ -29,6 +29,7 @@ public final class PathFds {
         int n = pathFd.acquire();
         try {
             int r;
+            // SAFETY: "/proc/self/fd/N", NUL-terminated scratch made in the argument list of each try; n is held.
             do r = Libc.openat(Libc.AT_FDCWD, Native.scratch().cString("/proc/self/fd/" + n), flags | Fs.O_CLOEXEC, 0);
             while (r == EINTR);
             if (r < 0) throw KernelException.of("reopen", pathFd.description(), r);
@@ -55,6 +56,8 @@ public final class PathFds {
             int d = newDir.acquire();
             try {
                 Native.Scratch s = Native.scratch();
+                // SAFETY: two disjoint NUL-terminated strings from one scratch(), made in the argument list; the
+                // downcall keeps both alive and the kernel reads each up to its NUL.
                 int r = LibcFs.linkat(Libc.AT_FDCWD, s.cString("/proc/self/fd/" + n), d, Fs.cString(s, newName),
                         Fs.AT_SYMLINK_FOLLOW);
                 if (r < 0) throw KernelException.of("linkat", pathFd.description() + " -> " + newName, r);
@@ -70,6 +73,7 @@ public final class PathFds {
     public static void chmod(OwnedFd pathFd, int mode) throws KernelException {
         int n = pathFd.acquire();
         try {
+            // SAFETY: "/proc/self/fd/N", NUL-terminated scratch made in the argument list; n is held meanwhile.
             int r = LibcFs.fchmodat(Libc.AT_FDCWD, Native.scratch().cString("/proc/self/fd/" + n), mode, 0);
             if (r < 0) throw KernelException.of("chmod", pathFd.description(), r);
         } finally {

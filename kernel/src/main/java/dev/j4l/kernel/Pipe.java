@@ -11,6 +11,7 @@ public record Pipe(OwnedFd readEnd, OwnedFd writeEnd) implements AutoCloseable {
     /** pipe2(2); {@code flags} may add {@code Fs.O_NONBLOCK} or {@code Fs.O_DIRECT} (O_CLOEXEC is always set). */
     public static Pipe open(int flags) throws KernelException {
         MemorySegment fds = Native.scratch().allocate(8);
+        // SAFETY: fds is the 8 bytes (int[2]) the kernel writes; scratch, read before the thread's next scratch().
         int r = LibcSocket.pipe2(fds, flags | Fs.O_CLOEXEC);
         if (r < 0) throw KernelException.of("pipe2", "", r);
         return new Pipe(OwnedFd.adopt(fds.get(JAVA_INT, 0), "pipe (read end)"),

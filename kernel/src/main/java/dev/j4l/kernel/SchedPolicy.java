@@ -29,6 +29,7 @@ public enum SchedPolicy {
         Native.Scratch s = Native.scratch();
         MemorySegment param = s.allocate(ValueLayout.JAVA_INT); // sched_priority: 0 for both policies
         param.set(ValueLayout.JAVA_INT, 0, 0);
+        // SAFETY: param is the 4-byte struct sched_param (sched_priority) the kernel reads; scratch made just above.
         int r = LibcProcess.schedSetscheduler(tid, number, param);
         if (r < 0) throw KernelException.of("sched_setscheduler", name() + " for thread " + tid, r);
     }

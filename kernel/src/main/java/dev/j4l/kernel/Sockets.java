@@ -88,6 +88,7 @@ public final class Sockets {
     /** socketpair(2), e.g. {@code pair(AF_UNIX, SOCK_STREAM)}. */
     public static Pair pair(int domain, int type) throws KernelException {
         MemorySegment sv = Native.scratch().allocate(8);
+        // SAFETY: sv is the 8 bytes (int[2]) the kernel writes; scratch, read before the thread's next scratch().
         int r = LibcSocket.socketpair(domain, type | SOCK_CLOEXEC, 0, sv);
         if (r < 0) throw KernelException.of("socketpair", "", r);
         return new Pair(OwnedFd.adopt(sv.get(JAVA_INT, 0), "socketpair[0]"),
@@ -150,6 +151,7 @@ public final class Sockets {
         int n = fd.acquire();
         try {
             int r;
+            // SAFETY: addr and addrlen are NULL: the kernel writes no peer address.
             do r = LibcSocket.accept4(n, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC); while (r == EINTR);
             if (r == EAGAIN) return null;
             if (r < 0) throw KernelException.of("accept4", fd.description(), r);
@@ -302,9 +304,14 @@ public final class Sockets {
             }
             Native.Scratch s = Native.scratch();
             MemorySegment iov = s.allocate(Structs.IOVEC);
+            // SAFETY: iov (16 bytes) names exactly [b, b+length): b is buf's bounds-checked slice of length bytes. iov,
+            // msg and control come from one scratch() and total 16 + 56 + at most 1032 bytes, so they lie in the
+            // thread's 16 KiB scratch block (never the GC-managed fallback), whose addresses stay valid while the
+            // thread lives.
             iov.set(ADDRESS, 0, b);
             iov.set(JAVA_LONG, 8, length);
             MemorySegment msg = s.allocate(Structs.MSGHDR);
+            // SAFETY: msg (56 bytes) points at iov, one entry (msg_iovlen = 1), in the scratch block (see above).
             msg.set(ADDRESS, Structs.MSGHDR_IOV, iov);
             msg.set(JAVA_LONG, Structs.MSGHDR_IOVLEN, 1);
             if (held.length > 0) {
@@ -314,6 +321,8 @@ public final class Sockets {
                 control.set(JAVA_INT, 8, SOL_SOCKET);
                 control.set(JAVA_INT, 12, SCM_RIGHTS);
                 for (int i = 0; i < numbers.length; i++) control.set(JAVA_INT, 16 + 4L * i, numbers[i]);
+                // SAFETY: control holds cmsgSpace(4 * held.length) bytes and msg_controllen says exactly that: the
+                // kernel reads no more. In the scratch block (see above).
                 msg.set(ADDRESS, Structs.MSGHDR_CONTROL, control);
                 msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, control.byteSize());
             }
@@ -346,12 +355,18 @@ public final class Sockets {
         try {
             Native.Scratch s = Native.scratch();
             MemorySegment iov = s.allocate(Structs.IOVEC);
+            // SAFETY: iov (16 bytes) names exactly [b, b+length), buf's bounds-checked slice. iov, msg and control come
+            // from one scratch() and total 16 + 56 + at most 1032 bytes: all in the thread's 16 KiB scratch block
+            // (never the GC-managed fallback), whose addresses stay valid while the thread lives.
             iov.set(ADDRESS, 0, b);
             iov.set(JAVA_LONG, 8, length);
             MemorySegment msg = s.allocate(Structs.MSGHDR);
+            // SAFETY: msg (56 bytes) points at iov, one entry (msg_iovlen = 1), in the scratch block (see above).
             msg.set(ADDRESS, Structs.MSGHDR_IOV, iov);
             msg.set(JAVA_LONG, Structs.MSGHDR_IOVLEN, 1);
             MemorySegment control = s.allocate(Math.max(Structs.cmsgSpace(4L * Math.max(1, maxFds)), 64));
+            // SAFETY: control has max(cmsgSpace(4 * max(1, maxFds)), 64) bytes and msg_controllen is that or 0: the
+            // kernel writes at most msg_controllen bytes there. In the scratch block (see above).
             msg.set(ADDRESS, Structs.MSGHDR_CONTROL, control);
             msg.set(JAVA_LONG, Structs.MSGHDR_CONTROLLEN, maxFds == 0 ? 0 : control.byteSize());
             long r;

@@ -33,6 +33,8 @@ public final class Xattrs {
         try {
             Native.Scratch s = Native.scratch();
             MemorySegment nm = Fs.cString(s, name);
+            // SAFETY: nm is the NUL-terminated name; v is value's checked slice of length bytes and size = length, the
+            // most the kernel writes. The /proc path comes from the same scratch() after nm, so nm stays intact.
             long r = LibcFs.fgetxattr(n, nm, v, length);
             if (r == EBADF) r = LibcFs.getxattr(proc(s, n), nm, v, length);
             if (r < 0) throw KernelException.of("fgetxattr(" + name + ")", fd.description(), r);
@@ -66,6 +68,8 @@ public final class Xattrs {
         try {
             Native.Scratch s = Native.scratch();
             MemorySegment nm = Fs.cString(s, name);
+            // SAFETY: nm is the NUL-terminated name; the kernel reads size = length bytes of v, value's checked slice
+            // of that length. The /proc path comes from the same scratch() after nm, so nm stays intact.
             int r = LibcFs.fsetxattr(n, nm, v, length, flags);
             if (r == EBADF) r = LibcFs.setxattr(proc(s, n), nm, v, length, flags);
             if (r < 0) throw KernelException.of("fsetxattr(" + name + ")", fd.description(), r);
@@ -83,6 +87,8 @@ public final class Xattrs {
         MemorySegment v = list.segment(offset, length);
         int n = fd.acquire();
         try {
+            // SAFETY: v is list's checked slice of length bytes and size = length, the most the kernel writes; the
+            // /proc path is scratch made in the argument list.
             long r = LibcFs.flistxattr(n, v, length);
             if (r == EBADF) r = LibcFs.listxattr(proc(Native.scratch(), n), v, length);
             if (r < 0) throw KernelException.of("flistxattr", fd.description(), r);
@@ -111,6 +117,7 @@ public final class Xattrs {
         try {
             Native.Scratch s = Native.scratch();
             MemorySegment nm = Fs.cString(s, name);
+            // SAFETY: nm and the /proc path are NUL-terminated strings from one scratch(), both intact here.
             int r = LibcFs.fremovexattr(n, nm);
             if (r == EBADF) r = LibcFs.removexattr(proc(s, n), nm);
             if (r < 0) throw KernelException.of("fremovexattr(" + name + ")", fd.description(), r);
@@ -124,6 +131,8 @@ public final class Xattrs {
     public static int get(String path, String name, NativeBuffer value, long offset, int length) throws KernelException {
         MemorySegment v = value.segment(offset, length);
         Native.Scratch s = Native.scratch();
+        // SAFETY: path and name: disjoint NUL-terminated strings from one scratch(); v is value's checked slice of
+        // length bytes and size = length, the most the kernel writes.
         long r = LibcFs.lgetxattr(Fs.cString(s, path), Fs.cString(s, name), v, length);
         if (r < 0) throw KernelException.of("lgetxattr(" + name + ")", path, r);
         return (int) r;
@@ -147,15 +156,20 @@ public final class Xattrs {
     public static void set(String path, String name, byte[] value, int flags) throws KernelException {
         NativeBuffer v = NativeBuffer.copyOf(value);
         Native.Scratch s = Native.scratch();
+        // SAFETY: path and name: disjoint NUL-terminated scratch strings; v holds max(1, value.length) bytes and the
+        // kernel reads size = value.length of them.
         int r = LibcFs.lsetxattr(Fs.cString(s, path), Fs.cString(s, name), v.segment(), value.length, flags);
         if (r < 0) throw KernelException.of("lsetxattr(" + name + ")", path, r);
     }
 
     public static List<String> list(String path) throws KernelException {
         while (true) {
+            // SAFETY: size 0 with a NULL list: the kernel only returns the size; the path is scratch made in the
+            // argument list.
             long size = LibcFs.llistxattr(Fs.cPath(path), MemorySegment.NULL, 0);
             if (size < 0) throw KernelException.of("llistxattr", path, size);
             NativeBuffer b = NativeBuffer.allocate(Math.max(1, size));
+            // SAFETY: b holds max(1, size) bytes and the kernel writes at most size (ERANGE if the list grew).
             long r = LibcFs.llistxattr(Fs.cPath(path), b.segment(), size);
             if (r == -Errno.ERANGE.number()) continue;
             if (r < 0) throw KernelException.of("llistxattr", path, r);
@@ -165,6 +179,7 @@ public final class Xattrs {
 
     public static void remove(String path, String name) throws KernelException {
         Native.Scratch s = Native.scratch();
+        // SAFETY: path and name: disjoint NUL-terminated strings from one scratch(), made in the argument list.
         int r = LibcFs.lremovexattr(Fs.cString(s, path), Fs.cString(s, name));
         if (r < 0) throw KernelException.of("lremovexattr(" + name + ")", path, r);
     }

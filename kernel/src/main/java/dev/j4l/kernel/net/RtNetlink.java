@@ -331,6 +331,7 @@ public final class RtNetlink implements AutoCloseable {
             pollFd.set(ValueLayout.JAVA_INT, 0, n);
             pollFd.set(ValueLayout.JAVA_SHORT, 4, (short) 1);
             pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+            // SAFETY: pollFd is an 8-byte field holding the one pollfd nfds = 1 names; the descriptor is held.
             int r = Libc.poll(pollFd, 1, millis);
             if (r == -4) return false;
             if (r < 0) throw KernelException.of("poll", "rtnetlink", r);

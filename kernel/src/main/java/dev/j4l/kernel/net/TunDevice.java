@@ -126,6 +126,8 @@ public final class TunDevice implements AutoCloseable {
         Access.Fds fds = Access.fds();
         int n = fds.acquire(fd);
         try {
+            // SAFETY: the segment is all of arg: Ioctl.call checks it holds op's kernel-side size, and the downcall
+            // checks it is alive and this thread's and keeps it so.
             int r = op.call(n, Access.buffers().segment(arg));
             if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", fd.description(), r);
         } finally {

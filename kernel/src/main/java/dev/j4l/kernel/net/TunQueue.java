@@ -65,6 +65,8 @@ public final class TunQueue implements AutoCloseable {
         int n = FDS.acquire(fd);
         try {
             while (true) {
+                // SAFETY: s is buf's bounds-checked slice of length bytes, the most the kernel writes; the downcall
+                // checks it is alive and this thread's and keeps it so.
                 long r = Libc.read(n, s, length);
                 if (r >= 0) return (int) r;
                 if (r == -EAGAIN) return -1;
@@ -85,6 +87,7 @@ public final class TunQueue implements AutoCloseable {
         int n = FDS.acquire(fd);
         try {
             while (true) {
+                // SAFETY: the kernel reads length bytes of s, buf's bounds-checked slice of that length, kept alive.
                 long r = Libc.write(n, s, length);
                 if (r != -EINTR) return (int) r;
             }
@@ -108,9 +111,11 @@ public final class TunQueue implements AutoCloseable {
                 pollFds.set(ValueLayout.JAVA_INT, 8, w);
                 pollFds.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
                 pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+                // SAFETY: pollFds is a 16-byte field holding the 2 pollfds nfds = 2 names; both descriptors are held.
                 int r = Libc.poll(pollFds, 2, timeoutMillis);
                 if (r == -EINTR) return false;
                 if (r < 0) throw KernelException.of("poll", name, r);
+                // SAFETY: drain is an 8-byte field and count is 8, what an eventfd read writes.
                 if (pollFds.get(ValueLayout.JAVA_SHORT, 14) != 0) Libc.read(w, drain, 8);
                 short rev = pollFds.get(ValueLayout.JAVA_SHORT, 6);
                 if ((rev & ~POLLIN) != 0) throw new KernelException("poll", name + " (device gone)", dev.j4l.kernel.Errno.EBADFD);
@@ -129,6 +134,7 @@ public final class TunQueue implements AutoCloseable {
         try {
             int w = FDS.acquire(wake);
             try {
+                // SAFETY: one is an 8-byte field holding the increment; count 8: the kernel reads exactly one.
                 Libc.write(w, one, 8);
             } finally {
                 FDS.release(wake);

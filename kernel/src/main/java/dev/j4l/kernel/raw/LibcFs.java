@@ -120,6 +120,7 @@ public final class LibcFs {
     public static int openat2(int dirfd, MemorySegment path, MemorySegment how) {
         MemorySegment e = Native.errnoSlot();
         try {
+            // SAFETY: the size passed is how's own, so the kernel reads only how; the downcall keeps both alive.
             return (int) ret((long) OPENAT2.invokeExact(e, Syscall.OPENAT2, (long) dirfd, path, how, how.byteSize()), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);

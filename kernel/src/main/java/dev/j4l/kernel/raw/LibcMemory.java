@@ -43,6 +43,8 @@ public final class LibcMemory {
     /** A zero-length native address made into a segment of {@code size} bytes (restricted: kernel only). */
     @SuppressWarnings("restricted") // this file is where the module widens segments, each use argued at its caller
     public static MemorySegment segment(long address, long size) {
+        // SAFETY: nothing is checked here: the caller vouches that [address, address+size) is mapped while the
+        // segment, which has no scope of its own, is used (FuseRing: its rings, unmapped only by close()).
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 

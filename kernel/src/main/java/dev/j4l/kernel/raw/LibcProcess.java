@@ -97,6 +97,7 @@ public final class LibcProcess {
     public static int schedSetaffinity(int tid, MemorySegment mask) {
         MemorySegment e = Native.errnoSlot();
         try {
+            // SAFETY: cpusetsize is mask's own size, so the kernel reads only mask; the downcall keeps it alive.
             return ret((int) SCHED_SETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -107,6 +108,7 @@ public final class LibcProcess {
     public static int schedGetaffinity(int tid, MemorySegment mask) {
         MemorySegment e = Native.errnoSlot();
         try {
+            // SAFETY: cpusetsize is mask's own size, so the kernel writes only into mask; the downcall keeps it alive.
             return ret((int) SCHED_GETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -175,11 +177,15 @@ public final class LibcProcess {
      * thread of the process). {@code list} holds {@code count} 32-bit gids.
      */
     public static int setgroupsThisThread(int count, MemorySegment list) {
+        // SAFETY: the kernel reads 4 * count bytes at list's raw address, which keeps nothing alive: the caller
+        // sizes list for count gids and keeps its memory allocated until this returns.
         return (int) Libc.syscall(Syscall.SETGROUPS, count, list.address(), 0, 0, 0, 0);
     }
 
     /** capget(2): {@code header} is a cap header, {@code data} two cap data structs (version 3). */
     public static int capget(MemorySegment header, MemorySegment data) {
+        // SAFETY: the kernel reads (and may rewrite) header's 8 bytes and writes 2 x 12 bytes of data (version 3),
+        // by raw address only: the caller sizes both and keeps their memory allocated until this returns.
         return (int) Libc.syscall(Syscall.CAPGET, header.address(), data.address(), 0, 0, 0, 0);
     }
 }

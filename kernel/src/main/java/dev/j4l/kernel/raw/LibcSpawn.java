@@ -76,6 +76,8 @@ public final class LibcSpawn {
 
     public static MemorySegment pointerArray(java.lang.foreign.SegmentAllocator a, MemorySegment[] items) {
         MemorySegment arr = a.allocate(ADDRESS, items.length + 1L);
+        // SAFETY: arr has room for items.length + 1 pointers, the last NULL. The addresses written keep nothing
+        // alive: the caller allocates every item from an arena it closes only after spawnp returns.
         for (int i = 0; i < items.length; i++) arr.setAtIndex(ADDRESS, i, items[i]);
         arr.setAtIndex(ADDRESS, items.length, MemorySegment.NULL);
         return arr;

@@ -107,6 +107,9 @@ public final class FuseRing implements AutoCloseable {
         }
         sqesLen = (long) SQE_SIZE * sqEntries;
         sqesAddr = map(sqesLen, fd, OFF_SQES);
+        // SAFETY: the three mappings just made, each of the length io_uring_params gives for it (one shared mapping
+        // when FEAT_SINGLE_MMAP), stay mapped until close(); the segments have no scope of their own, so every access
+        // goes through checkUsable() or hasWork(), which refuse a closed ring.
         sqRing = LibcMemory.segment(sqRingAddr, sqLen);
         cqRing = LibcMemory.segment(cqRingAddr, cqLen);
         sqes = LibcMemory.segment(sqesAddr, sqesLen);
@@ -143,7 +146,8 @@ public final class FuseRing implements AutoCloseable {
             MemorySegment p = a.allocate(120, 8);
             p.set(JAVA_INT, 4, entries * 2);
             p.set(JAVA_INT, 8, SETUP_SQE128 | SETUP_CQSIZE | SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
-            // SAFETY: p is the 120-byte io_uring_params the kernel reads and fills, alive for the call.
+            // SAFETY: p is the 120-byte io_uring_params the kernel reads and fills. Only its address is passed;
+            // the confined arena `a` that owns it is closed only after the call (and after the constructor reads p).
             int fd = LibcUring.setup(entries, p);
             if (fd < 0) throw KernelException.of("io_uring_setup", "SQE128", fd);
             OwnedFd owned = (OwnedFd) Access.fds().wrap(fd, "io_uring");
@@ -214,6 +218,8 @@ public final class FuseRing implements AutoCloseable {
         iov.set(JAVA_LONG, 24, b.byteSize());
         MemorySegment sqe = nextSqe();
         command(sqe, devFd, CMD_REGISTER, userData, qid, 0);
+        // SAFETY: the SQE's addr is iov, 32 bytes = the 2 iovecs its len (2) says, in this ring's shared arena, which
+        // close() frees only after the ring is torn down.
         sqe.set(JAVA_LONG, 16, iov.address());
         sqe.set(JAVA_INT, 24, 2);
         publish();
@@ -258,6 +264,8 @@ public final class FuseRing implements AutoCloseable {
         int fd = fds.acquire(ring);
         try {
             while (true) {
+                // SAFETY: the queued SQEs name memory only through register()'s iovecs, valid until close() (see
+                // there); COMMIT_AND_FETCH and POLL_ADD name none.
                 int r = LibcUring.enter(fd, pending, minComplete, ENTER_GETEVENTS);
                 if (r >= 0) {
                     pending -= Math.min(pending, r);
@@ -324,6 +332,10 @@ public final class FuseRing implements AutoCloseable {
         if (closed) return;
         closed = true;
         while (observers.get() != 0) Thread.onSpinWait();
+        // SAFETY: UNSOUND? on an ownerless ring, `if (closed) return; closed = true;` is not atomic and checkUsable()
+        // claims the ring apart from it: two closers both munmap (the second may unmap a new mapping at the same
+        // address), and a first register()/next() racing close() can pass its `closed` check and then touch the
+        // unmapped rings. With one thread here, the rings are unmapped once, after any hasWork() has left.
         LibcMemory.munmap(sqesAddr, sqesLen);
         if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
         LibcMemory.munmap(sqRingAddr, sqRingLen);
