@@ -89,10 +89,11 @@ public final class Credentials {
         if (gids.length > 65536) throw new KernelException("setgroups", gids.length + " groups", Errno.EINVAL);
         MemorySegment list = Native.scratch().allocate(4L * Math.max(1, gids.length));
         for (int i = 0; i < gids.length; i++) list.set(JAVA_INT, 4L * i, gids[i]);
-        // SAFETY: UNSOUND? only list.address() reaches the syscall. Up to 4096 gids list is in this thread's scratch
-        // block (alive with the thread); above that (up to 65536 are accepted) Scratch falls back to GC-managed
-        // memory, and nothing keeps list reachable while the kernel reads its 4 * gids.length bytes.
+        // SAFETY: only list.address() reaches the syscall, which reads 4 * gids.length bytes, all of list. Up to
+        // 4096 gids list is in this thread's scratch block (alive with the thread); above that Scratch gives
+        // GC-managed memory, kept reachable by the fence below until the kernel is done with it.
         int r = LibcProcess.setgroupsThisThread(gids.length, list);
+        java.lang.ref.Reference.reachabilityFence(list);
         if (r < 0) throw KernelException.of("setgroups", gids.length + " groups", r);
     }
 

@@ -320,22 +320,22 @@ public final class FuseRing implements AutoCloseable {
 
     /**
      * Tears the ring down: unmaps it, closes it (the kernel cancels its commands), then lets go of the entry
-     * buffers and descriptors. Only the owner may close a ring that has one; closing twice does nothing.
+     * buffers and descriptors. Only the owner may close a ring that has one (closing an ownerless ring makes the
+     * closing thread its owner); closing twice does nothing.
      */
     @Override
     public void close() {
         synchronized (this) {
-            if (owner != null && owner != Thread.currentThread()) {
-                throw new WrongThreadException("FuseRing is owned by another thread");
-            }
+            // Closing claims an ownerless ring, as a first command would: from here on every other thread's call
+            // and close throws, so nothing can use the rings while (or after) they are unmapped.
+            if (owner == null) owner = Thread.currentThread();
+            else if (owner != Thread.currentThread()) throw new WrongThreadException("FuseRing is owned by another thread");
+            if (closed) return;
+            closed = true;
         }
-        if (closed) return;
-        closed = true;
         while (observers.get() != 0) Thread.onSpinWait();
-        // SAFETY: UNSOUND? on an ownerless ring, `if (closed) return; closed = true;` is not atomic and checkUsable()
-        // claims the ring apart from it: two closers both munmap (the second may unmap a new mapping at the same
-        // address), and a first register()/next() racing close() can pass its `closed` check and then touch the
-        // unmapped rings. With one thread here, the rings are unmapped once, after any hasWork() has left.
+        // SAFETY: only the owner gets here, once (closed is set under the lock that also claims ownership), and
+        // no call of the owner is running: the rings are unmapped once, after every hasWork() has left them.
         LibcMemory.munmap(sqesAddr, sqesLen);
         if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
         LibcMemory.munmap(sqRingAddr, sqRingLen);
