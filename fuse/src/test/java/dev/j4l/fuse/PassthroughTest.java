@@ -28,6 +28,8 @@ class PassthroughTest {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicInteger passthroughOpens = new AtomicInteger();
         volatile FuseConnection<String> connection;
+        /** When set, opens answer with a backing id this connection did not register. */
+        volatile BackingId foreign;
 
         BackedFs(Path backing) {
             this.backing = backing;
@@ -65,6 +67,8 @@ class PassthroughTest {
 
         @Override
         public Opened<OwnedFd> open(Request r, String node, int flags) throws ErrnoException {
+            BackingId other = foreign;
+            if (other != null) return Opened.passthrough(null, other.share().orElseThrow());
             try (OwnedFd fd = Fs.open(backing.toString(), Fs.O_RDONLY)) {
                 Optional<BackingId> id = connection.openBacking(fd);
                 if (id.isPresent()) {
@@ -118,6 +122,36 @@ class PassthroughTest {
             assertEquals("served by the driver\n", Files.readString(mnt.resolve("data")));
             assertTrue(fs.reads.get() > 0);
             assertTrue(log.contains("passthrough unavailable", "not enabled"), log.lines.toString());
+        }
+    }
+
+    @Test
+    void aBackingIdOfAnotherMountIsRefused() throws Exception {
+        // A backing id is an index into one connection's table: in another it would name some other file.
+        TestMounts.assumeRoot();
+        Path backing = Files.writeString(dir.resolve("backing"), "mount A's file\n");
+        Path mntA = Files.createDirectory(dir.resolve("a"));
+        Path mntB = Files.createDirectory(dir.resolve("b"));
+        BackedFs a = new BackedFs(backing);
+        BackedFs b = new BackedFs(backing);
+        MountOptions options = MountOptions.builder().subtype("j4ltest").passthrough(true).timeouts(Duration.ZERO).build();
+        try (FuseMount<String> ma = FuseMount.mount(mntA, a, options);
+                FuseMount<String> mb = FuseMount.mount(mntB, b, options);
+                LogCapture log = new LogCapture()) {
+            Assumptions.assumeTrue(a.connection.passthrough() && b.connection.passthrough(), "no passthrough");
+            try (OwnedFd fd = Fs.open(backing.toString(), Fs.O_RDONLY)) {
+                BackingId ofA = a.connection.openBacking(fd).orElseThrow();
+                b.foreign = ofA;
+                java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                        () -> Files.readString(mntB.resolve("data")));
+                assertTrue(e.getMessage().contains("Input/output error"), e.toString());
+                assertTrue(ofA.isOpen(), "the refused share is closed, the original handle is not");
+                b.foreign = null;
+                assertEquals("mount A's file\n", Files.readString(mntB.resolve("data")));
+                ofA.close();
+                assertTrue(!ofA.isOpen());
+            }
+            assertTrue(log.contains("FUSE driver failed in OPEN"), log.lines.toString());
         }
     }
 }

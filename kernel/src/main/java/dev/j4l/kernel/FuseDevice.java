@@ -3,7 +3,9 @@ package dev.j4l.kernel;
 import dev.j4l.kernel.raw.InheritedDescriptors;
 import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.Native;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * {@code /dev/fuse}: opening and cloning the device, its ioctls, mounting a FUSE connection, and the
@@ -41,8 +43,8 @@ public final class FuseDevice {
         boolean ok = false;
         int s = session.acquire();
         try {
-            NativeBuffer arg = NativeBuffer.allocate(4);
-            arg.putInt(0, s);
+            MemorySegment arg = Native.scratch().allocate(4, 4);
+            arg.set(ValueLayout.JAVA_INT, 0, s);
             // The session's number goes to the kernel inside this module only; both descriptors are held.
             clone.ioctl(IOC_CLONE, arg);
             ok = true;
@@ -128,8 +130,9 @@ public final class FuseDevice {
     public static int openBacking(OwnedFd dev, OwnedFd backing) throws KernelException {
         int b = backing.acquire();
         try {
-            NativeBuffer map = NativeBuffer.allocate(16);
-            map.putInt(0, b); // fd; flags (4) and padding (8) stay zero
+            // Per open of a passthrough file: scratch memory, not a GC-managed allocation.
+            MemorySegment map = Native.scratch().allocate(16, 8);
+            map.set(ValueLayout.JAVA_INT, 0, b); // fd; flags (4) and padding (8) stay zero
             try {
                 return dev.ioctl(IOC_BACKING_OPEN, map);
             } catch (KernelException e) {
@@ -142,8 +145,8 @@ public final class FuseDevice {
 
     /** Drops the server's reference to a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}). */
     public static void closeBacking(OwnedFd dev, int backingId) throws KernelException {
-        NativeBuffer arg = NativeBuffer.allocate(4);
-        arg.putInt(0, backingId);
+        MemorySegment arg = Native.scratch().allocate(4, 4);
+        arg.set(ValueLayout.JAVA_INT, 0, backingId);
         dev.ioctl(IOC_BACKING_CLOSE, arg);
     }
 

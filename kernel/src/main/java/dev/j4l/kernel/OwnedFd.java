@@ -302,11 +302,15 @@ public final class OwnedFd implements AutoCloseable {
      * requests are typed operations of this module ({@link dev.j4l.kernel.raw.Ioctl}), never chosen by a driver.
      */
     int ioctl(Ioctl op, NativeBuffer arg) throws KernelException {
-        MemorySegment s = arg.segment();
+        return ioctl(op, arg.segment());
+    }
+
+    /** The ioctl {@code op} with {@code s} as its buffer: this module's own memory (scratch for a small argument). */
+    int ioctl(Ioctl op, MemorySegment s) throws KernelException {
         int n = acquire();
         try {
-            // SAFETY: s is all of arg: Ioctl.call checks it holds the bytes op's kernel side touches, and the downcall
-            // checks s is alive and this thread's and keeps it so until ioctl returns.
+            // SAFETY: Ioctl.call checks s holds the bytes op's kernel side touches, and the downcall checks s is
+            // alive and this thread's and keeps it so until ioctl returns.
             int r = op.call(n, s);
             if (r < 0) throw KernelException.of("ioctl(" + op.name() + ")", description, r);
             return r;

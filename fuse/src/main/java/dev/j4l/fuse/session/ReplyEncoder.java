@@ -306,7 +306,7 @@ final class ReplyEncoder<N, H> {
         b.putInt(off + ATTR_FLAGS, 0);
     }
 
-    private int putOpen(NativeBuffer b, int off, Opened<H> o, Undo undo, boolean dir) throws ErrnoException {
+    private int putOpen(NativeBuffer b, int off, Opened<H> o, Undo undo, boolean dir) {
         if (o == null) o = Opened.none();
         BackingId backing = o.backing();
         boolean passthrough = backing != null && negotiated.has(dev.j4l.fuse.protocol.InitFlags.PASSTHROUGH);
@@ -317,7 +317,8 @@ final class ReplyEncoder<N, H> {
             backingId = ((RegisteredBacking) backing).idFor(session);
             if (backingId < 0) {
                 backing.close(); // handed over with the answer, so ours to close
-                throw new ErrnoException(Errno.EIO, "open answered with a backing id of another mount, or a closed one");
+                // A driver bug, answered EIO and logged like any exception the driver throws.
+                throw new IllegalArgumentException("open answered with a backing id of another mount, or a closed one");
             }
         }
         long fh = 0;
