@@ -162,51 +162,81 @@ public final class NativeBuffer {
         return segment.byteSize();
     }
 
-    // Every access checks its range here first: the JDK's own message for an out-of-bounds access shows the
-    // segment's native address, and no address may leave this module.
+    // The JDK checks every access; its message for an out-of-bounds one shows the segment's native address, and
+    // no address may leave this module. So the single-value accessors rethrow with a message of their own (no
+    // cost until one fails), and the bulk ones check their range first.
 
     private void check(long offset, long length) {
         Objects.checkFromIndexSize(offset, length, segment.byteSize());
     }
 
+    private IndexOutOfBoundsException outOfBounds(long offset, long length) {
+        return new IndexOutOfBoundsException("range [" + offset + ", " + offset + " + " + length + ") out of bounds for "
+                + segment.byteSize() + " bytes");
+    }
+
     public byte getByte(long offset) {
-        check(offset, 1);
-        return segment.get(JAVA_BYTE, offset);
+        try {
+            return segment.get(JAVA_BYTE, offset);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 1);
+        }
     }
 
     public short getShort(long offset) {
-        check(offset, 2);
-        return segment.get(JAVA_SHORT_UNALIGNED, offset);
+        try {
+            return segment.get(JAVA_SHORT_UNALIGNED, offset);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 2);
+        }
     }
 
     public int getInt(long offset) {
-        check(offset, 4);
-        return segment.get(JAVA_INT_UNALIGNED, offset);
+        try {
+            return segment.get(JAVA_INT_UNALIGNED, offset);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 4);
+        }
     }
 
     public long getLong(long offset) {
-        check(offset, 8);
-        return segment.get(JAVA_LONG_UNALIGNED, offset);
+        try {
+            return segment.get(JAVA_LONG_UNALIGNED, offset);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 8);
+        }
     }
 
     public void putByte(long offset, byte value) {
-        check(offset, 1);
-        segment.set(JAVA_BYTE, offset, value);
+        try {
+            segment.set(JAVA_BYTE, offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 1);
+        }
     }
 
     public void putShort(long offset, short value) {
-        check(offset, 2);
-        segment.set(JAVA_SHORT_UNALIGNED, offset, value);
+        try {
+            segment.set(JAVA_SHORT_UNALIGNED, offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 2);
+        }
     }
 
     public void putInt(long offset, int value) {
-        check(offset, 4);
-        segment.set(JAVA_INT_UNALIGNED, offset, value);
+        try {
+            segment.set(JAVA_INT_UNALIGNED, offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 4);
+        }
     }
 
     public void putLong(long offset, long value) {
-        check(offset, 8);
-        segment.set(JAVA_LONG_UNALIGNED, offset, value);
+        try {
+            segment.set(JAVA_LONG_UNALIGNED, offset, value);
+        } catch (IndexOutOfBoundsException e) {
+            throw outOfBounds(offset, 8);
+        }
     }
 
     /** Copies {@code length} bytes at {@code offset} into {@code dst[dstOffset..]}. */
