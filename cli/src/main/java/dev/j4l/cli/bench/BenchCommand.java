@@ -261,7 +261,8 @@ public final class BenchCommand implements Main.Command {
                 + (o.targets.equals(TargetCatalog.NAMES) ? "" : " --targets " + String.join(",", o.targets))
                 + (o.steps.size() == Workloads.Step.values().length ? ""
                         : " --workloads " + String.join(",", o.steps.stream().map(st -> st.option).toList()))
-                + (o.reps != (o.quick ? 1 : 3) ? " --reps " + o.reps : "");
+                + (o.reps != (o.quick ? 1 : 3) ? " --reps " + o.reps : "")
+                + (o.baseline != null ? " --baseline " + o.baseline : "");
         Files.writeString(outDir.resolve("summary.md"), "Command: `" + command.strip() + "` (started " + started
                 + ", took " + String.format(Locale.ROOT, "%.1f", minutes) + " min)\n\n" + Machine.describe() + "\n\n"
                 + report);
