@@ -22,7 +22,7 @@ cd "$root"
 java_run() {
   "$JAVA_HOME/bin/java" \
     --module-path benchmarks/target/modules --add-modules dev.j4l.kernel \
-    --enable-native-access=dev.j4l.kernel --illegal-native-access=deny --sun-misc-unsafe-memory-access=deny \
+    --enable-native-access=dev.j4l.kernel --illegal-native-access=deny --sun-misc-unsafe-memory-access=deny -XX:+DisableAttachMechanism \
     -cp "benchmarks/target/j4l-benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" "$@"
 }
 jmh() { java_run org.openjdk.jmh.Main "$@"; }

@@ -33,7 +33,10 @@ final class Attacks {
             new PoolDoubleRelease(),
             new DirectoryReaderMisuse(),
             new ReflectInternals(),
-            new MountFdOption());
+            new MountFdOption(),
+            new KernelKeepsReading(),
+            new CommandSockets(),
+            new AttachAgent());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

@@ -43,6 +43,16 @@ final class IoctlArbitraryPointer implements Attack {
                 return "reachable; " + writeToChosenAddress(m);
             }, NoSuchMethodException.class, IllegalAccessException.class, InaccessibleObjectException.class);
         }
+        // Whatever its signature: no exported class may offer an ioctl of the caller's choosing.
+        findings.expectRefusalExplained("any public ioctl entry point", () -> {
+            for (Class<?> c : java.util.List.of(OwnedFd.class, dev.j4l.kernel.Fs.class, dev.j4l.kernel.FuseDevice.class,
+                    dev.j4l.kernel.Sockets.class, dev.j4l.kernel.net.TunDevice.class, dev.j4l.kernel.net.TunQueue.class)) {
+                for (Method m : c.getMethods()) {
+                    if (m.getName().toLowerCase(java.util.Locale.ROOT).contains("ioctl")) return "public " + m;
+                }
+            }
+            throw new NoSuchMethodException("no public method named like ioctl in the exported kernel classes");
+        }, NoSuchMethodException.class);
         return findings.verdict();
     }
 

@@ -31,6 +31,7 @@ final class UnshareCloneFiles implements Attack {
     public Verdict run() throws Exception {
         Findings findings = new Findings();
         findings.expectRefusalExplained("unshare(CLONE_FILES)", UnshareCloneFiles::privateTableConfusion, KernelException.class);
+        // (The kernel refuses CLONE_VM in a multithreaded process anyway; kept as a flag outside the namespace set.)
         findings.expectRefusal("unshare(CLONE_VM)", () -> onOwnThread(() -> Namespaces.unshare(CLONE_VM)), KernelException.class);
         findings.expectRefusal("unshare(CLONE_SYSVSEM)", () -> onOwnThread(() -> Namespaces.unshare(CLONE_SYSVSEM)),
                 KernelException.class);

@@ -49,7 +49,7 @@ class AdversarySuiteTest {
         Path output = Files.createTempFile("adversary-" + attack + "-", ".out");
         List<String> command = List.of(java,
                 "--enable-native-access=dev.j4l.kernel", "--illegal-native-access=deny",
-                "--sun-misc-unsafe-memory-access=deny",
+                "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism",
                 // Diagnostics only: crash reports go to the child's own directory and are written quickly.
                 "-XX:ErrorFile=" + tmp.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash", "-XX:ErrorLogTimeout=10",
                 "-Djava.io.tmpdir=" + tmp,

@@ -56,7 +56,7 @@ class MemfsMountDriverTest {
         String modulePath = System.getProperty("jdk.module.path");
         Assumptions.assumeTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
         Process p = new ProcessBuilder(List.of(java, "--enable-native-access=dev.j4l.kernel",
-                "--illegal-native-access=deny", "--sun-misc-unsafe-memory-access=deny", "--module-path", modulePath, "-m", "dev.j4l.cli/dev.j4l.cli.Main",
+                "--illegal-native-access=deny", "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism", "--module-path", modulePath, "-m", "dev.j4l.cli/dev.j4l.cli.Main",
                 "mount", "memfs", mnt.toString(), "--size", "64M"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("daemon.log").toFile()))
                 .start();

@@ -332,7 +332,7 @@ class MountLifecycleTest {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return List.of(java, "--enable-native-access=dev.j4l.kernel", "--illegal-native-access=deny",
-                "--sun-misc-unsafe-memory-access=deny", "--module-path", String.join(File.pathSeparator, modules),
+                "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism", "--module-path", String.join(File.pathSeparator, modules),
                 "--patch-module", "dev.j4l.fuse=" + Path.of("target/test-classes").toAbsolutePath(),
                 "-m", "dev.j4l.fuse/" + ChildDaemon.class.getName(), mnt.toString());
     }

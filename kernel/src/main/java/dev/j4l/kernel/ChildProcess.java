@@ -38,7 +38,7 @@ public final class ChildProcess {
         List<Map.Entry<Integer, OwnedFd>> wanted = new ArrayList<>();
         for (Map.Entry<Integer, OwnedFd> e : fds.entrySet()) wanted.add(Map.entry(e.getKey(), e.getValue()));
         if (argv.isEmpty()) throw new IllegalArgumentException("empty argv");
-        for (String a : argv) Fs.checkPath(a);
+        for (String a : argv) Fs.checkNoNul(a);
         List<OwnedFd> held = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fa = arena.allocate(LibcSpawn.FILE_ACTIONS_SIZE, 16);
@@ -60,7 +60,7 @@ public final class ChildProcess {
                 MemorySegment[] envs = new MemorySegment[env.size()];
                 int i = 0;
                 for (Map.Entry<String, String> e : env.entrySet()) {
-                    Fs.checkPath(e.getKey() + e.getValue());
+                    Fs.checkNoNul(e.getKey() + e.getValue());
                     envs[i++] = arena.allocateFrom(e.getKey() + "=" + e.getValue());
                 }
                 MemorySegment pid = arena.allocate(JAVA_INT);

@@ -190,6 +190,7 @@ public final class Fs {
 
     /** {@code FS_IOC_GETFLAGS}: the inode's attribute flags, as {@code lsattr} shows them ({@code FS_*_FL}). */
     public static int inodeFlags(OwnedFd fd) throws KernelException {
+        requireFileOrDirectory(fd, "FS_IOC_GETFLAGS");
         NativeBuffer b = NativeBuffer.allocate(8);
         fd.ioctl(FS_IOC_GETFLAGS, b);
         return b.getInt(0);
@@ -197,9 +198,19 @@ public final class Fs {
 
     /** {@code FS_IOC_SETFLAGS}: sets the inode's attribute flags, as {@code chattr} does. */
     public static void setInodeFlags(OwnedFd fd, int flags) throws KernelException {
+        requireFileOrDirectory(fd, "FS_IOC_SETFLAGS");
         NativeBuffer b = NativeBuffer.allocate(8);
         b.putInt(0, flags);
         fd.ioctl(FS_IOC_SETFLAGS, b);
+    }
+
+    /**
+     * The inode-flag ioctls on anything but a regular file or directory fall through to the device's own ioctl
+     * handler, which may read the number as another request: refuse them there (ENOTTY, as for a pipe).
+     */
+    private static void requireFileOrDirectory(OwnedFd fd, String call) throws KernelException {
+        int type = stat(fd).type();
+        if (type != FileStat.S_IFREG && type != FileStat.S_IFDIR) throw new KernelException(call, fd.description(), Errno.ENOTTY);
     }
 
     /** fstat(2) of an open descriptor (also O_PATH descriptors). */
@@ -638,8 +649,20 @@ public final class Fs {
 
     /** A path with a NUL byte would be silently cut short by the kernel; refuse it instead. */
     static void checkPath(String path) throws KernelException {
-        if (path.indexOf('\0') >= 0) throw new KernelException("path", path.replace('\0', '?'), Errno.EINVAL);
+        checkNoNul(path);
+        // The kernel refuses longer paths anyway; refusing here keeps a huge one from costing native memory.
+        if (path.length() > PATH_MAX) {
+            throw new KernelException("path", path.substring(0, 64) + "... (" + path.length() + " chars)", Errno.ENAMETOOLONG);
+        }
     }
+
+    /** Refuses a string that would be cut short as a C string. */
+    static void checkNoNul(String text) throws KernelException {
+        if (text.indexOf('\0') >= 0) throw new KernelException("path", text.replace('\0', '?'), Errno.EINVAL);
+    }
+
+    /** The kernel's limit on a path, terminator included. */
+    private static final int PATH_MAX = 4096;
 
     /** The path as a C string in this thread's scratch memory (valid until the next scratch use). */
     static MemorySegment cPath(String path) throws KernelException {

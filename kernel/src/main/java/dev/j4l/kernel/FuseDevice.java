@@ -31,7 +31,24 @@ public final class FuseDevice {
 
     /** Opens {@code /dev/fuse} read-write (close-on-exec). */
     public static OwnedFd open() throws KernelException {
-        return Fs.open(PATH, Fs.O_RDWR);
+        return requireFuse(Fs.open(PATH, Fs.O_RDWR));
+    }
+
+    /** The misc device /dev/fuse: major 10, minor 229 (FUSE_MINOR in include/linux/miscdevice.h). */
+    private static final int FUSE_MAJOR = 10, FUSE_MINOR = 229;
+
+    /**
+     * Checks that {@code fd} is a {@code /dev/fuse} descriptor (once: then it is marked), so that a FUSE ioctl
+     * never reaches another driver's handler, which could read its number as a different request.
+     */
+    private static OwnedFd requireFuse(OwnedFd fd) throws KernelException {
+        if (fd.fuseDevice) return fd;
+        FileStat st = Fs.stat(fd);
+        if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != FUSE_MAJOR || st.rdevMinor() != FUSE_MINOR) {
+            throw new KernelException("FUSE ioctl", fd.description() + " is not /dev/fuse", Errno.EINVAL);
+        }
+        fd.fuseDevice = true;
+        return fd;
     }
 
     /**
@@ -39,6 +56,7 @@ public final class FuseDevice {
      * it. The connection must already be mounted.
      */
     public static OwnedFd cloneOf(OwnedFd session) throws KernelException {
+        requireFuse(session);
         OwnedFd clone = open();
         boolean ok = false;
         int s = session.acquire();
@@ -60,6 +78,7 @@ public final class FuseDevice {
      * the ioctl (before 6.18), in which case mount(2) returns before INIT is read.
      */
     public static boolean enableSyncInit(OwnedFd dev) throws KernelException {
+        requireFuse(dev);
         try {
             dev.ioctl(IOC_SYNC_INIT, 0L);
             return true;
@@ -128,6 +147,7 @@ public final class FuseDevice {
      * passthrough, else EPERM.
      */
     public static int openBacking(OwnedFd dev, OwnedFd backing) throws KernelException {
+        requireFuse(dev);
         int b = backing.acquire();
         try {
             // Per open of a passthrough file: scratch memory, not a GC-managed allocation.
@@ -145,6 +165,7 @@ public final class FuseDevice {
 
     /** Drops the server's reference to a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}). */
     public static void closeBacking(OwnedFd dev, int backingId) throws KernelException {
+        requireFuse(dev);
         MemorySegment arg = Native.scratch().allocate(4, 4);
         arg.set(ValueLayout.JAVA_INT, 0, backingId);
         dev.ioctl(IOC_BACKING_CLOSE, arg);
@@ -183,6 +204,12 @@ public final class FuseDevice {
             throw new KernelException("adopt", "an inherited /dev/fuse descriptor (none such, or taken already)",
                     Errno.EBADF);
         }
-        return OwnedFd.adopt(fd, PATH + " (inherited)");
+        OwnedFd dev = OwnedFd.adopt(fd, PATH + " (inherited)");
+        try {
+            return requireFuse(dev);
+        } catch (KernelException e) {
+            dev.close(); // taken, so ours: a look-alike that is not the device
+            throw e;
+        }
     }
 }

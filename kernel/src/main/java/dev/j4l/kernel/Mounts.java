@@ -51,6 +51,13 @@ public final class Mounts {
     static void mountNamingHeldDescriptors(String source, String target, String fstype, long flags, String data)
             throws KernelException {
         Fs.checkPath(target);
+        // Text only: a NUL would end the string the kernel parses, and a filesystem that takes binary mount data
+        // could find a descriptor number after it.
+        for (String text : new String[] {source, fstype, data}) {
+            if (text != null && text.indexOf('\0') >= 0) {
+                throw new KernelException("mount", target + " (NUL in source, type or options)", Errno.EINVAL);
+            }
+        }
         Native.Scratch s = Native.scratch();
         MemorySegment src = source == null ? MemorySegment.NULL : s.cString(source);
         MemorySegment tgt = s.cString(target);

@@ -9,11 +9,11 @@ package dev.j4l.kernel;
  * size, the same default the JDK gives its direct memory ({@code -XX:MaxDirectMemorySize}).
  */
 public final class NativeMemoryLimitException extends RuntimeException {
-    NativeMemoryLimitException(String message) {
+    public NativeMemoryLimitException(String message) {
         super(message);
     }
 
-    NativeMemoryLimitException(String message, Throwable cause) {
+    public NativeMemoryLimitException(String message, Throwable cause) {
         super(message, cause);
     }
 }

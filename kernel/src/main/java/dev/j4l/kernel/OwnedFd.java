@@ -70,6 +70,8 @@ public final class OwnedFd implements AutoCloseable {
 
     private final int fd;
     private final String description;
+    /** Set once this descriptor was seen to be /dev/fuse: the FUSE ioctls go to nothing else. */
+    volatile boolean fuseDevice;
     /** Sign bit: closed. Low bits: uses in flight. */
     @SuppressWarnings("unused")
     private volatile long state;

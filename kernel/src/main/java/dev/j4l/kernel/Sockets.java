@@ -77,8 +77,23 @@ public final class Sockets {
      */
     public record Received(int bytes, List<OwnedFd> fds, int flags) {}
 
-    /** socket(2); {@code type} may include {@code SOCK_NONBLOCK}; close-on-exec is always set. */
+    /**
+     * socket(2) of a family whose messages carry data, not commands the kernel acts on: {@code AF_UNIX},
+     * {@code AF_INET}, {@code AF_INET6}, {@code AF_PACKET}. Others are refused with {@code EAFNOSUPPORT}: a
+     * netlink or XDP message is built by the caller and can name a descriptor by number ({@code IFLA_NET_NS_FD},
+     * a shared UMEM), so those protocols are typed operations of this module ({@code RtNetlink}). {@code type}
+     * may include {@code SOCK_NONBLOCK}; close-on-exec is always set.
+     */
     public static OwnedFd socket(int domain, int type, int protocol) throws KernelException {
+        if (domain != AF_UNIX && domain != AF_INET && domain != AF_INET6 && domain != AF_PACKET) {
+            throw new KernelException("socket", "family " + domain + " (only unix, inet, inet6 and packet sockets)",
+                    Errno.EAFNOSUPPORT);
+        }
+        return anySocket(domain, type, protocol);
+    }
+
+    /** socket(2) of any family: for this module's typed protocols (netlink). */
+    static OwnedFd anySocket(int domain, int type, int protocol) throws KernelException {
         int r = LibcSocket.socket(domain, type | SOCK_CLOEXEC, protocol);
         String what = "socket(" + domain + "," + (type & 0xf) + "," + protocol + ")";
         if (r < 0) throw KernelException.of("socket", what, r);
@@ -171,16 +186,31 @@ public final class Sockets {
         }
     }
 
-    /** Socket options whose int value is a descriptor number: the kernel would act on whatever has that number. */
-    private static final int SO_ATTACH_BPF = 50, SO_ATTACH_REUSEPORT_EBPF = 52;
+    // Options refused: an int value that is a descriptor number (the kernel would act on whatever has it), one
+    // that makes the kernel keep reading a buffer after the call (zero-copy sends), and ones that make the
+    // kernel install descriptors nobody owns (pidfds, as options or control messages).
+    private static final int SO_ATTACH_BPF = 50, SO_ATTACH_REUSEPORT_EBPF = 52, SO_ZEROCOPY = 60,
+            SO_PASSPIDFD = 76, SO_PEERPIDFD = 77;
+    private static final int SOL_PACKET = 263, PACKET_FANOUT_DATA = 22;
+    /** send(2) flag: transmit from the caller's pages after the call returns. */
+    private static final int MSG_ZEROCOPY = 0x4000000;
+
+    private static boolean refusedOption(int level, int name) {
+        return (level == SOL_SOCKET && (name == SO_ATTACH_BPF || name == SO_ATTACH_REUSEPORT_EBPF
+                || name == SO_ZEROCOPY || name == SO_PASSPIDFD || name == SO_PEERPIDFD))
+                || (level == SOL_PACKET && name == PACKET_FANOUT_DATA);
+    }
 
     /**
-     * setsockopt(2) with an int value. Options whose value is a descriptor number ({@code SO_ATTACH_BPF},
-     * {@code SO_ATTACH_REUSEPORT_EBPF}) are refused with {@code EINVAL}.
+     * setsockopt(2) with an int value. Refused with {@code EINVAL}: options whose value is a descriptor number
+     * ({@code SO_ATTACH_BPF}, {@code SO_ATTACH_REUSEPORT_EBPF}, {@code PACKET_FANOUT_DATA}), zero-copy sends
+     * ({@code SO_ZEROCOPY}: the kernel would read the buffer after the call), and pidfd passing
+     * ({@code SO_PASSPIDFD}).
      */
     public static void setOption(OwnedFd fd, int level, int name, int value) throws KernelException {
-        if (level == SOL_SOCKET && (name == SO_ATTACH_BPF || name == SO_ATTACH_REUSEPORT_EBPF)) {
-            throw new KernelException("setsockopt", "an option naming a descriptor by number", Errno.EINVAL);
+        if (refusedOption(level, name)) {
+            throw new KernelException("setsockopt", "option " + level + "/" + name + " (refused: see Sockets.setOption)",
+                    Errno.EINVAL);
         }
         int n = fd.acquire();
         try {
@@ -197,6 +227,10 @@ public final class Sockets {
 
     /** getsockopt(2) of an int option. */
     public static int intOption(OwnedFd fd, int level, int name) throws KernelException {
+        if (refusedOption(level, name)) {
+            // SO_PEERPIDFD would install a descriptor and hand its bare number out.
+            throw new KernelException("getsockopt", "option " + level + "/" + name + " (refused)", Errno.EINVAL);
+        }
         int n = fd.acquire();
         try {
             Native.Scratch s = Native.scratch();
@@ -236,6 +270,10 @@ public final class Sockets {
     /** sendto(2); {@code address} null means the connected peer. */
     public static int sendTo(OwnedFd fd, NativeBuffer buf, long offset, int length, int flags, NativeBuffer address)
             throws KernelException {
+        if ((flags & MSG_ZEROCOPY) != 0) {
+            // The kernel would keep reading buf after the call returns, when it may be freed or lent again.
+            throw new KernelException("sendto", "MSG_ZEROCOPY (refused)", Errno.EINVAL);
+        }
         MemorySegment b = buf.segment(offset, length);
         MemorySegment a = address == null ? MemorySegment.NULL : address.segment();
         int n = fd.acquire();

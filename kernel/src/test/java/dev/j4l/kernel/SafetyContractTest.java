@@ -72,6 +72,30 @@ class SafetyContractTest {
                 assertEquals(Errno.EINVAL, e.errno());
             }
             Sockets.setOption(p.first(), Sockets.SOL_SOCKET, Sockets.SO_SNDBUF, 1 << 16);
+            // Zero-copy: the kernel would read the buffer after send returns.
+            assertEquals(Errno.EINVAL, assertThrows(KernelException.class,
+                    () -> Sockets.setOption(p.first(), Sockets.SOL_SOCKET, 60 /* SO_ZEROCOPY */, 1)).errno());
+            NativeBuffer b = NativeBuffer.allocate(8);
+            assertEquals(Errno.EINVAL, assertThrows(KernelException.class,
+                    () -> Sockets.send(p.first(), b, 0, 8, 0x4000000 /* MSG_ZEROCOPY */)).errno());
+            assertEquals(8, Sockets.send(p.first(), b, 0, 8, 0));
+            // A pidfd handed out as a bare number.
+            assertEquals(Errno.EINVAL, assertThrows(KernelException.class,
+                    () -> Sockets.intOption(p.first(), Sockets.SOL_SOCKET, 77 /* SO_PEERPIDFD */)).errno());
+        }
+        // Protocols whose messages are commands: typed operations of this module only.
+        assertEquals(Errno.EAFNOSUPPORT, assertThrows(KernelException.class,
+                () -> Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW, 0)).errno());
+    }
+
+    @Test
+    void fuseIoctlsGoToDevFuseOnly() throws Exception {
+        try (Sockets.Pair p = Sockets.pair(Sockets.AF_UNIX, Sockets.SOCK_STREAM)) {
+            assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> FuseDevice.enableSyncInit(p.first())).errno());
+            assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> FuseDevice.closeBacking(p.first(), 1)).errno());
+        }
+        try (OwnedFd tty = Fs.open("/dev/null", Fs.O_RDONLY)) {
+            assertEquals(Errno.ENOTTY, assertThrows(KernelException.class, () -> Fs.inodeFlags(tty)).errno());
         }
     }
 

@@ -15,40 +15,64 @@ public final class Egress implements Segmenter.Sink {
     private final boolean coalesce;
     private final Segmenter segmenter = new Segmenter();
     private Port target;
-    /** Per destination port index: pending GRO state, made on first use. */
+    /** Per destination port index: pending GRO state, made on first use, and the port it was made for. */
     private Coalescer[] coalescers = new Coalescer[0];
+    private Port[] coalescerPorts = new Port[0];
+    /**
+     * The one thread that may use this egress (its worker's, or a standalone one's maker): its segmenter,
+     * coalescers and target are unsynchronized state.
+     */
+    private volatile Thread owner;
 
     Egress(int queueHint, boolean coalesce) {
         this.queueHint = queueHint;
         this.coalesce = coalesce;
     }
 
-    /** A transmit path not tied to a worker (for tools and tests); {@link #flush} after each batch. */
+    /** A transmit path not tied to a worker (for tools and tests), used by the calling thread; {@link #flush} after each batch. */
     public static Egress standalone(boolean coalesce) {
-        return new Egress(0, coalesce);
+        Egress e = new Egress(0, coalesce);
+        e.bindTo(Thread.currentThread());
+        return e;
+    }
+
+    /** Makes {@code t} the only thread that may use this egress. */
+    void bindTo(Thread t) {
+        owner = t;
+    }
+
+    private void checkOwner() {
+        if (Thread.currentThread() != owner) throw new WrongThreadException("Egress used off its worker's thread");
     }
 
     private Coalescer coalescer(Port port) {
         int i = port.index();
-        if (i >= coalescers.length) coalescers = java.util.Arrays.copyOf(coalescers, i + 1);
+        if (i >= coalescers.length) {
+            coalescers = java.util.Arrays.copyOf(coalescers, i + 1);
+            coalescerPorts = java.util.Arrays.copyOf(coalescerPorts, i + 1);
+        }
         Coalescer c = coalescers[i];
-        if (c == null) {
+        // Indexes are per engine: a port of another engine with the same index gets its own coalescer.
+        if (c == null || coalescerPorts[i] != port) {
+            if (c != null) c.flush();
             c = new Coalescer((buf, off, len) -> {
                 if (buf.getByte(off - Frame.VNET_HEADER + 1) != 0) port.coalesced.increment();
                 write(port, buf, off, len);
             });
             coalescers[i] = c;
+            coalescerPorts[i] = port;
         }
         return c;
     }
 
     private void flushPending(Port port) {
         int i = port.index();
-        if (i < coalescers.length && coalescers[i] != null) coalescers[i].flush();
+        if (i < coalescers.length && coalescers[i] != null && coalescerPorts[i] == port) coalescers[i].flush();
     }
 
     /** Sends everything held back for coalescing. The engine calls it after every batch. */
     public void flush() {
+        checkOwner();
         for (Coalescer c : coalescers) if (c != null) c.flush();
     }
 
@@ -58,6 +82,7 @@ public final class Egress implements Segmenter.Sink {
      * could not be sent (counted on the port).
      */
     public boolean send(Port port, Frame f) {
+        checkOwner();
         f.check(); // a frame of an ended batch, or of another worker, must not be read here
         int raw = f.gsoTypeRaw();
         boolean needsCsum = f.needsChecksum();
@@ -89,6 +114,7 @@ public final class Egress implements Segmenter.Sink {
 
     @Override
     public void emit(NativeBuffer buffer, int offset, int length) {
+        checkOwner();
         write(target, buffer, offset, length);
     }
 

@@ -112,6 +112,7 @@ public final class NetEngine implements AutoCloseable {
             // Frames are made per batch (one small object each) and die with it: a frame the handler keeps
             // throws from then on instead of showing whatever the buffer holds next.
             Batch batch = new Batch();
+            egress.bindTo(Thread.currentThread());
             int readAt = port.vnet ? Frame.HEADROOM : Frame.HEADROOM + Frame.VNET_HEADER;
             int room = Frame.BUFFER_SIZE - readAt;
             int minimum = (port.vnet ? Frame.VNET_HEADER : 0) + (port.ethernet ? 14 : 1);

@@ -106,6 +106,7 @@ final class TargetCatalog {
         cmd.add("--enable-native-access=dev.j4l.kernel");
         cmd.add("--illegal-native-access=deny");
         cmd.add("--sun-misc-unsafe-memory-access=deny");
+        cmd.add("-XX:+DisableAttachMechanism");
         cmd.add("--module-path");
         cmd.add(modules);
         cmd.add("-m");

@@ -68,7 +68,11 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     @Override
     public boolean add(DirectoryReader dir) {
         checkLive();
-        int at = addUnattributed(dir.nameLength(), dir.inode(), dir.type() << 12, dir.offset());
+        // The reader's buffer is the driver's, so its records can say anything: the length is checked (it places
+        // the record); the bytes are the kernel's getdents names, or the driver's own listing if it forged them.
+        int n = dir.nameLength();
+        if (n <= 0 || n > NAME_MAX) throw new IllegalArgumentException("invalid directory entry name length " + n);
+        int at = addUnattributed(n, dir.inode(), dir.type() << 12, dir.offset());
         if (at < 0) return false;
         dir.copyName(out, at);
         return true;

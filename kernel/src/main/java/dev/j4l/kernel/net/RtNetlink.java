@@ -7,6 +7,7 @@ import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.Sockets;
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Libc;
+import dev.j4l.kernel.raw.LibcSocket;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -80,8 +81,15 @@ public final class RtNetlink implements AutoCloseable {
         return new RtNetlink(socket(groups));
     }
 
+    /** A NETLINK_ROUTE socket: not through Sockets.socket, which refuses netlink to drivers (see there). */
+    private static OwnedFd routeSocket() throws KernelException {
+        int r = LibcSocket.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */);
+        if (r < 0) throw KernelException.of("socket", "netlink route", r);
+        return (OwnedFd) Access.fds().wrap(r, "netlink route socket");
+    }
+
     private static OwnedFd socket(int groups) throws KernelException {
-        OwnedFd fd = Sockets.socket(Sockets.AF_NETLINK, Sockets.SOCK_RAW | Sockets.SOCK_CLOEXEC, 0);
+        OwnedFd fd = routeSocket();
         try {
             // Both are best effort: an older kernel simply sends plainer errors.
             try {

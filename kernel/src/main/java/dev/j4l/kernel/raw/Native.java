@@ -111,7 +111,14 @@ public final class Native {
 
         public MemorySegment allocate(long size, long alignment) {
             long start = (used + alignment - 1) & -alignment;
-            if (start + size > SIZE) return Arena.ofAuto().allocate(size, alignment);
+            if (start + size > SIZE) {
+                try {
+                    return Arena.ofAuto().allocate(size, alignment);
+                } catch (OutOfMemoryError e) {
+                    throw new dev.j4l.kernel.NativeMemoryLimitException("no native memory for " + size
+                            + " bytes of call arguments: " + e.getMessage(), e);
+                }
+            }
             used = start + size;
             MemorySegment s = block.asSlice(start, size);
             s.fill((byte) 0);

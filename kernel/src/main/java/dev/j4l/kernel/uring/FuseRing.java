@@ -97,16 +97,24 @@ public final class FuseRing implements AutoCloseable {
         boolean single = (features & FEAT_SINGLE_MMAP) != 0;
         if (single) sqLen = cqLen = Math.max(sqLen, cqLen);
         sqRingLen = sqLen;
-        sqRingAddr = map(sqLen, fd, OFF_SQ_RING);
-        if (single) {
-            cqRingLen = 0;
-            cqRingAddr = sqRingAddr;
-        } else {
-            cqRingLen = cqLen;
-            cqRingAddr = map(cqLen, fd, OFF_CQ_RING);
-        }
+        cqRingLen = single ? 0 : cqLen;
         sqesLen = (long) SQE_SIZE * sqEntries;
-        sqesAddr = map(sqesLen, fd, OFF_SQES);
+        // A mapping that fails leaves the ones made before it to undo.
+        sqRingAddr = map(sqLen, fd, OFF_SQ_RING);
+        try {
+            cqRingAddr = single ? sqRingAddr : map(cqLen, fd, OFF_CQ_RING);
+            try {
+                sqesAddr = map(sqesLen, fd, OFF_SQES);
+            } catch (KernelException e) {
+                // SAFETY: undoes the mapping made just above, of its length; nothing has seen it yet.
+                if (!single) LibcMemory.munmap(cqRingAddr, cqLen);
+                throw e;
+            }
+        } catch (KernelException e) {
+            // SAFETY: as above, for the first mapping.
+            LibcMemory.munmap(sqRingAddr, sqLen);
+            throw e;
+        }
         // SAFETY: the three mappings just made, each of the length io_uring_params gives for it (one shared mapping
         // when FEAT_SINGLE_MMAP), stay mapped until close(); the segments have no scope of their own, so every access
         // goes through checkUsable() or hasWork(), which refuse a closed ring.
@@ -118,7 +126,16 @@ public final class FuseRing implements AutoCloseable {
         cqMask = cqRing.get(JAVA_INT, cqMaskOff);
         // Held for the ring's lifetime, so the numbers written into SQEs can never name another file.
         devFd = Access.fds().acquire(dev);
-        wakeFd = Access.fds().acquire(wake);
+        try {
+            wakeFd = Access.fds().acquire(wake);
+        } catch (IllegalStateException e) {
+            Access.fds().release(dev);
+            // SAFETY: the three mappings were made in this constructor and no segment of them has been handed out.
+            LibcMemory.munmap(sqesAddr, sqesLen);
+            if (!single) LibcMemory.munmap(cqRingAddr, cqLen);
+            LibcMemory.munmap(sqRingAddr, sqLen);
+            throw e;
+        }
     }
 
     private static long map(long len, int fd, long offset) throws KernelException {
