@@ -30,6 +30,12 @@ final class NativeMemoryLimit implements Attack {
         Findings findings = new Findings();
         findings.expectRefusalExplained("NativeBuffer.allocate(1 PiB)", () -> "granted " + NativeBuffer.allocate(1L << 50));
         findings.expectRefusalExplained("new BufferPool(64, 1 GiB)", () -> "granted " + new BufferPool(64, GIB).capacity() + " GiB");
+        findings.expectRefusalExplained("new BufferPool(2^31 - 1, 1)",
+                () -> "granted " + new BufferPool(Integer.MAX_VALUE, 1).capacity() + " buffers");
+        findings.expectRefusalExplained("new Poller(2^31 - 1)",
+                () -> "granted a poller of " + new dev.j4l.kernel.Poller(Integer.MAX_VALUE).size() + " registrations");
+        findings.expectRefusalExplained("Fs.open of a 100,000-character path",
+                () -> "opened " + dev.j4l.kernel.Fs.open("/" + "a".repeat(100_000), dev.j4l.kernel.Fs.O_RDONLY));
         findings.expectRefusalExplained(STEPS + " x NativeBuffer.allocate(1 GiB), all held", () -> {
             List<NativeBuffer> held = new ArrayList<>();
             try {

@@ -41,7 +41,7 @@ public final class BufferPool {
      * @throws NativeMemoryLimitException when the pool's memory cannot be had
      */
     public BufferPool(int count, long bufferSize, long alignment) {
-        if (count < 1) throw new IllegalArgumentException("count must be positive: " + count);
+        if (count < 1 || count > 1 << 20) throw new IllegalArgumentException("count out of range (1..2^20): " + count);
         if (bufferSize < 1) throw new IllegalArgumentException("bufferSize must be positive: " + bufferSize);
         if (alignment < 1 || Long.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two: " + alignment);

@@ -33,10 +33,15 @@ public final class Poller {
     private int count;
 
     public Poller(int capacity) {
-        if (capacity < 1) throw new IllegalArgumentException("capacity must be positive: " + capacity);
+        // poll(2) takes at most RLIMIT_NOFILE descriptors (whose hard maximum is fs.nr_open, 2^20 by default).
+        if (capacity < 1 || capacity > 1 << 20) throw new IllegalArgumentException("capacity out of range: " + capacity);
         this.fds = new OwnedFd[capacity];
         this.held = new OwnedFd[capacity];
-        this.pollfds = Arena.ofAuto().allocate(Structs.POLLFD.byteSize() * capacity, 8);
+        try {
+            this.pollfds = Arena.ofAuto().allocate(Structs.POLLFD.byteSize() * capacity, 8);
+        } catch (OutOfMemoryError e) {
+            throw new NativeMemoryLimitException("no native memory for " + capacity + " pollfds: " + e.getMessage(), e);
+        }
     }
 
     /** Registers {@code fd} for {@code events} ({@code POLLIN}, {@code POLLOUT}...); returns its index. */
