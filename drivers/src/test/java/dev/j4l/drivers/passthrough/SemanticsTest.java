@@ -171,7 +171,8 @@ class SemanticsTest {
                     Path file = m.mnt.resolve("verify-" + engine + direct);
                     Mirror.run("fio", "--name=verify", "--filename=" + file, "--size=24M", "--bs=64k",
                             "--rw=randwrite", "--ioengine=" + engine, "--direct=" + direct, "--verify=crc32c",
-                            "--do_verify=1", "--verify_fatal=1", "--fallocate=none", "--numjobs=1");
+                            "--do_verify=1", "--verify_fatal=1", "--fallocate=none", "--numjobs=1",
+                            "--verify_state_save=0"); // no verify-state file left in the working directory
                     assertEquals(24L << 20, Files.size(m.src.resolve(file.getFileName())));
                 }
             }
