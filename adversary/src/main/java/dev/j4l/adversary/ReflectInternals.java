@@ -38,6 +38,15 @@ final class ReflectInternals implements Attack {
             Method acquire = Reach.anyMethod(OwnedFd.class, "acquire");
             return "reachable: number " + Reach.invoke(acquire, OwnedFd.CWD);
         }, NoSuchMethodException.class, IllegalAccessException.class, InaccessibleObjectException.class);
+        // The bridge OwnedFd registers with the raw layer has a public wrap(int, String): reachable, it would make
+        // an OwnedFd of any number. Its interface is in the unexported raw package and the class is anonymous.
+        findings.expectRefusalExplained("the descriptor bridge's wrap(int, String)", () -> {
+            Class<?> access = Class.forName("dev.j4l.kernel.raw.Access");
+            Object bridge = Reach.invoke(Reach.publicMethod(access, "fds"), null);
+            Method wrap = Reach.anyMethod(bridge.getClass(), "wrap", int.class, String.class);
+            return "reachable: " + Reach.invoke(wrap, bridge, 0, "stdin");
+        }, ClassNotFoundException.class, NoSuchMethodException.class, IllegalAccessException.class,
+                InaccessibleObjectException.class);
         findings.expectRefusalExplained("MethodHandles.privateLookupIn(NativeBuffer)", () ->
                 "got " + MethodHandles.privateLookupIn(NativeBuffer.class, MethodHandles.lookup()),
                 IllegalAccessException.class);

@@ -31,17 +31,20 @@ public final class FuseDevice {
 
     /** Opens {@code /dev/fuse} read-write (close-on-exec). */
     public static OwnedFd open() throws KernelException {
-        return requireFuse(Fs.open(PATH, Fs.O_RDWR));
+        return requireDevice(Fs.open(PATH, Fs.O_RDWR));
     }
 
     /** The misc device /dev/fuse: major 10, minor 229 (FUSE_MINOR in include/linux/miscdevice.h). */
     private static final int FUSE_MAJOR = 10, FUSE_MINOR = 229;
 
     /**
-     * Checks that {@code fd} is a {@code /dev/fuse} descriptor (once: then it is marked), so that a FUSE ioctl
-     * never reaches another driver's handler, which could read its number as a different request.
+     * Checks that {@code fd} is a {@code /dev/fuse} descriptor (once: then it is marked), so that a FUSE ioctl or
+     * io_uring command never reaches another driver's handler, which could read it as a different request.
+     *
+     * @return {@code fd}
+     * @throws KernelException with {@code EINVAL} if it is not
      */
-    private static OwnedFd requireFuse(OwnedFd fd) throws KernelException {
+    public static OwnedFd requireDevice(OwnedFd fd) throws KernelException {
         if (fd.fuseDevice) return fd;
         FileStat st = Fs.stat(fd);
         if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != FUSE_MAJOR || st.rdevMinor() != FUSE_MINOR) {
@@ -56,7 +59,7 @@ public final class FuseDevice {
      * it. The connection must already be mounted.
      */
     public static OwnedFd cloneOf(OwnedFd session) throws KernelException {
-        requireFuse(session);
+        requireDevice(session);
         OwnedFd clone = open();
         boolean ok = false;
         int s = session.acquire();
@@ -78,7 +81,7 @@ public final class FuseDevice {
      * the ioctl (before 6.18), in which case mount(2) returns before INIT is read.
      */
     public static boolean enableSyncInit(OwnedFd dev) throws KernelException {
-        requireFuse(dev);
+        requireDevice(dev);
         try {
             dev.ioctl(IOC_SYNC_INIT, 0L);
             return true;
@@ -147,7 +150,7 @@ public final class FuseDevice {
      * passthrough, else EPERM.
      */
     public static int openBacking(OwnedFd dev, OwnedFd backing) throws KernelException {
-        requireFuse(dev);
+        requireDevice(dev);
         int b = backing.acquire();
         try {
             // Per open of a passthrough file: scratch memory, not a GC-managed allocation.
@@ -165,7 +168,7 @@ public final class FuseDevice {
 
     /** Drops the server's reference to a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}). */
     public static void closeBacking(OwnedFd dev, int backingId) throws KernelException {
-        requireFuse(dev);
+        requireDevice(dev);
         MemorySegment arg = Native.scratch().allocate(4, 4);
         arg.set(ValueLayout.JAVA_INT, 0, backingId);
         dev.ioctl(IOC_BACKING_CLOSE, arg);
@@ -206,7 +209,7 @@ public final class FuseDevice {
         }
         OwnedFd dev = OwnedFd.adopt(fd, PATH + " (inherited)");
         try {
-            return requireFuse(dev);
+            return requireDevice(dev);
         } catch (KernelException e) {
             dev.close(); // taken, so ours: a look-alike that is not the device
             throw e;

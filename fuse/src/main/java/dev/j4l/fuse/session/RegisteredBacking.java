@@ -30,6 +30,7 @@ public final class RegisteredBacking implements BackingId {
     /** Guarded by the registration. */
     private boolean closed;
 
+    /** A new handle; the caller holds the registration's lock, or is its only user so far. */
     private RegisteredBacking(Registration registration) {
         this.registration = registration;
         registration.handles++;
@@ -37,10 +38,7 @@ public final class RegisteredBacking implements BackingId {
 
     /** The first handle to a fresh registration. */
     static RegisteredBacking register(FuseSession<?, ?> session, int id) {
-        Registration r = new Registration(session, id);
-        synchronized (r) {
-            return new RegisteredBacking(r);
-        }
+        return new RegisteredBacking(new Registration(session, id));
     }
 
     /** The kernel's id, if this handle belongs to {@code session} and is open; -1 otherwise. */

@@ -7,8 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.EventFd;
-import dev.j4l.kernel.FileStat;
-import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
@@ -155,10 +154,7 @@ public final class FuseRing implements AutoCloseable {
      */
     public static FuseRing create(int entries, OwnedFd dev, EventFd wake) throws KernelException {
         if (entries < 1 || entries > 4096) throw new IllegalArgumentException("entries out of range: " + entries);
-        FileStat st = Fs.stat(dev);
-        if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != FUSE_MAJOR || st.rdevMinor() != FUSE_MINOR) {
-            throw new KernelException("io_uring FUSE ring", dev.description() + " is not /dev/fuse", Errno.EINVAL);
-        }
+        FuseDevice.requireDevice(dev);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(120, 8);
             p.set(JAVA_INT, 4, entries * 2);
@@ -176,9 +172,6 @@ public final class FuseRing implements AutoCloseable {
             }
         }
     }
-
-    /** The misc device /dev/fuse (major 10, minor 229: FUSE_MINOR in include/linux/miscdevice.h). */
-    private static final int FUSE_MAJOR = 10, FUSE_MINOR = 229;
 
     /** Every call but {@link #hasWork} and {@link #close}: only the owner, only while open. */
     private void checkUsable() {
