@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.FuseIoUringSwitch;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.kernel.KernelException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.fuse.protocol.FuseOpcode;
-import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.fuse.protocol.Negotiated;
-import dev.j4l.fuse.protocol.Wire;
+import dev.j4l.kernel.abi.FuseAbi;
 import org.junit.jupiter.api.Test;
 
 /** INIT negotiation against what 6.18 offers, older kernels, and conflicting options. */
@@ -54,9 +54,9 @@ class NegotiationTest {
         assertEquals(32, old.maxPages(), "without MAX_PAGES the kernel uses 32 pages");
         assertEquals(128 * 1024, old.maxWrite());
         Negotiated ancient = Negotiated.negotiate(8, 131072, 0xffL, MountOptions.defaults(), false, false, 256);
-        assertEquals(Wire.ENTRY_OUT_COMPAT, ancient.entryOutSize());
-        assertEquals(Wire.ATTR_OUT_COMPAT, ancient.attrOutSize());
-        assertEquals(Wire.WRITE_IN_COMPAT, ancient.writeInSize());
+        assertEquals(FuseAbi.ENTRY_OUT_COMPAT, ancient.entryOutSize());
+        assertEquals(FuseAbi.ATTR_OUT_COMPAT, ancient.attrOutSize());
+        assertEquals(FuseAbi.WRITE_IN_COMPAT, ancient.writeInSize());
     }
 
     @Test

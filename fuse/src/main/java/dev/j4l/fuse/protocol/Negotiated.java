@@ -1,6 +1,8 @@
 package dev.j4l.fuse.protocol;
 
 import dev.j4l.fuse.MountOptions;
+import dev.j4l.kernel.abi.FuseAbi;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 
 /**
  * The outcome of INIT: the protocol minor both sides speak and the capabilities and limits in force.
@@ -26,7 +28,7 @@ public record Negotiated(int minor, long offered, long flags, int maxReadahead, 
      */
     public static Negotiated negotiate(int kernelMinor, int kernelMaxReadahead, long offered, MountOptions o,
             boolean posixLocks, boolean flock, int maxPagesLimit) {
-        int minor = Math.min(kernelMinor, Wire.KERNEL_MINOR);
+        int minor = Math.min(kernelMinor, FuseAbi.KERNEL_MINOR);
         long want = InitFlags.ASYNC_READ | InitFlags.ATOMIC_O_TRUNC | InitFlags.BIG_WRITES
                 | InitFlags.HAS_IOCTL_DIR | InitFlags.AUTO_INVAL_DATA | InitFlags.ASYNC_DIO | InitFlags.ABORT_ERROR
                 | InitFlags.MAX_PAGES | InitFlags.SETXATTR_EXT | InitFlags.DIRECT_IO_ALLOW_MMAP;
@@ -63,31 +65,31 @@ public record Negotiated(int minor, long offered, long flags, int maxReadahead, 
 
     /** Size of {@code fuse_init_out} the kernel expects at this minor. */
     public int initOutSize() {
-        return minor < 5 ? Wire.INIT_OUT_COMPAT_5 : minor < 23 ? Wire.INIT_OUT_COMPAT_23 : Wire.INIT_OUT;
+        return minor < 5 ? FuseAbi.INIT_OUT_COMPAT_5 : minor < 23 ? FuseAbi.INIT_OUT_COMPAT_23 : FuseAbi.INIT_OUT;
     }
 
     public int entryOutSize() {
-        return minor < 9 ? Wire.ENTRY_OUT_COMPAT : Wire.ENTRY_OUT;
+        return minor < 9 ? FuseAbi.ENTRY_OUT_COMPAT : FuseAbi.ENTRY_OUT;
     }
 
     public int attrOutSize() {
-        return minor < 9 ? Wire.ATTR_OUT_COMPAT : Wire.ATTR_OUT;
+        return minor < 9 ? FuseAbi.ATTR_OUT_COMPAT : FuseAbi.ATTR_OUT;
     }
 
     public int statfsOutSize() {
-        return minor < 4 ? Wire.STATFS_OUT_COMPAT : Wire.STATFS_OUT;
+        return minor < 4 ? FuseAbi.STATFS_OUT_COMPAT : FuseAbi.STATFS_OUT;
     }
 
     public int writeInSize() {
-        return minor < 9 ? Wire.WRITE_IN_COMPAT : Wire.RW_IN;
+        return minor < 9 ? FuseAbi.WRITE_IN_COMPAT : FuseAbi.RW_IN;
     }
 
     public int mknodInSize() {
-        return minor < 12 ? Wire.MKNOD_IN_COMPAT : Wire.MKNOD_IN;
+        return minor < 12 ? FuseAbi.MKNOD_IN_COMPAT : FuseAbi.MKNOD_IN;
     }
 
     public int setxattrInSize() {
-        return has(InitFlags.SETXATTR_EXT) ? Wire.SETXATTR_IN_EXT : Wire.SETXATTR_IN_COMPAT;
+        return has(InitFlags.SETXATTR_EXT) ? FuseAbi.SETXATTR_IN_EXT : FuseAbi.SETXATTR_IN_COMPAT;
     }
 
     /** Human-readable list of the negotiated capabilities, for the debug log. */

@@ -2,7 +2,7 @@ package dev.j4l.fuse.session;
 
 import dev.j4l.kernel.DirectoryReader;
 
-import static dev.j4l.fuse.protocol.Wire.*;
+import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;

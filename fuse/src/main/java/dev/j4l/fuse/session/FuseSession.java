@@ -1,6 +1,6 @@
 package dev.j4l.fuse.session;
 
-import static dev.j4l.fuse.protocol.Wire.*;
+import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.BackingId;
 import dev.j4l.fuse.FileLock;
@@ -12,7 +12,7 @@ import dev.j4l.fuse.Request;
 import dev.j4l.fuse.inode.HandleTable;
 import dev.j4l.fuse.inode.InodeTable;
 import dev.j4l.fuse.protocol.FuseOpcode;
-import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;

@@ -1,10 +1,10 @@
 package dev.j4l.fuse.session;
 
-import static dev.j4l.fuse.protocol.Wire.*;
+import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.FuseNotifier;
 import dev.j4l.fuse.PollHandle;
-import dev.j4l.fuse.protocol.InitFlags;
+import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;

@@ -1,6 +1,6 @@
 package dev.j4l.fuse.session;
 
-import static dev.j4l.fuse.protocol.Wire.*;
+import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.Attr;
 import dev.j4l.fuse.BackingId;
@@ -309,7 +309,7 @@ final class ReplyEncoder<N, H> {
     private int putOpen(NativeBuffer b, int off, Opened<H> o, Undo undo, boolean dir) {
         if (o == null) o = Opened.none();
         BackingId backing = o.backing();
-        boolean passthrough = backing != null && negotiated.has(dev.j4l.fuse.protocol.InitFlags.PASSTHROUGH);
+        boolean passthrough = backing != null && negotiated.has(dev.j4l.kernel.abi.FuseAbi.InitFlags.PASSTHROUGH);
         int backingId = 0;
         if (passthrough) {
             // A backing id names a file in one connection's table: one of another mount, or closed, would make

@@ -1,9 +1,9 @@
 package dev.j4l.fuse.session;
 
-import static dev.j4l.fuse.protocol.Wire.IN_HEADER;
-import static dev.j4l.fuse.protocol.Wire.IN_LEN;
-import static dev.j4l.fuse.protocol.Wire.OUT_HEADER;
-import static dev.j4l.fuse.protocol.Wire.OUT_LEN;
+import static dev.j4l.kernel.abi.FuseAbi.IN_HEADER;
+import static dev.j4l.kernel.abi.FuseAbi.IN_LEN;
+import static dev.j4l.kernel.abi.FuseAbi.OUT_HEADER;
+import static dev.j4l.kernel.abi.FuseAbi.OUT_LEN;
 
 import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.Credentials;

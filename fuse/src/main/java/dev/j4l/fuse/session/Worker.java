@@ -1,6 +1,6 @@
 package dev.j4l.fuse.session;
 
-import static dev.j4l.fuse.protocol.Wire.*;
+import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.FileLock;
 import dev.j4l.fuse.FuseFilesystem;
