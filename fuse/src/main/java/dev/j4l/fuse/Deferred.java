@@ -18,4 +18,13 @@ public interface Deferred<T> {
 
     /** True once the kernel asked to interrupt the request. */
     boolean isInterrupted();
+
+    /**
+     * Runs {@code action} once when the kernel interrupts the request (the caller got a signal), or at once if
+     * it already has; never after the request is answered. The usual action answers {@code fail(Errno.EINTR)}
+     * and drops whatever the answer was waiting for, so a driver never has to poll {@link #isInterrupted}.
+     * It runs on the thread that delivers the interrupt, which serves other requests too: keep it short.
+     * One action per request; a second call replaces the first if that has not run.
+     */
+    void onInterrupt(Runnable action);
 }

@@ -35,6 +35,14 @@ public interface FuseFilesystem<N, H> {
     /** The root directory's node (kernel node id 1, never forgotten). */
     N root();
 
+    /**
+     * What this driver implements that changes the kernel's own behaviour (locks, export); declared, because
+     * the framework never guesses from which methods a class overrides. None by default.
+     */
+    default java.util.Set<FuseCapability> capabilities() {
+        return java.util.Set.of();
+    }
+
     /** Called once the connection is negotiated, before any other request. */
     default void init(FuseConnection<N> connection) {}
 
@@ -244,6 +252,19 @@ public interface FuseFilesystem<N, H> {
 
     /** ENOSYS = statx is served from getattr from then on. */
     default Statx statx(Request r, N node, H handle, int flags, int mask) throws ErrnoException {
+        throw enosys();
+    }
+
+    /**
+     * Maps {@code block} (of {@code blocksize} bytes) of a file to a block of the device the filesystem lives
+     * on ({@code FIBMAP}); sent only to a {@code fuseblk} mount. ENOSYS: the kernel never asks again.
+     */
+    default long bmap(Request r, N node, long block, int blocksize) throws ErrnoException {
+        throw enosys();
+    }
+
+    /** Writes everything the filesystem holds to stable storage ({@code syncfs(2)}). ENOSYS: never sent again. */
+    default void syncfs(Request r, N root) throws ErrnoException {
         throw enosys();
     }
 

@@ -39,4 +39,24 @@ public interface FuseNotifier<N> {
 
     /** Wakes the poll waiting on {@code handle}. */
     boolean pollWakeup(PollHandle handle);
+
+    /**
+     * Asks the kernel to send again every request it sent and has not had answered (FUSE 7.40): what a
+     * driver calls after losing requests it had taken, for example when it restarts its workers. A request
+     * sent again comes with a new id, and an answer to the old one is dropped.
+     */
+    boolean resendPending();
+
+    /**
+     * Starts a new cache epoch (FUSE 7.44): every name the kernel cached before is looked up again before its
+     * next use. The cheap way to say "the whole tree may have changed behind your back".
+     */
+    boolean newEpoch();
+
+    /**
+     * Asks the kernel to drop its unused cached inodes of {@code nodes} (FUSE 7.45); each one dropped is
+     * forgotten as usual ({@link FuseFilesystem#forget}). Nodes the kernel does not know are skipped. Returns
+     * false when the kernel refused the message (older than 6.18, or the connection is gone).
+     */
+    boolean prune(java.util.Collection<N> nodes);
 }

@@ -141,7 +141,7 @@ class AllocationTest {
             }
             // The Request (80 B) and the data view (40 B) per request; some JIT compilations also keep one ~40-byte
             // object every other request (20 B/request) that escape analysis does not remove.
-            assertTrue(best <= 144, "read/write path allocates " + best + " bytes per request (views are 120)");
+            assertTrue(best <= 184, "read/write path allocates " + best + " bytes per request (views 120, typed request 40)");
         }
     }
 }

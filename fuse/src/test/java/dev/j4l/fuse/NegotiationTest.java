@@ -8,6 +8,7 @@ import dev.j4l.fuse.protocol.FuseOpcode;
 import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.fuse.protocol.Negotiated;
 import dev.j4l.kernel.abi.FuseAbi;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** INIT negotiation against what 6.18 offers, older kernels, and conflicting options. */
@@ -17,7 +18,7 @@ class NegotiationTest {
 
     @Test
     void modernKernelGetsLargeWritesAndWhatTheOptionsAsk() {
-        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, MountOptions.defaults(), false, false, 256);
+        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, MountOptions.defaults(), Set.of(), 256);
         assertEquals(45, n.minor());
         assertEquals(1 << 20, n.maxWrite());
         assertEquals(256, n.maxPages());
@@ -32,11 +33,11 @@ class NegotiationTest {
     @Test
     void passthroughAndWritebackExcludeEachOther() {
         MountOptions both = MountOptions.builder().passthrough(true).writebackCache(true).build();
-        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, both, true, true, 256);
+        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, both, Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS), 256);
         assertTrue(n.has(InitFlags.WRITEBACK_CACHE));
         assertFalse(n.has(InitFlags.PASSTHROUGH));
         Negotiated p = Negotiated.negotiate(45, 131072, OFFERED_618, MountOptions.builder().passthrough(true).build(),
-                true, true, 256);
+                Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS), 256);
         assertTrue(p.has(InitFlags.PASSTHROUGH));
         assertEquals(1, p.maxStackDepth());
         assertTrue(p.has(InitFlags.POSIX_LOCKS) && p.has(InitFlags.FLOCK_LOCKS));
@@ -45,15 +46,15 @@ class NegotiationTest {
     @Test
     void olderKernelsGetOlderStructsAndNoExtendedFlags() {
         long offered31 = 0x3fffffbL & ~InitFlags.INIT_EXT; // a 5.x-era kernel: no flags2
-        Negotiated n = Negotiated.negotiate(31, 131072, offered31, MountOptions.defaults(), false, false, 256);
+        Negotiated n = Negotiated.negotiate(31, 131072, offered31, MountOptions.defaults(), Set.of(), 256);
         assertEquals(31, n.minor());
         assertEquals(0, n.flags() >>> 32);
         assertFalse(n.has(InitFlags.INIT_EXT));
-        Negotiated old = Negotiated.negotiate(22, 131072, 0xffffL, MountOptions.defaults(), false, false, 256);
+        Negotiated old = Negotiated.negotiate(22, 131072, 0xffffL, MountOptions.defaults(), Set.of(), 256);
         assertEquals(24, old.initOutSize());
         assertEquals(32, old.maxPages(), "without MAX_PAGES the kernel uses 32 pages");
         assertEquals(128 * 1024, old.maxWrite());
-        Negotiated ancient = Negotiated.negotiate(8, 131072, 0xffL, MountOptions.defaults(), false, false, 256);
+        Negotiated ancient = Negotiated.negotiate(8, 131072, 0xffL, MountOptions.defaults(), Set.of(), 256);
         assertEquals(FuseAbi.ENTRY_OUT_COMPAT, ancient.entryOutSize());
         assertEquals(FuseAbi.ATTR_OUT_COMPAT, ancient.attrOutSize());
         assertEquals(FuseAbi.WRITE_IN_COMPAT, ancient.writeInSize());
@@ -61,7 +62,7 @@ class NegotiationTest {
 
     @Test
     void maxWriteIsClampedByThePageLimit() {
-        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, MountOptions.defaults(), false, false, 64);
+        Negotiated n = Negotiated.negotiate(45, 131072, OFFERED_618, MountOptions.defaults(), Set.of(), 64);
         assertEquals(64, n.maxPages());
         assertEquals(64 * 4096, n.maxWrite());
     }

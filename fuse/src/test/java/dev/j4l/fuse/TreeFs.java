@@ -1,5 +1,6 @@
 package dev.j4l.fuse;
 
+import java.util.Set;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,11 @@ class TreeFs implements FuseFilesystem<TreeFs.Node, TreeFs.Node> {
         dir.children.put(name, n);
         if (n.attr.isDirectory()) dir.attr = dir.attr.withNlink(dir.attr.nlink() + 1);
         return Entry.of(n, n.attr);
+    }
+
+    @Override
+    public Set<FuseCapability> capabilities() {
+        return Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.j4l.drivers.memfs;
 
+import java.util.Set;
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.Attr;
 import dev.j4l.fuse.Created;
 import dev.j4l.fuse.DataSink;
@@ -149,6 +151,11 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
         } finally {
             n.lock.readLock().unlock();
         }
+    }
+
+    @Override
+    public Set<FuseCapability> capabilities() {
+        return Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.j4l.drivers.passthrough;
 
+import java.util.Set;
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.Attr;
 import dev.j4l.fuse.BackingId;
 import dev.j4l.fuse.Created;
@@ -163,6 +165,11 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     public static FuseMount<Node> mount(Path mountpoint, PassthroughOptions options) throws IOException {
         PassthroughFs fs = new PassthroughFs(options);
         return FuseMount.mount(mountpoint, fs, fs.mountOptions());
+    }
+
+    @Override
+    public Set<FuseCapability> capabilities() {
+        return Set.of(FuseCapability.FLOCK_LOCKS);
     }
 
     @Override

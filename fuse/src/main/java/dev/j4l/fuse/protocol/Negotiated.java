@@ -1,5 +1,6 @@
 package dev.j4l.fuse.protocol;
 
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.MountOptions;
 import dev.j4l.kernel.abi.FuseAbi;
 import dev.j4l.kernel.abi.FuseAbi.InitFlags;
@@ -22,18 +23,18 @@ public record Negotiated(int minor, long offered, long flags, int maxReadahead, 
     /**
      * Decides what to ask for: what the options and the driver want, limited to what the kernel offered.
      *
-     * @param posixLocks the driver implements getlk/setlk
-     * @param flock the driver implements flock
+     * @param capabilities what the driver declares it implements
      * @param maxPagesLimit {@code /proc/sys/fs/fuse/max_pages_limit}
      */
     public static Negotiated negotiate(int kernelMinor, int kernelMaxReadahead, long offered, MountOptions o,
-            boolean posixLocks, boolean flock, int maxPagesLimit) {
+            java.util.Set<FuseCapability> capabilities, int maxPagesLimit) {
         int minor = Math.min(kernelMinor, FuseAbi.KERNEL_MINOR);
         long want = InitFlags.ASYNC_READ | InitFlags.ATOMIC_O_TRUNC | InitFlags.BIG_WRITES
                 | InitFlags.HAS_IOCTL_DIR | InitFlags.AUTO_INVAL_DATA | InitFlags.ASYNC_DIO | InitFlags.ABORT_ERROR
                 | InitFlags.MAX_PAGES | InitFlags.SETXATTR_EXT | InitFlags.DIRECT_IO_ALLOW_MMAP;
-        if (posixLocks) want |= InitFlags.POSIX_LOCKS;
-        if (flock) want |= InitFlags.FLOCK_LOCKS;
+        if (capabilities.contains(FuseCapability.POSIX_LOCKS)) want |= InitFlags.POSIX_LOCKS;
+        if (capabilities.contains(FuseCapability.FLOCK_LOCKS)) want |= InitFlags.FLOCK_LOCKS;
+        if (capabilities.contains(FuseCapability.EXPORT)) want |= InitFlags.EXPORT_SUPPORT;
         switch (o.readdirplus()) {
             case ON -> want |= InitFlags.DO_READDIRPLUS;
             case AUTO -> want |= InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO;

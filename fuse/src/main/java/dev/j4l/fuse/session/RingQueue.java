@@ -3,7 +3,12 @@ package dev.j4l.fuse.session;
 import static dev.j4l.kernel.abi.FuseAbi.IN_HEADER;
 import static dev.j4l.kernel.abi.FuseAbi.IN_LEN;
 import static dev.j4l.kernel.abi.FuseAbi.OUT_HEADER;
-import static dev.j4l.kernel.abi.FuseAbi.OUT_LEN;
+import static dev.j4l.kernel.abi.FuseAbi.URING_ENT;
+import static dev.j4l.kernel.abi.FuseAbi.URING_ENT_COMMIT_ID;
+import static dev.j4l.kernel.abi.FuseAbi.URING_ENT_PAYLOAD_SZ;
+import static dev.j4l.kernel.abi.FuseAbi.URING_OP_IN;
+import static dev.j4l.kernel.abi.FuseAbi.URING_OP_IN_SIZE;
+import static dev.j4l.kernel.abi.FuseAbi.URING_REQ_HEADER;
 
 import dev.j4l.kernel.CpuAffinity;
 import dev.j4l.kernel.Credentials;
@@ -18,23 +23,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * One FUSE-over-io_uring queue (one per possible CPU): a platform thread that owns an io_uring, registers
  * {@code depth} entries (each a 288-byte header buffer and a payload buffer), and serves each request that
- * completes on them with the same dispatch as the {@code /dev/fuse} workers, committing the reply and
- * fetching the next request in one command. Replies deferred to other threads come back through a queue and an
- * eventfd the ring polls.
+ * completes on them with the same {@link RequestHandler} pipeline as the {@code /dev/fuse} readers, committing
+ * the reply and fetching the next request in one command. Replies deferred to other threads come back through
+ * a queue and an eventfd the ring polls.
  */
 final class RingQueue implements Runnable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.fuse");
-    /** fuse_uring_req_header: in_out (128), op_in (128), ring_ent_in_out (32). */
-    static final int HEADER = 288, OP_IN = 128, ENT = 256, ENT_COMMIT_ID = ENT + 8, ENT_PAYLOAD_SZ = ENT + 16;
+    private static final int ENT_COMMIT_ID = URING_ENT + URING_ENT_COMMIT_ID;
+    private static final int ENT_PAYLOAD_SZ = URING_ENT + URING_ENT_PAYLOAD_SZ;
     private static final long WAKE = -1L;
 
     /** A reply produced on another thread for an entry this queue owns. */
-    private record Late(int entry, long unique, NativeBuffer reply, int length) {}
+    private record Late(int entry, NativeBuffer reply, int length) {}
 
     final int qid;
     private final FuseSession<?, ?> session;
-    /** One worker per entry: an entry's payload buffer is the tail of its worker's reply buffer. */
-    private final Worker<?, ?>[] workers;
+    /** One request handler per entry: an entry's payload buffer is the tail of its handler's reply buffer. */
+    private final RequestHandler<?, ?>[] handlers;
+    private final RingEntryChannel[] channels;
     private final int depth;
     private final NativeBuffer[] headers;
     private final NativeBuffer[] payloads;
@@ -47,21 +53,24 @@ final class RingQueue implements Runnable {
     private int live;
 
     /**
-     * @param workers one per entry (so {@code depth} of them), all served on this queue's thread. Entry i's
-     *     payload buffer is worker i's reply buffer after the out-header: a reply (a READ's data above all) is
-     *     written by the worker where the kernel takes it, and only the 16-byte header is copied. The kernel's
-     *     request payload lands there too, but is copied into the request buffer before the worker runs.
+     * @param handlers one per entry (so {@code depth} of them), all served on this queue's thread. Entry i's
+     *     payload buffer is handler i's reply buffer after the out-header: a reply (a READ's data above all) is
+     *     written by the handler where the kernel takes it, and only the 16-byte header is copied. The kernel's
+     *     request payload lands there too, but is copied into the request buffer before the handler runs.
      */
-    RingQueue(FuseSession<?, ?> session, Worker<?, ?>[] workers, int qid, int payloadSize) throws KernelException {
+    RingQueue(FuseSession<?, ?> session, RequestHandler<?, ?>[] handlers, int qid, int payloadSize)
+            throws KernelException {
         this.session = session;
-        this.workers = workers;
+        this.handlers = handlers;
         this.qid = qid;
-        this.depth = workers.length;
+        this.depth = handlers.length;
+        this.channels = new RingEntryChannel[depth];
         this.headers = new NativeBuffer[depth];
         this.payloads = new NativeBuffer[depth];
         for (int i = 0; i < depth; i++) {
-            headers[i] = NativeBuffer.allocate(4096, 4096);
-            NativeBuffer reply = workers[i].replyBuffer();
+            headers[i] = NativeBuffer.allocate(URING_REQ_HEADER, 4096);
+            channels[i] = new RingEntryChannel(this, i);
+            NativeBuffer reply = handlers[i].replyBuffer();
             if (reply.size() - OUT_HEADER < payloadSize) {
                 throw new IllegalArgumentException("reply buffer of " + reply.size() + " bytes for a payload of " + payloadSize);
             }
@@ -102,7 +111,7 @@ final class RingQueue implements Runnable {
         } catch (KernelException | IllegalArgumentException e) {
             LOG.log(Level.INFO, "FUSE io_uring queue " + qid + " runs unpinned: " + e.getMessage());
         }
-        RingStarvationGuard guard = session.ringGuard();
+        RingStarvationGuard guard = session.rings.guard();
         RingStarvationGuard.Watched watched = guard == null ? null : guard.watch(this, Credentials.tid());
         try {
             for (int i = 0; i < depth; i++) ring.register(qid, i, headers[i], payloads[i]);
@@ -152,23 +161,23 @@ final class RingQueue implements Runnable {
         }
     }
 
-    /** Copies the request of {@code entry} into the worker's contiguous buffer and dispatches it. */
+    /** Copies the request of {@code entry} into its handler's contiguous buffer and serves it. */
     private void serve(int entry) {
         NativeBuffer h = headers[entry];
-        Worker<?, ?> worker = workers[entry];
-        NativeBuffer in = worker.requestBuffer();
+        RequestHandler<?, ?> handler = handlers[entry];
+        NativeBuffer in = handler.requestBuffer();
         int len = h.getInt(IN_LEN);
         int payload = h.getInt(ENT_PAYLOAD_SZ);
         int firstArg = len - IN_HEADER - payload;
-        if (firstArg < 0 || firstArg > OP_IN || len > in.size()) {
+        if (firstArg < 0 || firstArg > URING_OP_IN_SIZE || len > in.size()) {
             LOG.log(Level.ERROR, "FUSE io_uring queue " + qid + ": malformed request (len " + len + ", payload "
                     + payload + ")");
-            firstArg = Math.max(0, Math.min(firstArg, OP_IN));
+            firstArg = Math.max(0, Math.min(firstArg, URING_OP_IN_SIZE));
         }
         in.copyFrom(0, h, 0, IN_HEADER);
-        if (firstArg > 0) in.copyFrom(IN_HEADER, h, OP_IN, firstArg);
+        if (firstArg > 0) in.copyFrom(IN_HEADER, h, URING_OP_IN, firstArg);
         if (payload > 0) in.copyFrom(IN_HEADER + firstArg, payloads[entry], 0, payload);
-        worker.serveRing(this, entry, IN_HEADER + firstArg + payload);
+        handler.serve(IN_HEADER + firstArg + payload, channels[entry]);
     }
 
     /** Whether this queue's thread has work it has not done: from any thread (the starvation guard). */
@@ -177,24 +186,24 @@ final class RingQueue implements Runnable {
         return serving || (r != null && r.hasWork());
     }
 
-    Worker<?, ?>[] workers() {
-        return workers;
+    RequestHandler<?, ?>[] handlers() {
+        return handlers;
     }
 
-    /** The worker's reply (out-header + payload in {@code out}) for the request in {@code entry}. */
+    /** On this queue's thread: the reply (out-header + payload in {@code out}) for the request in {@code entry}. */
     void commit(int entry, NativeBuffer out, int length) {
         NativeBuffer h = headers[entry];
         h.copyFrom(0, out, 0, OUT_HEADER);
         int payload = length - OUT_HEADER;
-        // The entry's own worker wrote its payload in place; a deferred reply comes in a buffer of its own.
-        if (payload > 0 && out != workers[entry].replyBuffer()) payloads[entry].copyFrom(0, out, OUT_HEADER, payload);
+        // The entry's own handler wrote its payload in place; a deferred reply comes in a buffer of its own.
+        if (payload > 0 && out != handlers[entry].replyBuffer()) payloads[entry].copyFrom(0, out, OUT_HEADER, payload);
         h.putInt(ENT_PAYLOAD_SZ, payload);
         ring.commitAndFetch(qid, h.getLong(ENT_COMMIT_ID), entry);
     }
 
     /** From any thread: a deferred reply for {@code entry}; the ring thread commits it. */
-    void commitLater(int entry, long unique, NativeBuffer reply, int length) {
-        late.add(new Late(entry, unique, reply, length));
+    void commitLater(int entry, NativeBuffer reply, int length) {
+        late.add(new Late(entry, reply, length));
         try {
             wake.signal(1);
         } catch (KernelException e) {
@@ -212,10 +221,7 @@ final class RingQueue implements Runnable {
 
     private void drainLate() {
         Late l;
-        while ((l = late.poll()) != null) {
-            l.reply().putInt(OUT_LEN, l.length());
-            commit(l.entry(), l.reply(), l.length());
-        }
+        while ((l = late.poll()) != null) commit(l.entry(), l.reply(), l.length());
     }
 
     void stop() {

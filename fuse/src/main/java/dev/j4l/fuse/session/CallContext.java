@@ -3,26 +3,24 @@ package dev.j4l.fuse.session;
 import dev.j4l.fuse.Deferred;
 import dev.j4l.fuse.Request;
 import dev.j4l.fuse.protocol.FuseOpcode;
+import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
- * The {@link Request} a worker hands to the driver: one per request, valid while the driver's call runs and,
+ * The {@link Request} the pipeline hands to the driver: one per request, valid while the driver's call runs and,
  * when the call deferred its answer, until that answer is given; after that every method throws
  * {@link IllegalStateException} (a kept request never describes another one). Interrupt delivery is
  * synchronized with the driver call, so a late INTERRUPT never wakes the next request.
  */
-final class RequestContext implements Request {
-    private final Worker<?, ?> worker;
+final class CallContext implements Request {
+    private final RequestHandler<?, ?> handler;
+    private final ReplyChannel channel;
     private final Thread thread;
     /** Set when the driver's call returned; a deferred request lives on until its answer. */
     private volatile boolean ended;
     /** The deferred answer's state, once the call deferred. */
-    private volatile DeferredReply.State deferredState;
+    private volatile DetachedReply.State deferredState;
     long unique;
     FuseOpcode op;
     int uid, gid, pid, umask;
@@ -33,10 +31,11 @@ final class RequestContext implements Request {
     long attrTimeout;
     private volatile boolean interrupted;
     private boolean inDriver;
-    DeferredReply<?> deferred;
+    DetachedReply<?> deferred;
 
-    RequestContext(Worker<?, ?> worker, Thread thread) {
-        this.worker = worker;
+    CallContext(RequestHandler<?, ?> handler, ReplyChannel channel, Thread thread) {
+        this.handler = handler;
+        this.channel = channel;
         this.thread = thread;
     }
 
@@ -69,7 +68,7 @@ final class RequestContext implements Request {
     /** Throws unless the request is still current: its call runs, or its deferred answer is still to be given. */
     private void check() {
         if (ended) {
-            DeferredReply.State d = deferredState;
+            DetachedReply.State d = deferredState;
             if (d == null || d.done.get()) {
                 throw new IllegalStateException("Request of " + op + " used after its call ended");
             }
@@ -81,7 +80,7 @@ final class RequestContext implements Request {
         synchronized (this) {
             if (!inDriver || unique != target) return false;
             interrupted = true;
-            if (deferred != null) deferred.state().interrupted = true;
+            if (deferred != null) deferred.state().interrupt();
             thread.interrupt();
             return true;
         }
@@ -126,23 +125,8 @@ final class RequestContext implements Request {
     @Override
     public int[] supplementaryGroups() throws ErrnoException {
         check();
-        return groupsOf(pid);
-    }
-
-    static int[] groupsOf(int pid) throws ErrnoException {
         if (pid <= 0) throw new ErrnoException(Errno.ESRCH, "request has no caller process");
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Groups:")) {
-                    String rest = line.substring(7).trim();
-                    if (rest.isEmpty()) return new int[0];
-                    return Arrays.stream(rest.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
-                }
-            }
-            return new int[0];
-        } catch (IOException e) {
-            throw new ErrnoException(Errno.ESRCH, "caller " + pid + " is gone");
-        }
+        return Credentials.groupsOf(pid);
     }
 
     @Override
@@ -170,9 +154,9 @@ final class RequestContext implements Request {
         }
         synchronized (this) {
             if (deferred == null) {
-                deferred = worker.session.defer(worker.fd, worker.ring(), worker.ringEntry(), this);
+                deferred = handler.detach(this, channel);
                 deferredState = deferred.state();
-                if (interrupted) deferred.state().interrupted = true;
+                if (interrupted) deferred.state().interrupt();
             }
             return (Deferred<T>) deferred;
         }

@@ -15,9 +15,9 @@ import dev.j4l.kernel.FileNames;
  * usable only on the worker's thread and only until the call returns (then {@link IllegalStateException}; on
  * another thread {@link WrongThreadException}).
  */
-final class DirFiller<N> implements DirectoryFiller<N> {
+final class DirentWriter<N> implements DirectoryFiller<N> {
     private final NativeBuffer out;
-    private final ReplyEncoder<N, ?> encoder;
+    private final ReplyBuilder<N, ?> encoder;
     private final boolean plus;
     private final int limit;
     private final Thread owner = Thread.currentThread();
@@ -28,7 +28,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
     /** The current entry's name bytes (names are at most NAME_MAX bytes): the worker's, used on its thread only. */
     private final byte[] name;
 
-    DirFiller(NativeBuffer out, ReplyEncoder<N, ?> encoder, byte[] nameRoom, boolean plus, int size) {
+    DirentWriter(NativeBuffer out, ReplyBuilder<N, ?> encoder, byte[] nameRoom, boolean plus, int size) {
         this.out = out;
         this.encoder = encoder;
         this.name = nameRoom;
@@ -116,7 +116,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
             if (dots) {
                 // The kernel does not count "." and ".." as lookups; send them without instantiating.
                 out.fill(pos, ENTRY_OUT, (byte) 0);
-                ReplyEncoder.putAttr(out, pos + ENTRY_ATTR, entry.attr(), entry.attr().ino());
+                ReplyBuilder.putAttr(out, pos + ENTRY_ATTR, entry.attr(), entry.attr().ino());
             } else {
                 encoder.putEntry(out, pos, entry, null);
             }
@@ -135,10 +135,10 @@ final class DirFiller<N> implements DirectoryFiller<N> {
 
     /** Writes a dirent's fields and the padding after its {@code n}-byte name; the name's bytes are the caller's. */
     private void putDirentHeader(int d, long ino, long off, int n, int type, int recRest) {
-        out.putLong(d, ino);
-        out.putLong(d + 8, off);
-        out.putInt(d + 16, n);
-        out.putInt(d + 20, type);
+        out.putLong(d + DIRENT_INO, ino);
+        out.putLong(d + DIRENT_OFF, off);
+        out.putInt(d + DIRENT_NAMELEN, n);
+        out.putInt(d + DIRENT_TYPE, type);
         int pad = recRest - DIRENT - n;
         if (pad > 0) out.fill(d + DIRENT + n, pad, (byte) 0);
     }
@@ -160,7 +160,7 @@ final class DirFiller<N> implements DirectoryFiller<N> {
         int end = OUT_HEADER + length;
         while (p + DIRENTPLUS <= end) {
             long nodeid = b.getLong(p + ENTRY_NODEID);
-            int namelen = b.getInt(p + ENTRY_OUT + 16);
+            int namelen = b.getInt(p + ENTRY_OUT + DIRENT_NAMELEN);
             if (nodeid != 0) action.accept(nodeid);
             p += align8(DIRENTPLUS + namelen);
         }

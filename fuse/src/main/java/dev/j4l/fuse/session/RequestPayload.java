@@ -11,7 +11,7 @@ import java.util.Objects;
  * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
  * {@link WrongThreadException}), so it never shows the next request's bytes.
  */
-final class RequestData implements DataSource {
+final class RequestPayload implements DataSource {
     private final NativeBuffer in;
     private final int base;
     private final int size;
@@ -19,7 +19,7 @@ final class RequestData implements DataSource {
     /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
     private volatile boolean valid = true;
 
-    RequestData(NativeBuffer in, int base, int size) {
+    RequestPayload(NativeBuffer in, int base, int size) {
         this.in = in;
         this.base = base;
         this.size = size;

@@ -10,7 +10,7 @@ import dev.j4l.kernel.OwnedFd;
  * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
  * {@link WrongThreadException}), so no byte can reach another request's reply.
  */
-final class ReadSink implements DataSink {
+final class ReadReplySink implements DataSink {
     private final NativeBuffer out;
     private final int base;
     private final int capacity;
@@ -19,7 +19,7 @@ final class ReadSink implements DataSink {
     /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
     private volatile boolean valid = true;
 
-    ReadSink(NativeBuffer out, int base, int capacity) {
+    ReadReplySink(NativeBuffer out, int base, int capacity) {
         this.out = out;
         this.base = base;
         this.capacity = (int) Math.max(0, Math.min(capacity, out.size() - base));
