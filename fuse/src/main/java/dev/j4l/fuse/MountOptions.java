@@ -36,12 +36,16 @@ import java.util.Objects;
  *     guard gives a queue thread the normal policy back while it starves under CPU load. Default on.
  * @param autoUnmount unmount even if this process dies (SIGKILL, crash): the mount is then made by
  *     fusermount3, which stays alive as a watchdog and unmounts lazily when this process goes away
+ * @param blockDevice mount as {@code fuseblk} on this block device (a loop device over an image, say) instead of
+ *     plain {@code fuse}: the kernel then sends BMAP (for {@code FIBMAP}) and the mount shows the device as its
+ *     source. Needs CAP_SYS_ADMIN (no fusermount3 path). Default: none.
+ * @param blockSize the {@code fuseblk} block size, a power of two from 512 to 4096 (0: the kernel's 512)
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
         boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
         Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
         boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags,
-        boolean autoUnmount, boolean ioUring, boolean idleRingThreads) {
+        boolean autoUnmount, boolean ioUring, boolean idleRingThreads, String blockDevice, int blockSize) {
 
     /** Whether readdir replies carry attributes (and create kernel inodes). */
     public enum Readdirplus {
@@ -73,6 +77,16 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
             throw new IllegalArgumentException("requestTimeout must be 0..65535 s: " + requestTimeout);
         }
         if (maxBackground < 0 || maxBackground > 65535) throw new IllegalArgumentException("maxBackground: " + maxBackground);
+        if (blockDevice != null) {
+            if (!blockDevice.startsWith("/") || blockDevice.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("blockDevice must be an absolute path: '" + blockDevice + "'");
+            }
+            if (autoUnmount) throw new IllegalArgumentException("a fuseblk mount cannot be made by fusermount3 (autoUnmount)");
+        }
+        if (blockSize != 0 && (blockSize < 512 || blockSize > 4096 || Integer.bitCount(blockSize) != 1)) {
+            throw new IllegalArgumentException("blockSize must be a power of two from 512 to 4096: " + blockSize);
+        }
+        if (blockSize != 0 && blockDevice == null) throw new IllegalArgumentException("blockSize needs a blockDevice");
     }
 
     /** Commas and '=' would inject mount options; NUL would cut the string. */
@@ -101,12 +115,16 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         b.maxBackground = maxBackground; b.mountFlags = mountFlags; b.autoUnmount = autoUnmount;
         b.ioUring = ioUring;
         b.idleRingThreads = idleRingThreads;
+        b.blockDevice = blockDevice;
+        b.blockSize = blockSize;
         return b;
     }
 
     public static final class Builder {
         private String fsname = "j4l";
         private String subtype;
+        private String blockDevice;
+        private int blockSize;
         private boolean allowOther;
         private boolean defaultPermissions;
         private boolean readOnly;
@@ -154,12 +172,14 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         public Builder autoUnmount(boolean v) { autoUnmount = v; return this; }
         public Builder ioUring(boolean v) { ioUring = v; return this; }
         public Builder idleRingThreads(boolean v) { idleRingThreads = v; return this; }
+        public Builder blockDevice(String v) { blockDevice = v; return this; }
+        public Builder blockSize(int v) { blockSize = v; return this; }
 
         public MountOptions build() {
             return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
                     writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
                     handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount, ioUring,
-                    idleRingThreads);
+                    idleRingThreads, blockDevice, blockSize);
         }
     }
 }

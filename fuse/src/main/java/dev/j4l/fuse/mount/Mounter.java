@@ -37,7 +37,8 @@ public final class Mounter {
     /** One line of {@code /proc/self/mountinfo}. */
     public record MountInfo(String mountPoint, String fstype, String source, int major, int minor) {
         public boolean isFuse() {
-            return fstype.equals("fuse") || fstype.startsWith("fuse.");
+            return fstype.equals("fuse") || fstype.startsWith("fuse.") || fstype.equals("fuseblk")
+                    || fstype.startsWith("fuseblk.");
         }
     }
 
@@ -102,6 +103,7 @@ public final class Mounter {
         StringBuilder d = new StringBuilder("rootmode=40000,user_id=").append(uid).append(",group_id=").append(gid);
         if (o.defaultPermissions()) d.append(",default_permissions");
         if (o.allowOther()) d.append(",allow_other");
+        if (o.blockSize() != 0) d.append(",blksize=").append(o.blockSize());
         return d.toString();
     }
 
@@ -110,7 +112,13 @@ public final class Mounter {
     }
 
     public static String fstype(MountOptions o) {
-        return o.subtype() == null ? "fuse" : "fuse." + o.subtype();
+        String base = o.blockDevice() == null ? "fuse" : "fuseblk";
+        return o.subtype() == null ? base : base + "." + o.subtype();
+    }
+
+    /** The mount's source: a fuseblk mount's is its block device, which the kernel opens. */
+    static String source(MountOptions o) {
+        return o.blockDevice() == null ? o.fsname() : o.blockDevice();
     }
 
     /**
@@ -120,13 +128,15 @@ public final class Mounter {
     public static void mount(OwnedFd dev, String target, MountOptions o) throws IOException {
         int[] ids = ids();
         try {
-            FuseDevice.mount(dev, o.fsname(), target, fstype(o), flags(o), data(o, ids[0], ids[1]));
+            FuseDevice.mount(dev, source(o), target, fstype(o), flags(o), data(o, ids[0], ids[1]));
         } catch (KernelException e) {
             String why = switch (e.errno()) {
                 case EPERM -> "not permitted (mount(2) needs CAP_SYS_ADMIN)";
                 case ENOENT -> "mountpoint does not exist";
                 case ENOTDIR -> "mountpoint is not a directory";
                 case ENODEV -> "the kernel does not know filesystem type " + fstype(o);
+                case ENOTBLK -> o.blockDevice() + " is not a block device";
+                case EBUSY -> o.blockDevice() != null ? o.blockDevice() + " is in use" : "busy";
                 case EINVAL -> "the kernel refused the mount options (see dmesg)";
                 default -> e.errno().name() + " (" + e.errno().description() + ")";
             };

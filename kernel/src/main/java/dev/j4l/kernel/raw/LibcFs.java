@@ -512,4 +512,28 @@ public final class LibcFs {
             throw Native.rethrow(t);
         }
     }
+
+    private static final MethodHandle NAME_TO_HANDLE_AT = Native.downcall("name_to_handle_at",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT = Native.downcall("open_by_handle_at",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+
+    public static int nameToHandleAt(int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId,
+            int flags) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) NAME_TO_HANDLE_AT.invokeExact(e, dirfd, path, handle, mountId, flags), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int openByHandleAt(int mountFd, MemorySegment handle, int flags) {
+        MemorySegment e = Native.errnoSlot();
+        try {
+            return ret((int) OPEN_BY_HANDLE_AT.invokeExact(e, mountFd, handle, flags), e);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
 }
