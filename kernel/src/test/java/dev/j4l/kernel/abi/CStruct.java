@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.UnionLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -16,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -44,6 +47,9 @@ final class CStruct {
         return MemoryLayout.sequenceLayout(n, type).withName(name);
     }
 
+    /** Name of the layout of an anonymous struct or union, whose members C reaches as the parent's own. */
+    private static final String ANONYMOUS = "(anonymous)";
+
     /** {@code struct name { members };} with C's padding. */
     static StructLayout struct(String name, MemoryLayout... members) {
         List<MemoryLayout> laid = new ArrayList<>();
@@ -61,14 +67,73 @@ final class CStruct {
         return MemoryLayout.structLayout(laid.toArray(MemoryLayout[]::new)).withName(name);
     }
 
-    /** {@code offsetof(struct, a.b.c)}. */
-    static long off(StructLayout s, String... path) {
-        return s.byteOffset(Arrays.stream(path).map(PathElement::groupElement).toArray(PathElement[]::new));
+    /** A member {@code struct { members };} without a name. */
+    static MemoryLayout anonymousStruct(MemoryLayout... members) {
+        return struct(ANONYMOUS, members);
+    }
+
+    /** A member {@code union { members };} without a name. */
+    static MemoryLayout anonymousUnion(MemoryLayout... members) {
+        return union(ANONYMOUS, members);
+    }
+
+    /** {@code union name { members };} with C's padding. */
+    static UnionLayout union(String name, MemoryLayout... members) {
+        long size = 0, align = 1;
+        for (MemoryLayout m : members) {
+            size = Math.max(size, m.byteSize());
+            align = Math.max(align, m.byteAlignment());
+        }
+        long padded = (size + align - 1) / align * align;
+        MemoryLayout[] all = Arrays.copyOf(members, members.length + 1);
+        all[members.length] = MemoryLayout.paddingLayout(padded);
+        return MemoryLayout.unionLayout(all).withName(name);
+    }
+
+    /** A member {@code union { members } __attribute__((packed));} without a name: byte-aligned. */
+    static MemoryLayout anonymousPackedUnion(MemoryLayout... members) {
+        return union(ANONYMOUS, Arrays.stream(members).map(m -> m.withByteAlignment(1)).toArray(MemoryLayout[]::new))
+                .withByteAlignment(1);
+    }
+
+    /** {@code offsetof(struct, a.b.c)}; members of anonymous structs and unions are found as C finds them. */
+    static long off(GroupLayout s, String... path) {
+        return s.byteOffset(elements(s, path));
     }
 
     /** {@code sizeof} of a member. */
-    static long size(StructLayout s, String... path) {
-        return s.select(Arrays.stream(path).map(PathElement::groupElement).toArray(PathElement[]::new)).byteSize();
+    static long size(GroupLayout s, String... path) {
+        return s.select(elements(s, path)).byteSize();
+    }
+
+    private static PathElement[] elements(GroupLayout s, String... path) {
+        List<PathElement> out = new ArrayList<>();
+        MemoryLayout at = s;
+        for (String name : path) {
+            List<PathElement> step = find(at, name).orElseThrow(() -> new IllegalArgumentException(
+                    "no member " + name + " in " + s.name().orElse("?")));
+            out.addAll(step);
+            at = (s.select(out.toArray(PathElement[]::new)));
+        }
+        return out.toArray(PathElement[]::new);
+    }
+
+    private static Optional<List<PathElement>> find(MemoryLayout l, String name) {
+        if (!(l instanceof GroupLayout g)) return Optional.empty();
+        for (MemoryLayout m : g.memberLayouts()) {
+            if (m.name().equals(Optional.of(name))) return Optional.of(List.of(PathElement.groupElement(name)));
+        }
+        for (MemoryLayout m : g.memberLayouts()) {
+            if (!m.name().equals(Optional.of(ANONYMOUS))) continue;
+            Optional<List<PathElement>> inner = find(m, name);
+            if (inner.isPresent()) {
+                List<PathElement> p = new ArrayList<>();
+                p.add(PathElement.groupElement(g.memberLayouts().indexOf(m)));
+                p.addAll(inner.get());
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every member of {@code s}, nested ones by dotted path, with its offset: for comparing with a compiler's view. */
@@ -79,15 +144,17 @@ final class CStruct {
     }
 
     private static void walk(MemoryLayout l, String prefix, long base, Map<String, Long> out) {
-        if (!(l instanceof StructLayout g)) return;
+        if (!(l instanceof GroupLayout g)) return;
         long at = base;
         for (MemoryLayout m : g.memberLayouts()) {
-            if (m.name().isPresent()) {
+            if (m.name().equals(Optional.of(ANONYMOUS))) {
+                walk(m, prefix, at, out);
+            } else if (m.name().isPresent()) {
                 String path = prefix + m.name().get();
                 out.put(path, at);
                 if (!(m instanceof SequenceLayout)) walk(m, path + ".", at, out);
             }
-            at += m.byteSize();
+            if (g instanceof StructLayout) at += m.byteSize();
         }
     }
 
