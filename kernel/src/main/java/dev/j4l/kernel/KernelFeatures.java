@@ -135,7 +135,7 @@ public record KernelFeatures(
 
     private static Check openCheck(String path, int flags) {
         if (!Files.exists(Path.of(path))) return Check.no(path + " absent");
-        try (OwnedFd fd = Fs.open(path, flags)) {
+        try (OwnedFd _ = Fs.open(path, flags)) {
             return Check.yes(path + " present and openable");
         } catch (KernelException e) {
             return Check.no(path + " present but open failed: " + e.errno().name());
