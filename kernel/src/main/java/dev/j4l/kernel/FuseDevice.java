@@ -1,5 +1,6 @@
 package dev.j4l.kernel;
 
+import dev.j4l.kernel.abi.FuseAbi;
 import dev.j4l.kernel.raw.InheritedDescriptors;
 import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;
@@ -19,13 +20,15 @@ public final class FuseDevice {
     private FuseDevice() {}
 
     /** Attach a fresh descriptor to an existing connection: reads the session's descriptor number (a u32). */
-    static final Ioctl IOC_CLONE = Ioctl.buffer("FUSE_DEV_IOC_CLONE", 0x8004E500L, 4);
+    static final Ioctl IOC_CLONE = Ioctl.buffer("FUSE_DEV_IOC_CLONE", FuseAbi.DEV_IOC_CLONE, Integer.BYTES);
     /** Register a backing file: reads a {@code struct fuse_backing_map} (fd, flags, 8 bytes padding). */
-    static final Ioctl IOC_BACKING_OPEN = Ioctl.buffer("FUSE_DEV_IOC_BACKING_OPEN", 0x4010E501L, 16);
+    static final Ioctl IOC_BACKING_OPEN = Ioctl.buffer("FUSE_DEV_IOC_BACKING_OPEN", FuseAbi.DEV_IOC_BACKING_OPEN,
+            FuseAbi.BACKING_MAP);
     /** Drop a backing id: reads the id (a u32). */
-    static final Ioctl IOC_BACKING_CLOSE = Ioctl.buffer("FUSE_DEV_IOC_BACKING_CLOSE", 0x4004E502L, 4);
+    static final Ioctl IOC_BACKING_CLOSE = Ioctl.buffer("FUSE_DEV_IOC_BACKING_CLOSE", FuseAbi.DEV_IOC_BACKING_CLOSE,
+            Integer.BYTES);
     /** Make mount(2) wait for the INIT reply (6.18+). */
-    static final Ioctl IOC_SYNC_INIT = Ioctl.none("FUSE_DEV_IOC_SYNC_INIT", 0xE503L);
+    static final Ioctl IOC_SYNC_INIT = Ioctl.none("FUSE_DEV_IOC_SYNC_INIT", FuseAbi.DEV_IOC_SYNC_INIT);
 
     public static final String PATH = "/dev/fuse";
 
@@ -64,7 +67,7 @@ public final class FuseDevice {
         boolean ok = false;
         int s = session.acquire();
         try {
-            MemorySegment arg = Native.scratch().allocate(4, 4);
+            MemorySegment arg = Native.scratch().allocate(ValueLayout.JAVA_INT);
             arg.set(ValueLayout.JAVA_INT, 0, s);
             // The session's number goes to the kernel inside this module only; both descriptors are held.
             clone.ioctl(IOC_CLONE, arg);
@@ -154,8 +157,8 @@ public final class FuseDevice {
         int b = backing.acquire();
         try {
             // Per open of a passthrough file: scratch memory, not a GC-managed allocation.
-            MemorySegment map = Native.scratch().allocate(16, 8);
-            map.set(ValueLayout.JAVA_INT, 0, b); // fd; flags (4) and padding (8) stay zero
+            MemorySegment map = Native.scratch().allocate(FuseAbi.BACKING_MAP, 8);
+            map.set(ValueLayout.JAVA_INT, FuseAbi.BACKING_MAP_FD, b); // flags and padding stay zero
             try {
                 return dev.ioctl(IOC_BACKING_OPEN, map);
             } catch (KernelException e) {
@@ -169,7 +172,7 @@ public final class FuseDevice {
     /** Drops the server's reference to a backing id ({@code FUSE_DEV_IOC_BACKING_CLOSE}). */
     public static void closeBacking(OwnedFd dev, int backingId) throws KernelException {
         requireDevice(dev);
-        MemorySegment arg = Native.scratch().allocate(4, 4);
+        MemorySegment arg = Native.scratch().allocate(ValueLayout.JAVA_INT);
         arg.set(ValueLayout.JAVA_INT, 0, backingId);
         dev.ioctl(IOC_BACKING_CLOSE, arg);
     }

@@ -4,8 +4,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.j4l.kernel.abi.FuseAbi;
+import dev.j4l.kernel.abi.IoUringAbi;
 import dev.j4l.kernel.raw.Libc;
 import dev.j4l.kernel.raw.LibcProcess;
+import dev.j4l.kernel.raw.LibcUring;
 import dev.j4l.kernel.raw.Native;
 import dev.j4l.kernel.raw.Structs;
 import dev.j4l.kernel.raw.Syscall;
@@ -76,23 +79,6 @@ public record KernelFeatures(
             "CONFIG_FUSE_IO_URING", "CONFIG_CUSE", "CONFIG_IO_URING", "CONFIG_TUN", "CONFIG_BLK_DEV_UBLK",
             "CONFIG_BLK_DEV_NBD", "CONFIG_BLK_DEV_LOOP", "CONFIG_USERFAULTFD");
 
-    /** {@code enum io_uring_op}, by number (Linux 6.18 plus the next additions). */
-    static final String[] IO_URING_OPS = {"NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED",
-            "POLL_ADD", "POLL_REMOVE", "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE",
-            "ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT", "FALLOCATE", "OPENAT", "CLOSE", "FILES_UPDATE",
-            "STATX", "READ", "WRITE", "FADVISE", "MADVISE", "SEND", "RECV", "OPENAT2", "EPOLL_CTL", "SPLICE",
-            "PROVIDE_BUFFERS", "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT",
-            "SYMLINKAT", "LINKAT", "MSG_RING", "FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET",
-            "URING_CMD", "SEND_ZC", "SENDMSG_ZC", "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE",
-            "FUTEX_WAITV", "FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT",
-            "READV_FIXED", "WRITEV_FIXED", "PIPE", "NOP128", "URING_CMD128"};
-
-    private static final int IORING_SETUP_SQE128 = 1 << 10;
-    private static final int IORING_REGISTER_PROBE = 8;
-    private static final int IO_URING_OP_SUPPORTED = 1;
-    private static final long FUSE_PASSTHROUGH_BIT = 1L << 37;
-    private static final long FUSE_OVER_IO_URING_BIT = 1L << 41;
-
     /** Probes the running kernel. Takes a few milliseconds (longer only if a probe mount hangs: 3 s limit). */
     public static KernelFeatures probe() {
         String[] uts = uname();
@@ -149,7 +135,7 @@ public record KernelFeatures(
 
     private static Check openCheck(String path, int flags) {
         if (!Files.exists(Path.of(path))) return Check.no(path + " absent");
-        try (OwnedFd fd = Fs.open(path, flags)) {
+        try (OwnedFd _ = Fs.open(path, flags)) {
             return Check.yes(path + " present and openable");
         } catch (KernelException e) {
             return Check.no(path + " present but open failed: " + e.errno().name());
@@ -192,12 +178,16 @@ public record KernelFeatures(
                     // The kernel refuses reads into buffers smaller than its maximum request size.
                     NativeBuffer buf = NativeBuffer.allocate(1 << 20 | 1 << 12);
                     int len = fuse.read(buf);
-                    if (len < 40 + 16 || buf.getInt(4) != 26 /* FUSE_INIT */) {
+                    int in = FuseAbi.IN_HEADER;
+                    if (len < in + FuseAbi.INIT_FLAGS + 4 || buf.getInt(FuseAbi.IN_OPCODE) != FuseAbi.OPCODE_INIT) {
                         return new InitProbe(-1, -1, -1, "unexpected first request (" + len + " bytes)");
                     }
-                    int major = buf.getInt(40), minor = buf.getInt(44);
-                    long flags = Integer.toUnsignedLong(buf.getInt(52));
-                    if ((flags & (1L << 30)) != 0 && len >= 40 + 20) flags |= Integer.toUnsignedLong(buf.getInt(56)) << 32;
+                    int major = buf.getInt(in + FuseAbi.INIT_MAJOR), minor = buf.getInt(in + FuseAbi.INIT_MINOR);
+                    long flags = Integer.toUnsignedLong(buf.getInt(in + FuseAbi.INIT_FLAGS));
+                    // flags2 carries bits 32..63, and only when INIT_EXT says so (and the request is long enough).
+                    if ((flags & FuseAbi.InitFlags.INIT_EXT) != 0 && len >= in + FuseAbi.INIT_FLAGS2 + 4) {
+                        flags |= Integer.toUnsignedLong(buf.getInt(in + FuseAbi.INIT_FLAGS2)) << 32;
+                    }
                     return new InitProbe(major, minor, flags, "");
                 } finally {
                     Mounts.unmount(dir.toString(), Mounts.MNT_DETACH);
@@ -222,7 +212,7 @@ public record KernelFeatures(
         String cfg = config.get("CONFIG_FUSE_PASSTHROUGH");
         String need = sysAdmin ? "CAP_SYS_ADMIN held" : "needs CAP_SYS_ADMIN in the initial user namespace, not held";
         if (init.flags >= 0) {
-            boolean offered = (init.flags & FUSE_PASSTHROUGH_BIT) != 0;
+            boolean offered = (init.flags & FuseAbi.InitFlags.PASSTHROUGH) != 0;
             return new Check(offered && sysAdmin, (offered ? "offered" : "not offered") + " in INIT"
                     + (cfg != null ? "; CONFIG_FUSE_PASSTHROUGH=" + cfg : "") + "; " + need);
         }
@@ -242,10 +232,10 @@ public record KernelFeatures(
         else d.append("enable_uring=").append(enableUring).append(writable ? " (writable)" : " (read-only)");
         String cfg = config.get("CONFIG_FUSE_IO_URING");
         if (cfg != null) d.append("; CONFIG_FUSE_IO_URING=").append(cfg);
-        if (init.flags >= 0) d.append("; ").append((init.flags & FUSE_OVER_IO_URING_BIT) != 0 ? "offered" : "not offered").append(" in INIT");
+        if (init.flags >= 0) d.append("; ").append((init.flags & FuseAbi.InitFlags.OVER_IO_URING) != 0 ? "offered" : "not offered").append(" in INIT");
         d.append("; io_uring_setup(SQE128) ").append(ioUring.available() ? "works" : "fails: " + ioUring.detail());
         boolean on = "Y".equals(enableUring) || "1".equals(enableUring);
-        boolean offered = init.flags < 0 || (init.flags & FUSE_OVER_IO_URING_BIT) != 0;
+        boolean offered = init.flags < 0 || (init.flags & FuseAbi.InitFlags.OVER_IO_URING) != 0;
         if (!on && writable && ioUring.available()) d.append("; enable with: echo Y > /sys/module/fuse/parameters/enable_uring");
         return new Check(on && offered && ioUring.available(), d.toString());
     }
@@ -253,32 +243,34 @@ public record KernelFeatures(
     private static Check probeIoUring(List<String> ops) {
         String disabled = readTrimmed("/proc/sys/kernel/io_uring_disabled");
         Native.Scratch s = Native.scratch();
-        MemorySegment params = s.allocate(Structs.IO_URING_PARAMS);
-        params.set(JAVA_INT, 8, IORING_SETUP_SQE128);
-        // SAFETY: params is the 120-byte io_uring_params the kernel reads and fills. Only its address is passed: it is
-        // in this thread's scratch block, allocated while the thread lives, and params is fenced too.
-        long fd = Libc.syscall(Syscall.IO_URING_SETUP, 4, params.address(), 0, 0, 0, 0);
+        MemorySegment params = s.allocate(IoUringAbi.PARAMS_SIZE, 8);
+        params.set(JAVA_INT, IoUringAbi.PARAMS_FLAGS, IoUringAbi.SETUP_SQE128);
+        // SAFETY: params is the io_uring_params the kernel reads and fills. Only its address is passed: it is in this
+        // thread's scratch block, allocated while the thread lives, and params is fenced too.
+        int fd = LibcUring.setup(4, params);
         java.lang.ref.Reference.reachabilityFence(params);
         if (fd < 0) {
-            return Check.no(Errno.orEio((int) -fd).name() + (disabled != null ? " (kernel.io_uring_disabled=" + disabled + ")" : ""));
+            return Check.no(Errno.orEio(-fd).name() + (disabled != null ? " (kernel.io_uring_disabled=" + disabled + ")" : ""));
         }
-        try (OwnedFd ring = OwnedFd.adopt((int) fd, "io_uring")) {
+        try (OwnedFd ring = OwnedFd.adopt(fd, "io_uring")) {
             int n = ring.acquire();
             try {
                 int count = 256;
-                MemorySegment probe = Native.scratch().allocate(Structs.IO_URING_PROBE_HEADER + Structs.IO_URING_PROBE_OP * count);
-                // SAFETY: probe has 16 + 8 * 256 bytes; the kernel copies struct_size(probe, ops, min(256,
-                // IORING_OP_LAST)) in and out, no more. Only its address is passed: scratch block memory (alive with
-                // the thread), fenced too.
-                long r = Libc.syscall(Syscall.IO_URING_REGISTER, n, IORING_REGISTER_PROBE, probe.address(), count, 0, 0);
+                MemorySegment probe = Native.scratch().allocate(IoUringAbi.PROBE_SIZE + (long) IoUringAbi.PROBE_OP_SIZE * count, 8);
+                // SAFETY: probe has room for the header and 256 ops; the kernel copies struct_size(probe, ops,
+                // min(256, IORING_OP_LAST)) in and out, no more. Only its address is passed: scratch block memory
+                // (alive with the thread), fenced too.
+                int r = LibcUring.register(n, IoUringAbi.REGISTER_PROBE, probe, count);
                 java.lang.ref.Reference.reachabilityFence(probe);
                 if (r >= 0) {
-                    int len = Byte.toUnsignedInt(probe.get(JAVA_BYTE, Structs.IO_URING_PROBE_OPS_LEN));
-                    for (int i = 0; i < len; i++) {
-                        long op = Structs.IO_URING_PROBE_HEADER + Structs.IO_URING_PROBE_OP * i;
-                        int code = Byte.toUnsignedInt(probe.get(JAVA_BYTE, op));
-                        short flags = probe.get(JAVA_SHORT, op + 2);
-                        if ((flags & IO_URING_OP_SUPPORTED) != 0) ops.add(code < IO_URING_OPS.length ? IO_URING_OPS[code] : "OP_" + code);
+                    int len = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringAbi.PROBE_OPS_LEN));
+                    for (int i = 0; i < Math.min(len, count); i++) {
+                        long op = IoUringAbi.PROBE_OPS + (long) IoUringAbi.PROBE_OP_SIZE * i;
+                        int code = Byte.toUnsignedInt(probe.get(JAVA_BYTE, op + IoUringAbi.PROBE_OP_OP));
+                        short flags = probe.get(JAVA_SHORT, op + IoUringAbi.PROBE_OP_FLAGS);
+                        if ((flags & IoUringAbi.OP_SUPPORTED) != 0) {
+                            ops.add(code < IoUringAbi.OP_NAMES.size() ? IoUringAbi.OP_NAMES.get(code) : "OP_" + code);
+                        }
                     }
                 }
             } finally {

@@ -1,6 +1,7 @@
 package dev.j4l.net;
 
 import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.abi.VirtioNetAbi;
 
 /**
  * User-space GRO for one destination: merges consecutive MTU-sized TCP segments of one flow into a
@@ -15,6 +16,8 @@ import dev.j4l.kernel.NativeBuffer;
  */
 public final class Coalescer {
     private static final int OUT = Frame.VNET_HEADER;
+    /** Offset of the checksum in a TCP header: the csum_offset of the merged packet. */
+    private static final int TCP_CHECKSUM = 16;
     private final NativeBuffer out = NativeBuffer.allocate(Frame.BUFFER_SIZE);
     private final Segmenter.Sink sink;
     private int count;      // segments merged into out
@@ -65,7 +68,7 @@ public final class Coalescer {
         if (doff < 20 || fHdrEnd > f.end || payload <= 0 || (flags & ~0x08) != 0x10) return flushAndRefuse(); // ACK, maybe PSH, nothing else
         int l4Len = f.end - fl4;
         long pseudo = v == 4 ? Checksum.pseudoIpv4(b, fl3, 6, l4Len) : Checksum.pseudoIpv6(b, fl3, 6, l4Len);
-        if ((b.getByte(f.l2 - Frame.VNET_HEADER) & Frame.F_DATA_VALID) == 0
+        if ((b.getByte(f.l2 - Frame.VNET_HEADER + VirtioNetAbi.HDR_FLAGS) & VirtioNetAbi.F_DATA_VALID) == 0
                 && !Checksum.verifies(b, fl4, l4Len, pseudo)) {
             return flushAndRefuse();
         }
@@ -135,8 +138,7 @@ public final class Coalescer {
     /** Emits what is pending: the lone segment unchanged, or the merged super-packet. */
     public void flush() {
         if (count == 0) return;
-        out.putLong(0, 0);
-        out.putShort(8, (short) 0);
+        Frame.writeHeader(out, 0, 0, 0, 0, 0, 0, 0);
         if (count > 1) {
             int l4Len = end - l4;
             if (version == 4) {
@@ -147,13 +149,9 @@ public final class Coalescer {
                 out.putShort(l3 + 4, Short.reverseBytes((short) (end - l3 - 40)));
             }
             long pseudo = version == 4 ? Checksum.pseudoIpv4(out, l3, 6, l4Len) : Checksum.pseudoIpv6(out, l3, 6, l4Len);
-            out.putShort(l4 + 16, (short) Checksum.fold(pseudo));
-            out.putByte(0, (byte) Frame.F_NEEDS_CSUM);
-            out.putByte(1, (byte) (version == 4 ? GsoType.TCPV4.code : GsoType.TCPV6.code));
-            out.putShort(2, (short) (hdrEnd - OUT));
-            out.putShort(4, (short) mss);
-            out.putShort(6, (short) (l4 - OUT));
-            out.putShort(8, (short) 16);
+            out.putShort(l4 + TCP_CHECKSUM, (short) Checksum.fold(pseudo));
+            Frame.writeHeader(out, 0, VirtioNetAbi.F_NEEDS_CSUM, version == 4 ? GsoType.TCPV4.code : GsoType.TCPV6.code,
+                    hdrEnd - OUT, mss, l4 - OUT, TCP_CHECKSUM);
         }
         sink.emit(out, OUT, end - OUT);
         count = 0;

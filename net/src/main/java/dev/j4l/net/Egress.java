@@ -1,6 +1,7 @@
 package dev.j4l.net;
 
 import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.abi.VirtioNetAbi;
 import dev.j4l.kernel.net.TunQueue;
 
 /**
@@ -56,7 +57,9 @@ public final class Egress implements Segmenter.Sink {
         if (c == null || coalescerPorts[i] != port) {
             if (c != null) c.flush();
             c = new Coalescer((buf, off, len) -> {
-                if (buf.getByte(off - Frame.VNET_HEADER + 1) != 0) port.coalesced.increment();
+                if (buf.getByte(off - Frame.VNET_HEADER + VirtioNetAbi.HDR_GSO_TYPE) != VirtioNetAbi.GSO_NONE) {
+                    port.coalesced.increment();
+                }
                 write(port, buf, off, len);
             });
             coalescers[i] = c;

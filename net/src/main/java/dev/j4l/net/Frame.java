@@ -1,10 +1,21 @@
 package dev.j4l.net;
 
+import static dev.j4l.kernel.abi.VirtioNetAbi.F_DATA_VALID;
+import static dev.j4l.kernel.abi.VirtioNetAbi.F_NEEDS_CSUM;
+import static dev.j4l.kernel.abi.VirtioNetAbi.GSO_ECN;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_CSUM_OFFSET;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_CSUM_START;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_FLAGS;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_GSO_SIZE;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_GSO_TYPE;
+import static dev.j4l.kernel.abi.VirtioNetAbi.HDR_HDR_LEN;
+
 import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.abi.VirtioNetAbi;
 
 /**
  * One received frame (TAP: an Ethernet frame; TUN: an IP packet) in a worker's preallocated buffer, with
- * its virtio-net header in the 10 bytes before it.
+ * its virtio-net header ({@link #VNET_HEADER} bytes) right before it.
  *
  * <p>A frame is valid only on its worker's thread and only until the end of its batch (the
  * {@link FrameHandler#endOfBatch} that follows it): then the worker takes its buffer back for the next read,
@@ -13,15 +24,17 @@ import dev.j4l.kernel.NativeBuffer;
  * ({@link Offload#NONE}).
  */
 public final class Frame {
-    /** Size of the virtio_net_hdr this framework speaks. */
-    public static final int VNET_HEADER = 10;
+    /**
+     * Size of the {@code struct virtio_net_hdr} this framework speaks: the kernel ABI's (10 bytes), kept here as
+     * an alias for drivers, which see {@code dev.j4l.net} only.
+     */
+    public static final int VNET_HEADER = VirtioNetAbi.HDR_SIZE;
     /** Room before the header so a VLAN tag can be pushed without moving the payload. */
     static final int HEADROOM = 8;
     /** Largest frame: a 64 KiB GSO packet plus Ethernet and VLAN headers. */
     public static final int MAX_FRAME = 65535 + 14 + 8;
     static final int BUFFER_SIZE = HEADROOM + VNET_HEADER + MAX_FRAME;
 
-    static final int F_NEEDS_CSUM = 1, F_DATA_VALID = 2;
     static final int ETH_P_IPV4 = 0x0800, ETH_P_IPV6 = 0x86dd, ETH_P_8021Q = 0x8100, ETH_P_8021AD = 0x88a8;
 
     /** The worker's buffer the frame was read into: framework code reaches it only after {@link #check()}. */
@@ -95,9 +108,14 @@ public final class Frame {
 
     // ---- virtio-net header
 
+    /** Where the frame's virtio-net header starts. */
+    private int header() {
+        return l2 - VNET_HEADER;
+    }
+
     public int gsoTypeRaw() {
         check();
-        return buf.getByte(l2 - 9) & 0xff;
+        return buf.getByte(header() + HDR_GSO_TYPE) & 0xff;
     }
 
     public GsoType gsoType() {
@@ -106,50 +124,60 @@ public final class Frame {
 
     public int gsoSize() {
         check();
-        return buf.getShort(l2 - 6) & 0xffff;
+        return buf.getShort(header() + HDR_GSO_SIZE) & 0xffff;
     }
 
     public boolean needsChecksum() {
         check();
-        return (buf.getByte(l2 - 10) & F_NEEDS_CSUM) != 0;
+        return (buf.getByte(header() + HDR_FLAGS) & F_NEEDS_CSUM) != 0;
     }
 
     public int checksumStart() {
         check();
-        return buf.getShort(l2 - 4) & 0xffff;
+        return buf.getShort(header() + HDR_CSUM_START) & 0xffff;
     }
 
     public int checksumOffset() {
         check();
-        return buf.getShort(l2 - 2) & 0xffff;
+        return buf.getShort(header() + HDR_CSUM_OFFSET) & 0xffff;
     }
 
     /** The header as a record (allocates; the hot path reads the fields directly). */
     public Offload offload() {
         check();
-        int flags = buf.getByte(l2 - 10) & 0xff;
+        int flags = buf.getByte(header() + HDR_FLAGS) & 0xff;
         int raw = gsoTypeRaw();
         GsoType t = GsoType.of(raw);
         if (flags == 0 && raw == 0) return Offload.NONE;
-        return new Offload(t == null ? GsoType.NONE : t, (raw & 0x80) != 0, gsoSize(), buf.getShort(l2 - 8) & 0xffff,
+        return new Offload(t == null ? GsoType.NONE : t, (raw & GSO_ECN) != 0, gsoSize(), headerLength(),
                 (flags & F_NEEDS_CSUM) != 0, (flags & F_DATA_VALID) != 0, checksumStart(), checksumOffset());
     }
 
     public void setOffload(Offload o) {
         check();
-        int h = l2 - VNET_HEADER;
-        buf.putByte(h, (byte) ((o.needsChecksum() ? F_NEEDS_CSUM : 0) | (o.dataValid() ? F_DATA_VALID : 0)));
-        buf.putByte(h + 1, (byte) (o.gso().code | (o.ecn() ? 0x80 : 0)));
-        buf.putShort(h + 2, (short) o.headerLength());
-        buf.putShort(h + 4, (short) o.gsoSize());
-        buf.putShort(h + 6, (short) o.checksumStart());
-        buf.putShort(h + 8, (short) o.checksumOffset());
+        writeHeader(buf, header(), (o.needsChecksum() ? F_NEEDS_CSUM : 0) | (o.dataValid() ? F_DATA_VALID : 0),
+                o.gso().code | (o.ecn() ? GSO_ECN : 0), o.headerLength(), o.gsoSize(), o.checksumStart(),
+                o.checksumOffset());
     }
 
     void clearHeader() {
-        int h = l2 - VNET_HEADER;
-        buf.putLong(h, 0);
-        buf.putShort(h + 8, (short) 0);
+        writeHeader(buf, header(), 0, 0, 0, 0, 0, 0);
+    }
+
+    /** hdr_len: the bytes of headers (Ethernet, IP, L4) before the payload of a super-packet. */
+    private int headerLength() {
+        return buf.getShort(header() + HDR_HDR_LEN) & 0xffff;
+    }
+
+    /** Writes a whole virtio-net header at {@code at} of {@code b} (for frames and for packets built in place). */
+    static void writeHeader(NativeBuffer b, int at, int flags, int gsoType, int hdrLen, int gsoSize, int csumStart,
+            int csumOffset) {
+        b.putByte(at + HDR_FLAGS, (byte) flags);
+        b.putByte(at + HDR_GSO_TYPE, (byte) gsoType);
+        b.putShort(at + HDR_HDR_LEN, (short) hdrLen);
+        b.putShort(at + HDR_GSO_SIZE, (short) gsoSize);
+        b.putShort(at + HDR_CSUM_START, (short) csumStart);
+        b.putShort(at + HDR_CSUM_OFFSET, (short) csumOffset);
     }
 
     // ---- Ethernet
@@ -216,9 +244,9 @@ public final class Frame {
     }
 
     private void shiftHeaderOffsets(int by) {
-        if (needsChecksum()) buf.putShort(l2 - 4, (short) (checksumStart() + by));
-        int hl = buf.getShort(l2 - 8) & 0xffff;
-        if (hl != 0) buf.putShort(l2 - 8, (short) (hl + by));
+        if (needsChecksum()) buf.putShort(header() + HDR_CSUM_START, (short) (checksumStart() + by));
+        int hl = headerLength();
+        if (hl != 0) buf.putShort(header() + HDR_HDR_LEN, (short) (hl + by));
     }
 
     /** Offset of the IP header, or -1 when the frame carries something else. */

@@ -1,5 +1,6 @@
 package dev.j4l.net;
 
+import dev.j4l.kernel.abi.VirtioNetAbi;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
 import dev.j4l.kernel.net.TunQueue;
@@ -68,14 +69,14 @@ public final class Port {
 
     /** Whether a frame with raw gso_type {@code raw} can be written here as it is. */
     boolean takesGso(int raw, boolean ipv6) {
-        int t = raw & 0x7f;
-        if ((raw & 0x80) != 0 && !tsoEcn) return false;
+        int t = raw & ~VirtioNetAbi.GSO_ECN;
+        if ((raw & VirtioNetAbi.GSO_ECN) != 0 && !tsoEcn) return false;
         return switch (t) {
-            case 0 -> true;
-            case 1 -> tso4;
-            case 4 -> tso6;
-            case 5 -> uso;
-            case 3 -> ufo;
+            case VirtioNetAbi.GSO_NONE -> true;
+            case VirtioNetAbi.GSO_TCPV4 -> tso4;
+            case VirtioNetAbi.GSO_TCPV6 -> tso6;
+            case VirtioNetAbi.GSO_UDP_L4 -> uso;
+            case VirtioNetAbi.GSO_UDP -> ufo;
             default -> false;
         };
     }

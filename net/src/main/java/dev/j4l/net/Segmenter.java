@@ -1,6 +1,7 @@
 package dev.j4l.net;
 
 import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.abi.VirtioNetAbi;
 
 /**
  * User-space GSO: cuts a TCP (IPv4/IPv6) or UDP ({@code UDP_L4}) super-packet into the packets the wire
@@ -28,8 +29,10 @@ public final class Segmenter {
     public int segment(Frame f, boolean partialChecksum, Sink sink) {
         f.check();
         int raw = f.gsoTypeRaw();
-        int type = raw & 0x7f;
-        if (type != 1 && type != 4 && type != 5) return -1;
+        int type = raw & ~VirtioNetAbi.GSO_ECN;
+        if (type != VirtioNetAbi.GSO_TCPV4 && type != VirtioNetAbi.GSO_TCPV6 && type != VirtioNetAbi.GSO_UDP_L4) {
+            return -1;
+        }
         int mss = f.gsoSize();
         if (mss == 0) return -1;
         NativeBuffer b = f.buf;
@@ -48,7 +51,7 @@ public final class Segmenter {
         } else {
             return -1;
         }
-        boolean tcp = type != 5;
+        boolean tcp = type != VirtioNetAbi.GSO_UDP_L4;
         if (proto != (tcp ? 6 : 17)) return -1;
         int hdrEnd = tcp ? l4 + ((b.getByte(l4 + 12) & 0xff) >>> 4) * 4 : l4 + 8;
         if (hdrEnd > f.end || (tcp && hdrEnd < l4 + 20)) return -1;
@@ -89,14 +92,12 @@ public final class Segmenter {
             long pseudo = version == 4 ? Checksum.pseudoIpv4(out, p3, proto, l4Len)
                     : Checksum.pseudoIpv6(out, p3, proto, l4Len);
             out.putShort(csumField, (short) 0);
-            out.putLong(0, 0);
-            out.putShort(8, (short) 0);
             if (partialChecksum) {
                 out.putShort(csumField, (short) Checksum.fold(pseudo));
-                out.putByte(0, (byte) Frame.F_NEEDS_CSUM);
-                out.putShort(6, (short) (p4 - OUT));
-                out.putShort(8, (short) (csumField - p4));
+                Frame.writeHeader(out, 0, VirtioNetAbi.F_NEEDS_CSUM, VirtioNetAbi.GSO_NONE, 0, 0, p4 - OUT,
+                        csumField - p4);
             } else {
+                Frame.writeHeader(out, 0, 0, VirtioNetAbi.GSO_NONE, 0, 0, 0, 0);
                 short c = Checksum.finish(Checksum.sum(out, p4, l4Len, pseudo));
                 out.putShort(csumField, !tcp && c == 0 ? (short) -1 : c);
             }
@@ -118,9 +119,9 @@ public final class Segmenter {
         if (field + 2 > f.end || start >= f.end) return false;
         f.buf.putShort(field, Checksum.finish(Checksum.sum(f.buf, start, f.end - start, 0)));
         int h = f.l2 - Frame.VNET_HEADER;
-        f.buf.putByte(h, (byte) (f.buf.getByte(h) & ~Frame.F_NEEDS_CSUM));
-        f.buf.putShort(h + 6, (short) 0);
-        f.buf.putShort(h + 8, (short) 0);
+        f.buf.putByte(h + VirtioNetAbi.HDR_FLAGS, (byte) (f.buf.getByte(h + VirtioNetAbi.HDR_FLAGS) & ~VirtioNetAbi.F_NEEDS_CSUM));
+        f.buf.putShort(h + VirtioNetAbi.HDR_CSUM_START, (short) 0);
+        f.buf.putShort(h + VirtioNetAbi.HDR_CSUM_OFFSET, (short) 0);
         return true;
     }
 }

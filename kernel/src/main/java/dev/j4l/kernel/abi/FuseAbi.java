@@ -15,6 +15,13 @@ public final class FuseAbi {
     /** The oldest minor j4l serves (Linux 4.x era); older kernels are refused at INIT. */
     public static final int MIN_MINOR = 12;
     public static final long ROOT_ID = 1;
+    /** {@code FUSE_MIN_READ_BUFFER}: the smallest buffer a read of {@code /dev/fuse} may offer. */
+    public static final int MIN_READ_BUFFER = 8192;
+    /**
+     * {@code FUSE_INIT} of {@code enum fuse_opcode}: the first request of every connection, which the kernel
+     * module reads itself when it probes the running kernel. The other opcodes are the FUSE framework's.
+     */
+    public static final int OPCODE_INIT = 26;
 
     // struct fuse_in_header (40)
     public static final int IN_HEADER = 40;
@@ -125,6 +132,11 @@ public final class FuseAbi {
     public static final int DIRENT = 24, DIRENTPLUS = ENTRY_OUT + DIRENT;
     public static final int DIRENT_INO = 0, DIRENT_OFF = 8, DIRENT_NAMELEN = 16, DIRENT_TYPE = 20,
             DIRENT_NAME = 24;
+    /**
+     * Longest name j4l takes or gives: the kernel's {@code FUSE_NAME_LOW_MAX} (fs/fuse/fuse_i.h, not this header),
+     * its limit until INIT. A connection that negotiates {@code max_pages > 1} lets the kernel send names up to
+     * {@code PATH_MAX - 1} bytes; j4l answers those with ENAMETOOLONG.
+     */
     public static final int NAME_MAX = 1024;
     /** Longest path the kernel passes, with its NUL: symlink targets are at most PATH_MAX - 1 bytes. */
     public static final int PATH_MAX = 4096;
@@ -205,6 +217,16 @@ public final class FuseAbi {
 
     /** struct fuse_backing_map (16): the argument of FUSE_DEV_IOC_BACKING_OPEN. */
     public static final int BACKING_MAP = 16, BACKING_MAP_FD = 0, BACKING_MAP_FLAGS = 4;
+
+    // The device ioctls (FUSE_DEV_IOC_MAGIC 229), as the header's _IOR/_IOW/_IO encode them
+    /** {@code _IOR(229, 0, uint32_t)}: attach a descriptor to the session whose descriptor number it reads. */
+    public static final long DEV_IOC_CLONE = 0x8004E500L;
+    /** {@code _IOW(229, 1, struct fuse_backing_map)}: register a passthrough backing file, returns its id. */
+    public static final long DEV_IOC_BACKING_OPEN = 0x4010E501L;
+    /** {@code _IOW(229, 2, uint32_t)}: drop a backing id. */
+    public static final long DEV_IOC_BACKING_CLOSE = 0x4004E502L;
+    /** {@code _IO(229, 3)}: make mount(2) wait for the INIT reply (Linux 6.18). */
+    public static final long DEV_IOC_SYNC_INIT = 0xE503L;
 
     /** Round up to the 8-byte record alignment of dirents. */
     public static int align8(int n) {

@@ -5,6 +5,7 @@ import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.abi.VirtioNetAbi;
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.Ioctl;
 import java.nio.charset.StandardCharsets;
@@ -184,7 +185,7 @@ public final class TunDevice implements AutoCloseable {
         private Mode mode = Mode.TAP;
         private int queues = 1;
         private boolean vnetHeader;
-        private int vnetHeaderSize = 10;
+        private int vnetHeaderSize = VirtioNetAbi.HDR_SIZE;
         private Set<TunOffload> offloads = EnumSet.noneOf(TunOffload.class);
         private boolean persistent;
         private int owner = -1;
@@ -213,9 +214,15 @@ public final class TunDevice implements AutoCloseable {
             return this;
         }
 
-        /** Header size: 10 (virtio_net_hdr) or 12 (with num_buffers); larger sizes are skipped by the kernel. */
+        /**
+         * Header size: 10 (virtio_net_hdr), 12 (virtio_net_hdr_mrg_rxbuf, with num_buffers); the kernel skips the
+         * bytes of a larger size.
+         */
         public Builder vnetHeaderSize(int size) {
-            if (size < 10) throw new IllegalArgumentException("virtio-net header is at least 10 bytes, got " + size);
+            if (size < VirtioNetAbi.HDR_SIZE) {
+                throw new IllegalArgumentException("virtio-net header is at least " + VirtioNetAbi.HDR_SIZE
+                        + " bytes, got " + size);
+            }
             this.vnetHeaderSize = size;
             return this;
         }
@@ -289,7 +296,7 @@ public final class TunDevice implements AutoCloseable {
                     TunQueue q = new TunQueue(fd, actual, i);
                     opened.add(q);
                     if (vnetHeader) {
-                        if (vnetHeaderSize != 10) {
+                        if (vnetHeaderSize != VirtioNetAbi.HDR_SIZE) {
                             NativeBuffer sz = NativeBuffer.allocate(4);
                             sz.putInt(0, vnetHeaderSize);
                             ioctl(fd, TUNSETVNETHDRSZ, sz);

@@ -1,5 +1,6 @@
 package dev.j4l.kernel.raw;
 
+import dev.j4l.kernel.abi.IoUringAbi;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -9,17 +10,24 @@ import java.lang.foreign.MemorySegment;
 public final class LibcUring {
     private LibcUring() {}
 
-    public static final long SYS_IO_URING_SETUP = 425;
-    public static final long SYS_IO_URING_ENTER = 426;
-
     public static int setup(int entries, MemorySegment params) {
-        // SAFETY: only params' address reaches the kernel (120 bytes read and written), and a raw address keeps
-        // nothing alive: the caller keeps params' memory allocated until this returns.
-        return (int) Libc.syscall(SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
+        if (params.byteSize() < IoUringAbi.PARAMS_SIZE) throw new IllegalArgumentException("io_uring_params too small");
+        // SAFETY: only params' address reaches the kernel (io_uring_params, read and written), and a raw address
+        // keeps nothing alive: the caller keeps params' memory allocated until this returns.
+        return (int) Libc.syscall(IoUringAbi.SYS_SETUP, entries, params.address(), 0, 0, 0, 0);
     }
 
     public static int enter(int fd, int toSubmit, int minComplete, int flags) {
-        return (int) Libc.syscall(SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0, 0);
+        return (int) Libc.syscall(IoUringAbi.SYS_ENTER, fd, toSubmit, minComplete, flags, 0, 0);
     }
 
+    /**
+     * {@code io_uring_register(fd, opcode, arg, nrArgs)} for an operation whose argument is {@code arg} itself:
+     * the caller sizes {@code arg} for what {@code opcode} reads and writes through it given {@code nrArgs}.
+     */
+    public static int register(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        // SAFETY: only arg's address reaches the kernel, which touches what opcode and nrArgs say (the caller's
+        // contract above); the caller keeps arg's memory allocated until this returns.
+        return (int) Libc.syscall(IoUringAbi.SYS_REGISTER, fd, opcode, arg.address(), nrArgs, 0, 0);
+    }
 }

@@ -83,6 +83,8 @@ public final class Structs {
     /** {@code struct iovec}: 16 bytes. */
     public static final StructLayout IOVEC = structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
 
+    public static final long IOVEC_BASE = 0, IOVEC_LEN = 8;
+
     /** {@code struct msghdr}: 56 bytes. */
     public static final StructLayout MSGHDR = structLayout(
             ADDRESS.withName("msg_name"),
@@ -148,21 +150,4 @@ public final class Structs {
     /** {@code struct sockaddr_un}: 110 bytes. */
     public static final StructLayout SOCKADDR_UN = structLayout(
             JAVA_SHORT.withName("sun_family"), sequenceLayout(108, JAVA_BYTE).withName("sun_path"));
-
-    /** {@code struct io_uring_params}: 120 bytes. */
-    public static final StructLayout IO_URING_PARAMS = structLayout(
-            JAVA_INT.withName("sq_entries"),
-            JAVA_INT.withName("cq_entries"),
-            JAVA_INT.withName("flags"),
-            JAVA_INT.withName("sq_thread_cpu"),
-            JAVA_INT.withName("sq_thread_idle"),
-            JAVA_INT.withName("features"),
-            JAVA_INT.withName("wq_fd"),
-            sequenceLayout(3, JAVA_INT).withName("resv"),
-            sequenceLayout(40, JAVA_BYTE).withName("sq_off"),
-            sequenceLayout(40, JAVA_BYTE).withName("cq_off"));
-
-    /** {@code struct io_uring_probe} header (16 bytes) followed by {@code ops_len} 8-byte {@code io_uring_probe_op}. */
-    public static final long IO_URING_PROBE_HEADER = 16, IO_URING_PROBE_OP = 8, IO_URING_PROBE_LAST_OP = 0,
-            IO_URING_PROBE_OPS_LEN = 1;
 }

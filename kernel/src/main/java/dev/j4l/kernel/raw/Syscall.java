@@ -20,10 +20,8 @@ public final class Syscall {
     public static final long GETTID = X86_64 ? 186 : 178;
     public static final long USERFAULTFD = X86_64 ? 323 : 282;
 
-    // Generic numbers (same everywhere since Linux 5.1's unified table).
-    public static final long IO_URING_SETUP = 425;
-    public static final long IO_URING_ENTER = 426;
-    public static final long IO_URING_REGISTER = 427;
+    // Generic numbers (same everywhere since Linux 5.1's unified table). io_uring's three (425-427) are
+    // IoUringAbi's, with the rest of that interface.
     public static final long OPEN_TREE = 428;
     public static final long MOVE_MOUNT = 429;
     public static final long FSOPEN = 430;

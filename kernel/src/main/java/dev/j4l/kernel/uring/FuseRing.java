@@ -11,9 +11,13 @@ import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.kernel.Poller;
+import dev.j4l.kernel.abi.FuseAbi;
+import dev.j4l.kernel.abi.IoUringAbi;
 import dev.j4l.kernel.raw.Access;
 import dev.j4l.kernel.raw.LibcMemory;
 import dev.j4l.kernel.raw.LibcUring;
+import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,24 +38,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is exported to the FUSE framework only.
  */
 public final class FuseRing implements AutoCloseable {
-    private static final int SETUP_CQSIZE = 1 << 3;
-    /** Task work (how FUSE hands a request to the ring) does not interrupt the thread in user space... */
-    private static final int SETUP_COOP_TASKRUN = 1 << 8;
-    /** ...and is flagged in the SQ ring's flags instead, where other threads can see it. */
-    private static final int SETUP_TASKRUN_FLAG = 1 << 9;
-    private static final int SQ_TASKRUN = 1 << 2;
-    private static final int SETUP_SQE128 = 1 << 10;
-    private static final int FEAT_SINGLE_MMAP = 1;
-    private static final long OFF_SQ_RING = 0L;
-    private static final long OFF_CQ_RING = 0x8000000L;
-    private static final long OFF_SQES = 0x10000000L;
-    private static final int SQE_SIZE = 128;
-    private static final int CQE_SIZE = 16;
-    private static final byte OP_POLL_ADD = 6;
-    private static final byte OP_URING_CMD = 46;
-    private static final int CMD_REGISTER = 1;
-    private static final int CMD_COMMIT_AND_FETCH = 2;
-    private static final int ENTER_GETEVENTS = 1;
+    /**
+     * The ring's setup: 128-byte SQEs (a FUSE command does not fit the 16 bytes of a 64-byte one), a CQ twice the
+     * SQ, and task work (how FUSE hands a request to the ring) that does not interrupt the thread in user space
+     * (COOP_TASKRUN) but is flagged in the SQ ring's flags instead (TASKRUN_FLAG), where other threads can see it.
+     */
+    private static final int SETUP_FLAGS = IoUringAbi.SETUP_SQE128 | IoUringAbi.SETUP_CQSIZE
+            | IoUringAbi.SETUP_COOP_TASKRUN | IoUringAbi.SETUP_TASKRUN_FLAG;
+    private static final int SQE_SIZE = IoUringAbi.SQE128_SIZE;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final OwnedFd ring;
@@ -79,31 +73,33 @@ public final class FuseRing implements AutoCloseable {
         this.ring = ring;
         this.dev = dev;
         this.wake = wake;
-        int features = p.get(JAVA_INT, 20);
-        sqEntries = p.get(JAVA_INT, 0);
-        int cqEntries = p.get(JAVA_INT, 4);
-        sqHead = p.get(JAVA_INT, 40);
-        sqTail = p.get(JAVA_INT, 44);
-        int sqMaskOff = p.get(JAVA_INT, 48);
-        sqFlags = p.get(JAVA_INT, 56);
-        sqArray = p.get(JAVA_INT, 64);
-        cqHead = p.get(JAVA_INT, 80);
-        cqTail = p.get(JAVA_INT, 84);
-        int cqMaskOff = p.get(JAVA_INT, 88);
-        cqes = p.get(JAVA_INT, 100);
-        long sqLen = sqArray + 4L * sqEntries;
-        long cqLen = cqes + (long) CQE_SIZE * cqEntries;
-        boolean single = (features & FEAT_SINGLE_MMAP) != 0;
+        int features = p.get(JAVA_INT, IoUringAbi.PARAMS_FEATURES);
+        sqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_SQ_ENTRIES);
+        int cqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES);
+        int sq = IoUringAbi.PARAMS_SQ_OFF, cq = IoUringAbi.PARAMS_CQ_OFF;
+        sqHead = p.get(JAVA_INT, sq + IoUringAbi.SQRING_HEAD);
+        sqTail = p.get(JAVA_INT, sq + IoUringAbi.SQRING_TAIL);
+        int sqMaskOff = p.get(JAVA_INT, sq + IoUringAbi.SQRING_RING_MASK);
+        sqFlags = p.get(JAVA_INT, sq + IoUringAbi.SQRING_FLAGS);
+        sqArray = p.get(JAVA_INT, sq + IoUringAbi.SQRING_ARRAY);
+        cqHead = p.get(JAVA_INT, cq + IoUringAbi.CQRING_HEAD);
+        cqTail = p.get(JAVA_INT, cq + IoUringAbi.CQRING_TAIL);
+        int cqMaskOff = p.get(JAVA_INT, cq + IoUringAbi.CQRING_RING_MASK);
+        cqes = p.get(JAVA_INT, cq + IoUringAbi.CQRING_CQES);
+        // The SQ ring ends with its index array (a u32 per entry), the CQ ring with its CQEs.
+        long sqLen = sqArray + (long) Integer.BYTES * sqEntries;
+        long cqLen = cqes + (long) IoUringAbi.CQE_SIZE * cqEntries;
+        boolean single = (features & IoUringAbi.FEAT_SINGLE_MMAP) != 0;
         if (single) sqLen = cqLen = Math.max(sqLen, cqLen);
         sqRingLen = sqLen;
         cqRingLen = single ? 0 : cqLen;
         sqesLen = (long) SQE_SIZE * sqEntries;
         // A mapping that fails leaves the ones made before it to undo.
-        sqRingAddr = map(sqLen, fd, OFF_SQ_RING);
+        sqRingAddr = map(sqLen, fd, IoUringAbi.OFF_SQ_RING);
         try {
-            cqRingAddr = single ? sqRingAddr : map(cqLen, fd, OFF_CQ_RING);
+            cqRingAddr = single ? sqRingAddr : map(cqLen, fd, IoUringAbi.OFF_CQ_RING);
             try {
-                sqesAddr = map(sqesLen, fd, OFF_SQES);
+                sqesAddr = map(sqesLen, fd, IoUringAbi.OFF_SQES);
             } catch (KernelException e) {
                 // SAFETY: undoes the mapping made just above, of its length; nothing has seen it yet.
                 if (!single) LibcMemory.munmap(cqRingAddr, cqLen);
@@ -156,10 +152,10 @@ public final class FuseRing implements AutoCloseable {
         if (entries < 1 || entries > 4096) throw new IllegalArgumentException("entries out of range: " + entries);
         FuseDevice.requireDevice(dev);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(120, 8);
-            p.set(JAVA_INT, 4, entries * 2);
-            p.set(JAVA_INT, 8, SETUP_SQE128 | SETUP_CQSIZE | SETUP_COOP_TASKRUN | SETUP_TASKRUN_FLAG);
-            // SAFETY: p is the 120-byte io_uring_params the kernel reads and fills. Only its address is passed;
+            MemorySegment p = a.allocate(IoUringAbi.PARAMS_SIZE, 8);
+            p.set(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES, entries * 2);
+            p.set(JAVA_INT, IoUringAbi.PARAMS_FLAGS, SETUP_FLAGS);
+            // SAFETY: p is the io_uring_params the kernel reads and fills. Only its address is passed;
             // the confined arena `a` that owns it is closed only after the call (and after the constructor reads p).
             int fd = LibcUring.setup(entries, p);
             if (fd < 0) throw KernelException.of("io_uring_setup", "SQE128", fd);
@@ -192,7 +188,7 @@ public final class FuseRing implements AutoCloseable {
         int idx = tail & sqMask;
         MemorySegment sqe = sqes.asSlice((long) idx * SQE_SIZE, SQE_SIZE);
         sqe.fill((byte) 0);
-        sqRing.set(JAVA_INT, sqArray + 4L * idx, idx);
+        sqRing.set(JAVA_INT, sqArray + (long) Integer.BYTES * idx, idx);
         return sqe;
     }
 
@@ -218,41 +214,42 @@ public final class FuseRing implements AutoCloseable {
         }
         registered.add(header);
         registered.add(payload);
-        MemorySegment iov = arena.allocate(32, 8);
+        MemorySegment iov = arena.allocate(2 * Structs.IOVEC.byteSize(), 8);
         // SAFETY: the iovec names exactly [h) and [b), both alive (GC-managed memory or a mapping freed only when
         // unreachable) and kept reachable by `registered` until close(), which first tears the ring down: the
         // kernel can write requests into them only while they exist. The iovec itself lives in this ring's arena.
-        iov.set(JAVA_LONG, 0, h.address());
-        iov.set(JAVA_LONG, 8, h.byteSize());
-        iov.set(JAVA_LONG, 16, b.address());
-        iov.set(JAVA_LONG, 24, b.byteSize());
+        iov.set(JAVA_LONG, Structs.IOVEC_BASE, h.address());
+        iov.set(JAVA_LONG, Structs.IOVEC_LEN, h.byteSize());
+        iov.set(JAVA_LONG, Structs.IOVEC.byteSize() + Structs.IOVEC_BASE, b.address());
+        iov.set(JAVA_LONG, Structs.IOVEC.byteSize() + Structs.IOVEC_LEN, b.byteSize());
         MemorySegment sqe = nextSqe();
-        command(sqe, devFd, CMD_REGISTER, userData, qid, 0);
-        // SAFETY: the SQE's addr is iov, 32 bytes = the 2 iovecs its len (2) says, in this ring's shared arena, which
-        // close() frees only after the ring is torn down.
-        sqe.set(JAVA_LONG, 16, iov.address());
-        sqe.set(JAVA_INT, 24, 2);
+        command(sqe, devFd, FuseAbi.URING_CMD_REGISTER, userData, qid, 0);
+        // SAFETY: the SQE's addr is iov, the 2 iovecs its len says, in this ring's shared arena, which close() frees
+        // only after the ring is torn down.
+        sqe.set(JAVA_LONG, IoUringAbi.SQE_ADDR, iov.address());
+        sqe.set(JAVA_INT, IoUringAbi.SQE_LEN, 2);
         publish();
     }
 
     /** The size of a {@code fuse_uring_req_header}. */
-    public static final int HEADER_SIZE = 288;
+    public static final int HEADER_SIZE = FuseAbi.URING_REQ_HEADER;
 
     /** Queues {@code FUSE_IO_URING_CMD_COMMIT_AND_FETCH}: the reply in the entry's buffers is for {@code commitId}. */
     public void commitAndFetch(int qid, long commitId, long userData) {
         checkUsable();
         // SAFETY: a COMMIT_AND_FETCH carries no address: the kernel finds the entry's buffers by queue and commit id.
-        command(nextSqe(), devFd, CMD_COMMIT_AND_FETCH, userData, qid, commitId);
+        command(nextSqe(), devFd, FuseAbi.URING_CMD_COMMIT_AND_FETCH, userData, qid, commitId);
         publish();
     }
 
+    /** A URING_CMD for FUSE: its command area holds a {@code fuse_uring_cmd_req} (flags stay 0). */
     private static void command(MemorySegment sqe, int fd, int cmd, long userData, int qid, long commitId) {
-        sqe.set(JAVA_BYTE, 0, OP_URING_CMD);
-        sqe.set(JAVA_INT, 4, fd);
-        sqe.set(JAVA_INT, 8, cmd);
-        sqe.set(JAVA_LONG, 32, userData);
-        sqe.set(JAVA_LONG, 48 + 8, commitId);
-        sqe.set(JAVA_SHORT, 48 + 16, (short) qid);
+        sqe.set(JAVA_BYTE, IoUringAbi.SQE_OPCODE, (byte) IoUringAbi.OP_URING_CMD);
+        sqe.set(JAVA_INT, IoUringAbi.SQE_FD, fd);
+        sqe.set(JAVA_INT, IoUringAbi.SQE_CMD_OP, cmd);
+        sqe.set(JAVA_LONG, IoUringAbi.SQE_USER_DATA, userData);
+        sqe.set(JAVA_LONG, IoUringAbi.SQE_CMD + FuseAbi.URING_CMD_COMMIT_ID, commitId);
+        sqe.set(JAVA_SHORT, IoUringAbi.SQE_CMD + FuseAbi.URING_CMD_QID, (short) qid);
     }
 
     /** Queues a one-shot POLL_ADD for POLLIN on the wake-up eventfd. */
@@ -260,10 +257,10 @@ public final class FuseRing implements AutoCloseable {
         checkUsable();
         // SAFETY: POLL_ADD names the eventfd held since create() and no memory.
         MemorySegment sqe = nextSqe();
-        sqe.set(JAVA_BYTE, 0, OP_POLL_ADD);
-        sqe.set(JAVA_INT, 4, wakeFd);
-        sqe.set(JAVA_INT, 28, 1 /* POLLIN */);
-        sqe.set(JAVA_LONG, 32, userData);
+        sqe.set(JAVA_BYTE, IoUringAbi.SQE_OPCODE, (byte) IoUringAbi.OP_POLL_ADD);
+        sqe.set(JAVA_INT, IoUringAbi.SQE_FD, wakeFd);
+        sqe.set(JAVA_INT, IoUringAbi.SQE_POLL32_EVENTS, Poller.POLLIN);
+        sqe.set(JAVA_LONG, IoUringAbi.SQE_USER_DATA, userData);
         publish();
     }
 
@@ -276,7 +273,7 @@ public final class FuseRing implements AutoCloseable {
             while (true) {
                 // SAFETY: the queued SQEs name memory only through register()'s iovecs, valid until close() (see
                 // there); COMMIT_AND_FETCH and POLL_ADD name none.
-                int r = LibcUring.enter(fd, pending, minComplete, ENTER_GETEVENTS);
+                int r = LibcUring.enter(fd, pending, minComplete, IoUringAbi.ENTER_GETEVENTS);
                 if (r >= 0) {
                     pending -= Math.min(pending, r);
                     return;
@@ -295,9 +292,9 @@ public final class FuseRing implements AutoCloseable {
         int head = (int) INT.getAcquire(cqRing, (long) cqHead);
         int tail = (int) INT.getAcquire(cqRing, (long) cqTail);
         if (head == tail) return false;
-        long off = cqes + (long) (head & cqMask) * CQE_SIZE;
-        userData = cqRing.get(JAVA_LONG, off);
-        result = cqRing.get(JAVA_INT, off + 8);
+        long off = cqes + (long) (head & cqMask) * IoUringAbi.CQE_SIZE;
+        userData = cqRing.get(JAVA_LONG, off + IoUringAbi.CQE_USER_DATA);
+        result = cqRing.get(JAVA_INT, off + IoUringAbi.CQE_RES);
         INT.setRelease(cqRing, (long) cqHead, head + 1);
         return true;
     }
@@ -321,7 +318,7 @@ public final class FuseRing implements AutoCloseable {
         observers.incrementAndGet();
         try {
             if (closed) return false;
-            if (((int) INT.getVolatile(sqRing, (long) sqFlags) & SQ_TASKRUN) != 0) return true;
+            if (((int) INT.getVolatile(sqRing, (long) sqFlags) & IoUringAbi.SQ_TASKRUN) != 0) return true;
             return (int) INT.getAcquire(cqRing, (long) cqHead) != (int) INT.getAcquire(cqRing, (long) cqTail);
         } finally {
             observers.decrementAndGet();

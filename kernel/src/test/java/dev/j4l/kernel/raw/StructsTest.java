@@ -53,6 +53,8 @@ class StructsTest {
         assertEquals(24, Structs.OPEN_HOW.byteSize());
         assertEquals(16, Structs.TIMESPEC.byteSize());
         assertEquals(16, Structs.IOVEC.byteSize());
+        assertEquals(Structs.IOVEC_BASE, offset(Structs.IOVEC, "iov_base"));
+        assertEquals(Structs.IOVEC_LEN, offset(Structs.IOVEC, "iov_len"));
         assertEquals(8, Structs.POLLFD.byteSize());
         assertEquals(16, Structs.CMSGHDR.byteSize());
         assertEquals(8, Structs.CAP_HEADER.byteSize());
@@ -60,7 +62,6 @@ class StructsTest {
         assertEquals(110, Structs.SOCKADDR_UN.byteSize());
         assertEquals(390, Structs.UTSNAME.byteSize());
         assertEquals(130, Structs.UTSNAME_RELEASE);
-        assertEquals(120, Structs.IO_URING_PARAMS.byteSize());
     }
 
     @Test
