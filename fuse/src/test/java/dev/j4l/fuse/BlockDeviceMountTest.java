@@ -9,32 +9,21 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@code fuseblk} mount on a loop device: the kernel opens the device as the mount's source and sends BMAP
- * for FIBMAP (which {@code filefrag -B} uses), which only a block-device mount gets.
+ * A {@code fuseblk} mount on a loop device: the kernel opens the device as the mount's source and the driver
+ * serves the files as on a plain {@code fuse} mount. (BMAP, which only such a mount can be sent, is decoded and
+ * dispatched as {@code PipelineTest} shows; Linux 6.18 answered {@code filefrag -B}'s FIBMAP here with 0 without
+ * sending it.)
  */
 class BlockDeviceMountTest {
-    /** ScratchFs that maps file block n to device block 1000 + n. */
-    static final class MappedFs extends ScratchFs {
-        final List<String> bmaps = new CopyOnWriteArrayList<>();
-
-        @Override
-        public long bmap(Request r, Node node, long block, int blocksize) {
-            bmaps.add(node.name + ":" + block + ":" + blocksize);
-            return 1000 + block;
-        }
-    }
-
     @TempDir
     Path dir;
 
     @Test
-    void bmapReachesTheDriverOfAFuseblkMount() throws Exception {
+    void aFuseblkMountServesFromItsBlockDevice() throws Exception {
         TestMounts.assumeRoot();
         Path image = dir.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -43,16 +32,13 @@ class BlockDeviceMountTest {
         String loop = TestMounts.run("losetup", "--find", "--show", image.toString()).trim();
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
         try {
-            MappedFs fs = new MappedFs();
+            ScratchFs fs = new ScratchFs();
             fs.put("f", "x".repeat(3 * 4096));
             MountOptions o = MountOptions.builder().subtype("j4ltest").blockDevice(loop).blockSize(4096).build();
             try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, o)) {
                 Mounter.MountInfo info = Mounter.mountAt(mnt.toString()).orElseThrow();
                 assertEquals("fuseblk.j4ltest", info.fstype());
                 assertEquals(loop, info.source());
-                String out = TestMounts.run("filefrag", "-B", "-v", mnt.resolve("f").toString());
-                assertTrue(fs.bmaps.contains("f:0:4096"), fs.bmaps + "\n" + out);
-                assertTrue(out.contains("1000"), out);
                 assertEquals("x".repeat(3 * 4096), Files.readString(mnt.resolve("f")));
             }
         } finally {
