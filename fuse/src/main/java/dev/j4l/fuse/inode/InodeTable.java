@@ -1,6 +1,11 @@
 package dev.j4l.fuse.inode;
 
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -12,6 +17,11 @@ import java.util.function.Consumer;
  * node id + generation never repeat. Every reply that gives the kernel an entry {@linkplain #lookup counts};
  * FORGET {@linkplain #forget subtracts}; at zero the node is dropped from the table and {@code onForget} is
  * told. The root (node id 1) is never dropped. Reading a node by id takes no lock and allocates nothing.
+ *
+ * <p>A table that {@linkplain #remembering remembers} (for export support: file handles name a node id and
+ * generation the kernel may have forgotten) keeps a forgotten node's id and generation for as long as the
+ * driver keeps the node itself: {@link #remembered} finds it by id, and a new lookup of it gets the same id
+ * and generation back, so an old handle still matches. Once the driver lets go of the node, its id is free.
  */
 public final class InodeTable<N> {
     private static final int CHUNK_BITS = 12;
@@ -51,8 +61,24 @@ public final class InodeTable<N> {
         }
     }
 
+    /** A forgotten node, held weakly, with the id and generation a file handle may still name. */
+    private static final class Remembered<N> extends WeakReference<N> {
+        final long nodeid;
+        final long generation;
+
+        Remembered(N node, long nodeid, long generation, ReferenceQueue<N> queue) {
+            super(node, queue);
+            this.nodeid = nodeid;
+            this.generation = generation;
+        }
+    }
+
     private final ConcurrentHashMap<N, Inode<N>> byNode = new ConcurrentHashMap<>();
     private final Consumer<N> onForget;
+    private final boolean remembering;
+    private final ConcurrentHashMap<Long, Remembered<N>> rememberedById = new ConcurrentHashMap<>();
+    private final Map<N, Long> rememberedByNode = Collections.synchronizedMap(new WeakHashMap<>());
+    private final ReferenceQueue<N> collected = new ReferenceQueue<>();
     private final Object allocLock = new Object();
     private volatile Inode<?>[][] chunks = new Inode<?>[1][];
     private long[] generations = new long[CHUNK];
@@ -62,6 +88,12 @@ public final class InodeTable<N> {
     private final Inode<N> root;
 
     public InodeTable(N root, Consumer<N> onForget) {
+        this(root, onForget, false);
+    }
+
+    /** @param remembering keep forgotten nodes findable by id while the driver keeps them (export support) */
+    public InodeTable(N root, Consumer<N> onForget, boolean remembering) {
+        this.remembering = remembering;
         this.onForget = Objects.requireNonNull(onForget, "onForget");
         chunks[0] = new Inode<?>[CHUNK];
         this.root = new Inode<>(Objects.requireNonNull(root, "root"), 1, 0, Long.MAX_VALUE / 2);
@@ -102,7 +134,8 @@ public final class InodeTable<N> {
                 Thread.onSpinWait();
                 continue;
             }
-            Inode<N> fresh = allocate(node);
+            Inode<N> fresh = remembering ? revive(node) : null;
+            if (fresh == null) fresh = allocate(node);
             Inode<N> prev = byNode.putIfAbsent(node, fresh);
             if (prev == null) return fresh.nodeid;
             freeSlot(fresh);
@@ -139,9 +172,56 @@ public final class InodeTable<N> {
         long left = in.release(nlookup);
         if (left != 0) return left > 0;
         byNode.remove(in.node, in);
-        freeSlot(in);
+        if (remembering) remember(in);
+        else freeSlot(in);
         onForget.accept(in.node);
         return true;
+    }
+
+    /**
+     * A forgotten node still known by {@code nodeid} (remembering tables only), or null: what a file handle's
+     * LOOKUP of "." names.
+     */
+    public N remembered(long nodeid) {
+        Remembered<N> r = rememberedById.get(nodeid);
+        return r == null ? null : r.get();
+    }
+
+    /** Takes the slot out of use but keeps its id reserved for the node while the driver keeps the node. */
+    private void remember(Inode<N> in) {
+        synchronized (allocLock) {
+            int i = (int) in.nodeid;
+            SLOT.setRelease(chunks[i >>> CHUNK_BITS], i & (CHUNK - 1), (Inode<?>) null);
+            rememberedById.put(in.nodeid, new Remembered<>(in.node, in.nodeid, in.generation, collected));
+            rememberedByNode.put(in.node, in.nodeid);
+        }
+    }
+
+    /** A remembered node looked up again: it gets its old id and generation back. */
+    private Inode<N> revive(N node) {
+        synchronized (allocLock) {
+            Long id = rememberedByNode.remove(node);
+            if (id == null) return null;
+            Remembered<N> r = rememberedById.remove(id);
+            if (r == null || r.get() != node) return null;
+            int i = (int) r.nodeid;
+            Inode<N> in = new Inode<>(node, r.nodeid, r.generation, 1);
+            SLOT.setRelease(chunks[i >>> CHUNK_BITS], i & (CHUNK - 1), in);
+            return in;
+        }
+    }
+
+    /** Frees the ids of remembered nodes the driver has let go of. Under allocLock. */
+    @SuppressWarnings("unchecked")
+    private void releaseCollected() {
+        java.lang.ref.Reference<? extends N> ref;
+        while ((ref = collected.poll()) != null) {
+            Remembered<N> r = (Remembered<N>) ref;
+            if (rememberedById.remove(r.nodeid, r)) {
+                if (freeCount == free.length) free = java.util.Arrays.copyOf(free, free.length * 2);
+                free[freeCount++] = (int) r.nodeid;
+            }
+        }
     }
 
     /** Node ids in use, including the root. */
@@ -185,6 +265,7 @@ public final class InodeTable<N> {
 
     private Inode<N> allocate(N node) {
         synchronized (allocLock) {
+            if (remembering) releaseCollected();
             int i;
             if (freeCount > 0) {
                 i = free[--freeCount];

@@ -76,7 +76,7 @@ public final class FuseSession<N, H> {
         this.label = options.subtype() != null ? options.subtype() : options.fsname();
         Set<FuseCapability> declared = fs.capabilities();
         this.capabilities = declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
-        this.inodes = new InodeTable<>(fs.root(), this::forgotten);
+        this.inodes = new InodeTable<>(fs.root(), this::forgotten, capabilities.contains(FuseCapability.EXPORT));
         this.replies = new ReplyBuilder<>(this);
         this.notifier = new DevFuseNotifier<>(this, new DevFuseChannel(device));
         this.handshake = new InitHandshake(this);

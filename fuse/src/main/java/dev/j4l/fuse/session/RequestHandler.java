@@ -12,6 +12,7 @@ import static dev.j4l.kernel.abi.FuseAbi.IN_UNIQUE;
 import static dev.j4l.kernel.abi.FuseAbi.OUT_HEADER;
 import static dev.j4l.kernel.abi.FuseAbi.RW_IN;
 
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.inode.InodeTable;
 import dev.j4l.fuse.protocol.FuseOpcode;
 import dev.j4l.fuse.protocol.FuseRequest;
@@ -135,6 +136,11 @@ final class RequestHandler<N, H> {
             default -> { }
         }
         N node = inodes.node(nodeid);
+        if (node == null && request instanceof FuseRequest.Lookup l && (l.name().equals(".") || l.name().equals(".."))
+                && session.has(FuseCapability.EXPORT)) {
+            // A file handle naming a node the kernel forgot (open_by_handle_at): the driver may still have it.
+            node = inodes.remembered(nodeid);
+        }
         if (node == null && op != FuseOpcode.DESTROY) {
             LOG.log(Level.WARNING, () -> "FUSE " + op + " for unknown node " + nodeid + " (request " + unique + ")");
             error(channel, Errno.ESTALE.number());
