@@ -5,81 +5,54 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.fuse.FuseMount;
-import dev.j4l.posix.Py;
-import dev.j4l.posix.TmpfsMount;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.j4l.kernel.MountTable;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import dev.j4l.testkit.posix.Python;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real programs on memfs: cp -a and tar of a source tree, git, fio's verifying writer, concurrent writers,
  * a full filesystem, unmounting with files open. Each test gets its own mount and always unmounts it.
  */
 class MemFsWorkloadTest {
-    private static final Path SRC_ZIP = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip");
+    private static final Path SRC_ZIP = Path.of(System.getProperty("java.home"), "lib", "src.zip");
 
-    private Path base;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts("j4l-memfs-work-");
+
     private Path mnt;
     private FuseMount<?> mount;
 
     @BeforeEach
     void setUp() throws Exception {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
-        base = TmpfsMount.worldTraversableTempDir("j4l-memfs-work-");
-        mnt = Files.createDirectory(base.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (mount != null) mount.close();
-        } finally {
-            deleteTree(base);
-        }
+    private void mountMemfs(long size) throws Exception {
+        mount = mounts.closeAfter(MemFsDriver.mount(mnt, size));
     }
 
-    private void mountMemfs(long size) throws IOException {
-        mount = MemFsDriver.mount(mnt, size);
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (p == null || !Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
-
-    /** Runs a command; returns its output, failing with it on a non-zero exit. */
+    /** Runs a program in {@code dir}; returns its output, failing with its errors on a non-zero exit. */
     static String sh(Path dir, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", cmd) + " timed out");
-        }
-        String s = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) throw new AssertionError(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + s);
-        return s;
-    }
-
-    private static void assumeTool(String tool) {
-        boolean found = Stream.of("/usr/bin/", "/bin/", "/usr/sbin/").anyMatch(d -> Files.isExecutable(Path.of(d + tool)));
-        Assumptions.assumeTrue(found, "needs " + tool + " (bash .ci/install-deps)");
+        return Command.of(cmd).in(dir).timeout(Duration.ofMinutes(5)).run();
     }
 
     /** A real source tree on the host disk: four packages of the JDK's own sources. */
     private Path unpackSources() throws Exception {
         Assumptions.assumeTrue(Files.isReadable(SRC_ZIP), "needs " + SRC_ZIP);
-        assumeTool("unzip");
-        Path src = Files.createDirectory(base.resolve("src"));
+        Needs.program("unzip");
+        Path src = mounts.dir("src");
         sh(src, "unzip", "-q", SRC_ZIP.toString(), "java.base/java/util/*", "java.base/java/io/*",
                 "java.base/java/nio/*", "java.base/java/lang/*");
         return src;
@@ -89,15 +62,15 @@ class MemFsWorkloadTest {
     void cpAndTarOfASourceTreeRoundTrip() throws Exception {
         Path src = unpackSources();
         mountMemfs(1L << 30);
-        sh(base, "cp", "-a", src.toString(), mnt.resolve("copy").toString());
-        sh(base, "diff", "-r", "--no-dereference", src.toString(), mnt.resolve("copy").toString());
+        sh(src, "cp", "-a", src.toString(), mnt.resolve("copy").toString());
+        sh(src, "diff", "-r", "--no-dereference", src.toString(), mnt.resolve("copy").toString());
         Files.createDirectory(mnt.resolve("untar"));
-        sh(base, "sh", "-c", "tar -C " + src + " -cf - . | tar -C " + mnt.resolve("untar") + " -xf -");
-        sh(base, "diff", "-r", src.toString(), mnt.resolve("untar").toString());
+        sh(src, "sh", "-c", "tar -C " + src + " -cf - . | tar -C " + mnt.resolve("untar") + " -xf -");
+        sh(src, "diff", "-r", src.toString(), mnt.resolve("untar").toString());
         // and back out to the host
-        Path back = Files.createDirectory(base.resolve("back"));
-        sh(base, "sh", "-c", "tar -C " + mnt.resolve("untar") + " -cf - . | tar -C " + back + " -xf -");
-        sh(base, "diff", "-r", src.toString(), back.toString());
+        Path back = mounts.dir("back");
+        sh(src, "sh", "-c", "tar -C " + mnt.resolve("untar") + " -cf - . | tar -C " + back + " -xf -");
+        sh(src, "diff", "-r", src.toString(), back.toString());
         long files;
         try (Stream<Path> s = Files.walk(mnt.resolve("copy"))) {
             files = s.filter(Files::isRegularFile).count();
@@ -107,7 +80,7 @@ class MemFsWorkloadTest {
 
     @Test
     void gitInitCommitLog() throws Exception {
-        assumeTool("git");
+        Needs.program("git");
         mountMemfs(256L << 20);
         Path repo = Files.createDirectory(mnt.resolve("repo"));
         String[] git = {"git", "-c", "user.name=j4l", "-c", "user.email=j4l@example.invalid", "-c", "init.defaultBranch=main"};
@@ -135,7 +108,7 @@ class MemFsWorkloadTest {
 
     @Test
     void fioVerifiesWhatItWrote() throws Exception {
-        assumeTool("fio");
+        Needs.program("fio");
         mountMemfs(512L << 20);
         String out = sh(mnt, "fio", "--name=verify", "--directory=" + mnt, "--size=64M", "--bs=4k", "--rw=randwrite",
                 "--ioengine=psync", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--numjobs=2",
@@ -148,7 +121,7 @@ class MemFsWorkloadTest {
     @Test
     void concurrentWritersFromSeveralProcesses() throws Exception {
         mountMemfs(512L << 20);
-        Py.run(mnt, """
+        Python.run(mnt, """
                 import hashlib
                 code = '''
                 import os, sys, random
@@ -186,7 +159,7 @@ class MemFsWorkloadTest {
     @Test
     void concurrentRenamesNeverDeadlock() throws Exception {
         mountMemfs(256L << 20);
-        Py.run(mnt, """
+        Python.run(mnt, """
                 for d in 'abcd':
                     os.makedirs(d + '/sub', exist_ok=True)
                     for i in range(20):
@@ -231,7 +204,7 @@ class MemFsWorkloadTest {
     @Test
     void fullFilesystemAnswersEnospcAndKeepsData() throws Exception {
         mountMemfs(32L << 20);
-        Py.run(mnt, """
+        Python.run(mnt, """
                 first = os.urandom(8 << 20)
                 write_file('first', first)
                 written = 0
@@ -269,7 +242,7 @@ class MemFsWorkloadTest {
         Files.writeString(mnt.resolve("open.txt"), "still here");
         // A process keeps the file open across the unmount: the lazy unmount detaches the name, the file keeps
         // working until it is closed, and then the session ends.
-        Process holder = new ProcessBuilder(Py.PYTHON, "-c", """
+        Process holder = new ProcessBuilder(Python.PYTHON, "-c", """
                 import os, sys, time
                 fd = os.open(sys.argv[1], os.O_RDWR)
                 print('open', flush=True)
@@ -282,7 +255,7 @@ class MemFsWorkloadTest {
             var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
             assertEquals("open", out.readLine());
             mount.close();
-            assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(mnt.toString() + " "),
+            assertFalse(MountTable.isMountPoint(mnt),
                     "the mountpoint is free at once");
             holder.getOutputStream().write('\n');
             holder.getOutputStream().flush();
@@ -299,7 +272,7 @@ class MemFsWorkloadTest {
     @Test
     void sizeLimitIsReportedAndBoundsTheHeap() throws Exception {
         mountMemfs(100L << 20);
-        String df = sh(base, "stat", "-f", "-c", "%b %S %l", mnt.toString()).strip();
+        String df = sh(mnt, "stat", "-f", "-c", "%b %S %l", mnt.toString()).strip();
         String[] f = df.split(" ");
         assertEquals(100L << 20, Long.parseLong(f[0]) * Long.parseLong(f[1]), df);
         assertEquals("255", f[2]);

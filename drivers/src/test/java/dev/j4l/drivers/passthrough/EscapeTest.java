@@ -10,6 +10,8 @@ import dev.j4l.fuse.Entry;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,16 +19,25 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Attempts to reach files outside the mirrored tree: names with "..", symlinks (absolute and relative) the
  * daemon might follow, and renames racing lookups. The secret sits next to the source directory.
  */
 class EscapeTest {
-    @TempDir
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    /** This test's directory: sources, mount points and files outside them all live here. */
     Path dir;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        dir = mounts.dir("work");
+    }
 
     private Path secret() throws IOException {
         return Files.writeString(dir.resolve("secret"), "outside\n");
@@ -35,7 +46,7 @@ class EscapeTest {
     /** Names the kernel would never send, given to the driver directly: each one stays beneath its directory. */
     @Test
     void namesThatLeaveTheDirectoryAreRefused() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         secret();
         Path src = Files.createDirectories(dir.resolve("src/sub"));
         PassthroughFs fs = new PassthroughFs(PassthroughOptions.of(dir.resolve("src")));
@@ -60,7 +71,7 @@ class EscapeTest {
     /** Symlinks in the source are nodes of their own: the daemon never follows them, whatever they point at. */
     @Test
     void symlinksInTheSourceAreNeverFollowedByTheDaemon() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path secret = secret();
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         Files.setAttribute(secret, "user:tag", java.nio.ByteBuffer.wrap("secret-xattr".getBytes()));
@@ -99,7 +110,7 @@ class EscapeTest {
      */
     @Test
     void renamesRacingLookupsStayInside() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         secret();
         // The mount point is not next to the secret: ".." above the mount root is the client's own business.
         Path src = dir.resolve("src");

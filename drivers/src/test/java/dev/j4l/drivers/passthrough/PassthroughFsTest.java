@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.kernel.MountTable;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,29 +16,38 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** passthroughfs against real tools and syscalls, with FUSE passthrough on and off. */
 class PassthroughFsTest {
-    @TempDir
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    /** This test's directory: sources, mount points and files outside them all live here. */
     Path dir;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        dir = mounts.dir("work");
+    }
 
     @Test
     void documentedExampleMirrorsWrites() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = Files.createDirectory(dir.resolve("src"));
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
         assertEquals("hi\n", PassthroughExample.mirrorAndRead(src, mnt));
-        assertFalse(Mirror.isMounted(mnt));
+        assertFalse(MountTable.isMountPoint(mnt));
     }
 
     @ParameterizedTest(name = "passthrough={0}")
     @ValueSource(booleans = {true, false})
     void filesDirectoriesAndLinksAreMirrored(boolean passthrough) throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         try (Mirror m = Mirror.mount(dir, passthrough)) {
             Files.writeString(m.src.resolve("before.txt"), "from the source\n");
             assertEquals("from the source\n", Files.readString(m.mnt.resolve("before.txt")));

@@ -3,6 +3,9 @@ package dev.j4l.drivers.passthrough;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,8 +13,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which entries of a listing get attributes (a node in the kernel), observed with the kernel's own
@@ -22,12 +26,20 @@ class ReaddirPlusTest {
     static final Path TRACING = Path.of("/sys/kernel/tracing");
     static final Path EVENT = TRACING.resolve("events/fuse/fuse_request_send/enable");
 
-    @TempDir
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    /** This test's directory: sources, mount points and files outside them all live here. */
     Path dir;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        dir = mounts.dir("work");
+    }
 
     @Test
     void aFirstListingGivesAttributesToDirectoriesOnly() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         // A fresh machine may not have tracefs mounted: mount it for this test and take it away after.
         boolean mountedHere = false;
         if (!Files.exists(EVENT) && Files.isDirectory(TRACING)) {

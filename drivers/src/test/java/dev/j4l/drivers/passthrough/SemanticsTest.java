@@ -7,22 +7,36 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Semantics FUSE mirrors commonly get wrong, checked through the mount with real tools. */
 class SemanticsTest {
-    @TempDir
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    /** This test's directory: sources, mount points and files outside them all live here. */
     Path dir;
+
+    @BeforeEach
+    void workDirectory() throws IOException {
+        dir = mounts.dir("work");
+    }
 
     /**
      * O_EXCL holds even where the kernel caches a "no such name" that the source has since outdated (the kernel
@@ -30,7 +44,7 @@ class SemanticsTest {
      */
     @Test
     void exclusiveCreateOverACachedNegativeEntryStillSeesTheSource() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = dir.resolve("src");
         try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src))) {
             Path name = m.mnt.resolve("appears");
@@ -47,7 +61,7 @@ class SemanticsTest {
     /** Files made through an allow_other mount belong to whoever made them, not to the (root) daemon. */
     @Test
     void newFilesBelongToTheCaller() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = dir.resolve("src");
         try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withAllowOther(true))) {
             Path pub = Files.createDirectory(src.resolve("pub"));
@@ -55,16 +69,15 @@ class SemanticsTest {
             Files.setPosixFilePermissions(src, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             String mp = m.mnt.resolve("pub").toString();
-            Mirror.run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c",
-                    "cd " + mp + " && echo hi > file && mkdir d && ln -s file l && mkfifo p && : > d/inner");
+            Command.of("sh", "-c", "cd " + mp + " && echo hi > file && mkdir d && ln -s file l && mkfifo p && : > d/inner")
+                    .asUser(65534, 65534).run();
             for (String n : List.of("file", "d", "l", "p", "d/inner")) {
                 Path p = pub.resolve(n);
                 assertEquals(65534, Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), n + " uid");
                 assertEquals(65534, Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS), n + " gid");
             }
             // Permissions are the kernel's to check: the same user cannot create in a root-owned 0755 directory.
-            Mirror.Result denied = Mirror.exec(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    "touch", m.mnt.resolve("nope").toString()));
+            Command.Result denied = Command.of("touch", m.mnt.resolve("nope").toString()).asUser(65534, 65534).exec();
             assertNotEquals(0, denied.exit());
             assertTrue(denied.err().contains("Permission denied"), denied.err());
             assertFalse(Files.exists(src.resolve("nope")));
@@ -80,7 +93,7 @@ class SemanticsTest {
      */
     @Test
     void pathsLongerInTheSourceThanPathMaxWork() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = dir;
         for (int i = 0; i < 4; i++) src = src.resolve("s".repeat(250));
         try (Mirror m = Mirror.mount(src, dir.resolve("m"), PassthroughOptions.of(src))) {
@@ -101,16 +114,13 @@ class SemanticsTest {
             try (var s = Files.list(deep)) {
                 assertEquals(List.of("renamed"), s.map(p -> p.getFileName().toString()).toList());
             }
-        } finally {
-            // Beyond PATH_MAX, only tools that walk with *at calls can delete it (JUnit's @TempDir cannot).
-            Mirror.run("rm", "-rf", dir.resolve("s".repeat(250)).toString());
         }
     }
 
     /** Two names of one file are one inode: link count and mode agree through both at once. */
     @Test
     void hardLinksShareLinkCountAndMode() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         try (Mirror m = Mirror.mount(dir, true)) {
             Path a = Files.writeString(m.mnt.resolve("a"), "one inode\n");
             Path b = m.mnt.resolve("b");
@@ -133,15 +143,15 @@ class SemanticsTest {
     /** utimensat with UTIME_OMIT leaves that time alone (touch -a / touch -m). */
     @Test
     void utimeOmitLeavesTheOtherTimeAlone() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         try (Mirror m = Mirror.mount(dir, true)) {
             Path f = Files.writeString(m.mnt.resolve("t"), "x");
-            Mirror.run("touch", "-a", "-d", "@1000000000", f.toString());
-            Mirror.run("touch", "-m", "-d", "@2000000000", f.toString());
+            Command.run("touch", "-a", "-d", "@1000000000", f.toString());
+            Command.run("touch", "-m", "-d", "@2000000000", f.toString());
             Path s = m.src.resolve("t");
             assertEquals(FileTime.fromMillis(1_000_000_000_000L), Files.getAttribute(s, "lastAccessTime"));
             assertEquals(FileTime.fromMillis(2_000_000_000_000L), Files.getLastModifiedTime(s));
-            Mirror.run("touch", "-a", "-d", "@1500000000", f.toString());
+            Command.run("touch", "-a", "-d", "@1500000000", f.toString());
             assertEquals(FileTime.fromMillis(2_000_000_000_000L), Files.getLastModifiedTime(s), "mtime kept");
         }
     }
@@ -149,7 +159,7 @@ class SemanticsTest {
     /** With --birth-time, statx through the mount reports the source file's birth time. */
     @Test
     void birthTimeOnRequest() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = dir.resolve("src");
         try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withBirthTime(true))) {
             Files.writeString(m.src.resolve("b"), "x");
@@ -162,17 +172,18 @@ class SemanticsTest {
     @ParameterizedTest(name = "passthrough={0}")
     @ValueSource(booleans = {true, false})
     void fioVerifiesData(boolean passthrough) throws Exception {
-        Mirror.assumeRoot();
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/fio")), "fio is not installed (.ci/install-deps)");
+        Needs.root();
+        Needs.program("fio");
         try (Mirror m = Mirror.mount(dir, passthrough)) {
             for (String engine : List.of("psync", "mmap")) {
                 for (String direct : List.of("0", "1")) {
                     if (engine.equals("mmap") && direct.equals("1")) continue;
                     Path file = m.mnt.resolve("verify-" + engine + direct);
-                    Mirror.run("fio", "--name=verify", "--filename=" + file, "--size=24M", "--bs=64k",
+                    Command.of("fio", "--name=verify", "--filename=" + file, "--size=24M", "--bs=64k",
                             "--rw=randwrite", "--ioengine=" + engine, "--direct=" + direct, "--verify=crc32c",
                             "--do_verify=1", "--verify_fatal=1", "--fallocate=none", "--numjobs=1",
-                            "--verify_state_save=0"); // no verify-state file left in the working directory
+                            "--verify_state_save=0") // no verify-state file left in the working directory
+                            .timeout(Duration.ofMinutes(2)).run();
                     assertEquals(24L << 20, Files.size(m.src.resolve(file.getFileName())));
                 }
             }
@@ -188,8 +199,8 @@ class SemanticsTest {
      */
     @Test
     void directOpensStayDirectWithoutPassthrough() throws Exception {
-        Mirror.assumeRoot();
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3");
+        Needs.root();
+        Needs.program("python3");
         try (Mirror m = Mirror.mount(dir, false)) {
             Path f = m.mnt.resolve("direct");
             String script = String.join("\n",
@@ -242,7 +253,7 @@ class SemanticsTest {
     /** Reads through passthrough bypass the daemon; the data is the source file's. */
     @Test
     void passthroughReadsNeverReachTheDaemon() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         try (Mirror m = Mirror.mount(dir, true)) {
             assumeTrue(m.fs.passthroughActive(), "FUSE passthrough unavailable here (kernel < 6.9 or no CAP_SYS_ADMIN)");
             byte[] data = new byte[5 << 20];
@@ -278,7 +289,7 @@ class SemanticsTest {
      */
     @Test
     void treesLargerThanTheDescriptorBudgetStayUsable() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         Path src = dir.resolve("src");
         System.setProperty("j4l.passthrough.maxNodes", "300");
         Mirror m;
@@ -307,36 +318,36 @@ class SemanticsTest {
 
     @Test
     void xattrsLocksAllocationAndCopies() throws Exception {
-        Mirror.assumeRoot();
+        Needs.root();
         try (Mirror m = Mirror.mount(dir, true)) {
             Path f = Files.writeString(m.mnt.resolve("f"), "data");
-            Mirror.run("setfattr", "-n", "user.color", "-v", "blue", f.toString());
+            Command.run("setfattr", "-n", "user.color", "-v", "blue", f.toString());
             assertEquals("blue", new String((byte[]) Files.getAttribute(m.src.resolve("f"), "user:color")));
-            assertTrue(Mirror.run("getfattr", "-d", f.toString()).contains("user.color=\"blue\""));
-            Mirror.run("setfattr", "-x", "user.color", f.toString());
-            assertFalse(Mirror.run("getfattr", "-d", f.toString()).contains("color"));
+            assertTrue(Command.run("getfattr", "-d", f.toString()).contains("user.color=\"blue\""));
+            Command.run("setfattr", "-x", "user.color", f.toString());
+            assertFalse(Command.run("getfattr", "-d", f.toString()).contains("color"));
 
-            Mirror.run("fallocate", "-l", "8M", m.mnt.resolve("alloc").toString());
+            Command.run("fallocate", "-l", "8M", m.mnt.resolve("alloc").toString());
             assertEquals(8L << 20, Files.size(m.src.resolve("alloc")));
-            Mirror.run("fallocate", "-p", "-o", "0", "-l", "4M", m.mnt.resolve("alloc").toString());
+            Command.run("fallocate", "-p", "-o", "0", "-l", "4M", m.mnt.resolve("alloc").toString());
             assertEquals(8L << 20, Files.size(m.mnt.resolve("alloc")));
 
             byte[] data = new byte[3 << 20];
             new Random(5).nextBytes(data);
             Files.write(m.mnt.resolve("orig"), data);
-            Mirror.run("cp", "--sparse=always", m.mnt.resolve("orig").toString(), m.mnt.resolve("copy").toString());
+            Command.run("cp", "--sparse=always", m.mnt.resolve("orig").toString(), m.mnt.resolve("copy").toString());
             assertArrayEquals(data, Files.readAllBytes(m.src.resolve("copy")));
 
             // flock through the mount reaches the source file: a second open cannot take the lock meanwhile.
             Process holder = new ProcessBuilder("flock", "-x", f.toString(), "sleep", "1.5").start();
             try {
                 Thread.sleep(500);
-                Mirror.Result busy = Mirror.exec(List.of("flock", "-n", "-x", m.src.resolve("f").toString(), "true"));
+                Command.Result busy = Command.of("flock", "-n", "-x", m.src.resolve("f").toString(), "true").exec();
                 assertEquals(1, busy.exit(), "the lock taken through the mount holds in the source");
             } finally {
                 holder.waitFor(); // (killing flock would leave its sleep child holding the lock)
             }
-            assertEquals(0, Mirror.exec(List.of("flock", "-n", "-x", f.toString(), "true")).exit());
+            assertEquals(0, Command.of("flock", "-n", "-x", f.toString(), "true").exec().exit());
         }
     }
 }

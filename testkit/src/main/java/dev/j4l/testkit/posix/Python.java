@@ -1,12 +1,10 @@
-package dev.j4l.posix;
+package dev.j4l.testkit.posix;
 
+import dev.j4l.testkit.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs a Python 3 snippet in a directory, as root or as the unprivileged user {@code nobody}. The POSIX cases
@@ -16,14 +14,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Every snippet starts with {@link #PRELUDE}: {@code expect(errno_name, fn, *args)} asserts a call fails
  * with that errno ({@code 'OK'} = succeeds), plus ctypes wrappers for calls Python lacks.
  */
-public final class Py {
-    private Py() {}
+public final class Python {
+    private Python() {}
 
     /** Debian's interpreter: the suite needs only the standard library. */
     public static final String PYTHON = "/usr/bin/python3";
+    /** The user (and group) {@code nobody}, whom cases act as when they need a second, unprivileged user. */
     public static final int NOBODY = 65534;
+    /** How long one snippet may run. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    static final String PRELUDE = """
+    public static final String PRELUDE = """
             import os, sys, errno, stat, time, ctypes, fcntl, struct, subprocess, socket
             libc = ctypes.CDLL(None, use_errno=True)
             AT_FDCWD = -100
@@ -66,56 +67,31 @@ public final class Py {
                 time.sleep(0.02)
             """;
 
-    /** The result of a snippet. */
-    public record Result(int exit, String out, String err) {}
+    /** How many snippets have run as {@code nobody}: lets the suite tell which cases need a second user. */
+    private static final AtomicInteger NOBODY_RUNS = new AtomicInteger();
 
-    /** How many snippets have run as {@code nobody}: lets a suite tell which cases need a second user. */
-    public static final java.util.concurrent.atomic.AtomicInteger NOBODY_RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    static int nobodyRuns() {
+        return NOBODY_RUNS.get();
+    }
 
-    public static Result exec(Path dir, String code, boolean asNobody, long timeoutSeconds)
-            throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        if (asNobody) {
-            NOBODY_RUNS.incrementAndGet();
-            cmd.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        }
-        cmd.addAll(List.of(PYTHON, "-c", PRELUDE + code));
-        Path out = Files.createTempFile("j4l-py-out", ".txt");
-        Path err = Files.createTempFile("j4l-py-err", ".txt");
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor();
-                return new Result(124, Files.readString(out), Files.readString(err) + "\ntimed out after "
-                        + timeoutSeconds + " s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    /** The snippet as a command: {@code python3 -c PRELUDE+code} in {@code dir}. */
+    public static Command command(Path dir, String code) {
+        return Command.of(PYTHON, "-c", PRELUDE + code).in(dir).timeout(TIMEOUT);
     }
 
     /** Runs {@code code} as root in {@code dir}; fails with Python's message when the snippet fails. */
-    public static String run(Path dir, String code) throws Exception {
-        return check(exec(dir, code, false, 60));
+    public static String run(Path dir, String code) throws IOException, InterruptedException {
+        return check(command(dir, code).exec());
     }
 
     /** Runs {@code code} as {@code nobody} (uid/gid 65534, no supplementary groups). */
-    public static String runAsNobody(Path dir, String code) throws Exception {
-        return check(exec(dir, code, true, 60));
+    public static String runAsNobody(Path dir, String code) throws IOException, InterruptedException {
+        NOBODY_RUNS.incrementAndGet();
+        return check(command(dir, code).asUser(NOBODY, NOBODY).exec());
     }
 
-    private static String check(Result r) {
-        if (r.exit() != 0) {
-            String e = r.err().strip();
-            int i = e.lastIndexOf("\n  File \"<string>\"");
-            throw new AssertionError("python snippet failed (exit " + r.exit() + "): " + e);
-        }
+    private static String check(Command.Result r) {
+        if (!r.ok()) throw new AssertionError("python snippet failed (exit " + r.exit() + "): " + r.err().strip());
         return r.out();
     }
 }

@@ -1,4 +1,4 @@
-package dev.j4l.posix;
+package dev.j4l.testkit.posix;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -8,22 +8,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * j4l's POSIX semantics suite. Each case is a public static method taking an empty directory on the
- * filesystem under test (owned by root, mode 0755, the process running as root) and throwing when the
+ * The cases of j4l's POSIX semantics suite. Each case is a public static method taking an empty directory on
+ * the filesystem under test (owned by root, mode 0755, the process running as root) and throwing when the
  * filesystem misbehaves, so the same cases run against any mounted directory: tmpfs as the reference, memfs,
- * or another driver.
+ * or another driver. {@link PosixSuite} runs them.
  *
  * <p>Cases that act as an unprivileged user need the mount to let others in ({@code allow_other}) and the
  * kernel to check permissions ({@code default_permissions}).
  */
 public final class PosixCases {
     private PosixCases() {}
-
-    /**
-     * Cases every driver on the j4l fuse framework fails today, and why (limits of the framework, not of a
-     * driver). Suite runners treat these like their own known differences: still run, skipped when they fail.
-     */
-    public static final java.util.Map<String, String> FUSE_FRAMEWORK_LIMITS = java.util.Map.of();
 
     /** One case: its name and how to run it. */
     public record Case(String name, Method method) {
@@ -52,7 +46,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ files and directories
 
     public static void createReadWrite(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'hello world')
                 assert read_file('f') == b'hello world'
                 fd = os.open('f', os.O_RDWR)
@@ -73,7 +67,7 @@ public final class PosixCases {
     }
 
     public static void oAppend(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'abc')
                 fd = os.open('f', os.O_WRONLY | os.O_APPEND)
                 os.lseek(fd, 0, os.SEEK_SET)
@@ -93,7 +87,7 @@ public final class PosixCases {
     }
 
     public static void oExclAndTrunc(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'content')
                 expect('EEXIST', os.open, 'f', os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
                 os.symlink('f', 'link')
@@ -110,7 +104,7 @@ public final class PosixCases {
     }
 
     public static void nameMaxAndPathMax(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 n255 = 'a' * 255
                 write_file(n255, b'x')
                 assert n255 in os.listdir('.')
@@ -134,7 +128,7 @@ public final class PosixCases {
     }
 
     public static void namesAreBytes(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 for name in (b'caf\\xc3\\xa9', b'\\xff\\xfe-latin1', b'tab\\there', b'new\\nline'):
                     fd = os.open(name, os.O_CREAT | os.O_WRONLY, 0o644)
                     os.write(fd, name)
@@ -156,7 +150,7 @@ public final class PosixCases {
     }
 
     public static void errnoForBadInput(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f')
                 os.mkdir('d')
                 write_file('d/x')
@@ -188,7 +182,7 @@ public final class PosixCases {
     }
 
     public static void symlinks(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('target', b'data')
                 os.symlink('target', 'l')
                 assert os.readlink('l') == 'target'
@@ -208,7 +202,7 @@ public final class PosixCases {
     }
 
     public static void symlinkTargetNearPathMax(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 target = 'x/' * 2047 + 'x'  # 4095 bytes: the longest target symlink(2) takes
                 os.symlink(target, 'l')
                 assert os.readlink('l') == target and os.lstat('l').st_size == 4095
@@ -219,7 +213,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ rename
 
     public static void renameOverFileAndDirs(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('a', b'A')
                 write_file('b', b'B')
                 ino = os.stat('a').st_ino
@@ -244,7 +238,7 @@ public final class PosixCases {
     }
 
     public static void renameNoreplaceAndExchange(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('a', b'A')
                 write_file('b', b'B')
                 expect('EEXIST', renameat2, 'a', 'b', RENAME_NOREPLACE)
@@ -267,7 +261,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ links and counts
 
     public static void linkCounts(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'x')
                 c0 = os.stat('f').st_ctime_ns
                 tick()
@@ -305,7 +299,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ timestamps
 
     public static void timestampsNanoseconds(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'x')
                 os.utime('f', ns=(1234567890123456789, 1000000001))
                 st = os.stat('f')
@@ -325,7 +319,7 @@ public final class PosixCases {
     }
 
     public static void timestampsFollowOperations(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 os.mkdir('d')
                 d0 = os.stat('d')
                 tick()
@@ -365,7 +359,7 @@ public final class PosixCases {
     }
 
     public static void atimeOnRead(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'data')
                 os.utime('f', ns=(1_000_000_000, 2_000_000_000))  # atime older than mtime
                 fd = os.open('f', os.O_RDONLY)
@@ -378,8 +372,8 @@ public final class PosixCases {
     // ------------------------------------------------------------------ permissions and ownership
 
     public static void ownershipOfNewFiles(Path dir) throws Exception {
-        Py.run(dir, "os.chmod('.', 0o777)");
-        Py.runAsNobody(dir, """
+        Python.run(dir, "os.chmod('.', 0o777)");
+        Python.runAsNobody(dir, """
                 write_file('mine', b'x')
                 os.mkdir('mydir')
                 os.symlink('mine', 'mylink')
@@ -389,7 +383,7 @@ public final class PosixCases {
                 st = os.lstat('mylink')
                 assert (st.st_uid, st.st_gid) == (65534, 65534), st
                 """);
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('rootfile', b'r')
                 st = os.stat('rootfile')
                 assert (st.st_uid, st.st_gid) == (0, 0)
@@ -397,7 +391,7 @@ public final class PosixCases {
     }
 
     public static void permissionsAsUnprivilegedUser(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('secret', b's', 0o600)
                 os.chmod('secret', 0o600)
                 write_file('public', b'p', 0o644)
@@ -410,7 +404,7 @@ public final class PosixCases {
                 os.mkdir('open', 0o777)
                 os.chmod('open', 0o777)
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 expect('EACCES', os.open, 'secret', os.O_RDONLY)
                 assert read_file('public') == b'p'
                 expect('EACCES', os.open, 'public', os.O_WRONLY)
@@ -431,7 +425,7 @@ public final class PosixCases {
                 os.chmod('open/mine', 0o000)
                 expect('EACCES', os.open, 'open/mine', os.O_RDONLY)
                 """);
-        Py.run(dir, """
+        Python.run(dir, """
                 os.chown('public', 1234, 5678)
                 st = os.stat('public')
                 assert (st.st_uid, st.st_gid) == (1234, 5678)
@@ -440,7 +434,7 @@ public final class PosixCases {
     }
 
     public static void suidClearedOnChownAndWrite(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('s', b'x')
                 os.chmod('s', 0o6755)
                 os.chown('s', 1000, 1000)
@@ -449,7 +443,7 @@ public final class PosixCases {
                 os.chmod('w', 0o4777)
                 os.chmod('.', 0o777)
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 fd = os.open('w', os.O_WRONLY)
                 os.write(fd, b'y')
                 os.close(fd)
@@ -458,7 +452,7 @@ public final class PosixCases {
     }
 
     public static void stickyDirectory(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 os.mkdir('tmp')
                 os.chmod('tmp', 0o1777)
                 write_file('tmp/others', b'o')
@@ -467,7 +461,7 @@ public final class PosixCases {
                 os.chmod('tmp/roots', 0o666)
                 assert os.stat('tmp').st_mode & stat.S_ISVTX
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 expect('EPERM', os.unlink, 'tmp/others')
                 expect('EPERM', os.unlink, 'tmp/roots')
                 expect('EPERM', os.rename, 'tmp/others', 'tmp/stolen')
@@ -475,13 +469,13 @@ public final class PosixCases {
                 os.rename('tmp/mine', 'tmp/mine2')
                 os.unlink('tmp/mine2')
                 """);
-        Py.run(dir, """
+        Python.run(dir, """
                 os.unlink('tmp/others')  # root may
                 """);
     }
 
     public static void setgidDirectory(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 os.mkdir('g')
                 os.chown('g', 0, 4321)
                 os.chmod('g', 0o2777)
@@ -494,7 +488,7 @@ public final class PosixCases {
                 os.mkdir('plain')
                 assert not os.stat('plain').st_mode & stat.S_ISGID
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 write_file('g/nob', b'x')
                 st = os.stat('g/nob')
                 assert st.st_uid == 65534 and st.st_gid == 4321, st
@@ -507,7 +501,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ xattrs
 
     public static void xattrs(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'x')
                 os.setxattr('f', 'user.color', b'blue')
                 v = os.getxattr('f', 'user.color')
@@ -547,7 +541,7 @@ public final class PosixCases {
                 os.chmod('f', 0o666)
                 os.chmod('.', 0o777)
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 assert os.getxattr('f', 'user.tool') == b'hello'
                 expect('EPERM', os.setxattr, 'f', 'trusted.x', b'1')
                 assert 'trusted.t' not in os.listxattr('f')
@@ -559,7 +553,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ locks
 
     public static void posixLocksBetweenProcesses(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'0' * 100)
                 fd = os.open('f', os.O_RDWR)
                 fcntl.lockf(fd, fcntl.LOCK_EX, 10, 20)   # bytes 20..29
@@ -603,7 +597,7 @@ public final class PosixCases {
     }
 
     public static void flockBetweenProcesses(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 write_file('f', b'')
                 fd = os.open('f', os.O_RDONLY)
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -630,7 +624,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ sparse files
 
     public static void sparseFilesAndSeekHole(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 fd = os.open('s', os.O_RDWR | os.O_CREAT, 0o644)
                 os.ftruncate(fd, 1 << 30)
                 st = os.fstat(fd)
@@ -667,7 +661,7 @@ public final class PosixCases {
     }
 
     public static void petabyteTruncate(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 PB = 1 << 50
                 fd = os.open('huge', os.O_RDWR | os.O_CREAT, 0o644)
                 os.ftruncate(fd, PB)
@@ -686,7 +680,7 @@ public final class PosixCases {
     }
 
     public static void mmapSharedAndTmpfile(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 import mmap
                 write_file('m', b'a' * 8192)
                 fd = os.open('m', os.O_RDWR)
@@ -718,7 +712,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ special files
 
     public static void fifosSocketsAndDevices(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 os.mkfifo('fifo', 0o644)
                 assert stat.S_ISFIFO(os.stat('fifo').st_mode)
                 w = subprocess.Popen([sys.executable, '-c', "open('fifo', 'w').write('through the fifo')"])
@@ -744,7 +738,7 @@ public final class PosixCases {
                 assert stat.S_ISREG(os.stat('plain').st_mode)
                 os.chmod('.', 0o777)
                 """);
-        Py.runAsNobody(dir, """
+        Python.runAsNobody(dir, """
                 expect('EPERM', os.mknod, 'dev2', 0o666 | stat.S_IFCHR, os.makedev(1, 3))
                 os.mkfifo('myfifo')
                 """);
@@ -753,7 +747,7 @@ public final class PosixCases {
     // ------------------------------------------------------------------ directories
 
     public static void readdirWhileChanging(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 os.mkdir('d')
                 for i in range(2000):
                     write_file('d/f%04d' % i)
@@ -778,7 +772,7 @@ public final class PosixCases {
     }
 
     public static void statfsReportsNames(Path dir) throws Exception {
-        Py.run(dir, """
+        Python.run(dir, """
                 s = os.statvfs('.')
                 assert s.f_namemax == 255, s
                 assert s.f_bsize > 0 and s.f_blocks > 0 and s.f_bfree <= s.f_blocks, s
