@@ -24,8 +24,8 @@ import java.util.List;
  * strings it was given therefore keeps every name exactly; one that stores bytes converts with
  * {@code FileNames} too. Symlink targets may be up to 4095 bytes, names up to 1024.
  *
- * <p>Minimal example (the code lives in the test sources and runs as a test):
- * {@snippet class=dev.j4l.fuse.HelloFs region=hello}
+ * <p>The smallest complete driver is the first of the example drivers, {@code dev.j4l.drivers.hello.HelloFs}: a
+ * read-only filesystem of one file.
  */
 public interface FuseFilesystem<N, H> {
     int RENAME_NOREPLACE = 1;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * the JVM shuts down (SIGINT, SIGTERM, {@code System.exit}). The same JVM may use the mount freely: requests
  * are served on dedicated threads.
  *
- * {@snippet class=dev.j4l.fuse.HelloFsTest region=mount}
+ * {@snippet class=dev.j4l.fuse.MountExample region=mount}
  */
 public final class FuseMount<N> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.fuse");

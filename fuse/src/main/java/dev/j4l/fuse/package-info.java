@@ -4,9 +4,11 @@
  * <p>Implement {@link dev.j4l.fuse.FuseFilesystem} (only the operations you support; the rest answer ENOSYS,
  * which the kernel handles per operation), then mount it with {@link dev.j4l.fuse.FuseMount#mount}:
  *
- * {@snippet class=dev.j4l.fuse.HelloFs region=hello}
+ * {@snippet class=dev.j4l.fuse.MountExample region=mount}
  *
- * {@snippet class=dev.j4l.fuse.HelloFsTest region=mount}
+ * <p>The example drivers ({@code dev.j4l.drivers}) are a ladder to read in order: {@code hello} (a read-only
+ * filesystem of one file), {@code memfs} (an in-memory POSIX filesystem), {@code passthrough}
+ * (a mirror of a host directory).
  *
  * <p>What the framework does for the driver:
  * <ul>

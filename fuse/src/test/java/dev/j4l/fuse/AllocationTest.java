@@ -2,6 +2,8 @@ package dev.j4l.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,33 +25,36 @@ class AllocationTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
     @Test
     void getattrHotPathDoesNotAllocate() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         AtomicLong getattrs = new AtomicLong();
-        HelloFs hello = new HelloFs();
-        FuseFilesystem<HelloFs.Node, Void> counting = new FuseFilesystem<>() {
+        OneFileFs hello = new OneFileFs();
+        FuseFilesystem<OneFileFs.Node, Void> counting = new FuseFilesystem<>() {
             @Override
-            public HelloFs.Node root() {
+            public OneFileFs.Node root() {
                 return hello.root();
             }
 
             @Override
-            public Entry<HelloFs.Node> lookup(Request r, HelloFs.Node parent, String name) throws dev.j4l.kernel.ErrnoException {
+            public Entry<OneFileFs.Node> lookup(Request r, OneFileFs.Node parent, String name) throws dev.j4l.kernel.ErrnoException {
                 return hello.lookup(r, parent, name);
             }
 
             @Override
-            public Attr getattr(Request r, HelloFs.Node node, Void handle) {
+            public Attr getattr(Request r, OneFileFs.Node node, Void handle) {
                 getattrs.incrementAndGet();
                 return hello.getattr(r, node, handle);
             }
         };
         MountOptions o = MountOptions.builder().subtype("j4lalloc").workers(2)
                 .entryTimeout(Duration.ofHours(1)).attrTimeout(Duration.ZERO).build();
-        try (FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, counting, o)) {
-            Path file = mnt.resolve("hello");
+        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, counting, o)) {
+            Path file = mnt.resolve("file");
             for (int i = 0; i < 20_000; i++) Files.readAttributes(file, BasicFileAttributes.class);
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long[] ids = Thread.getAllStackTraces().keySet().stream()
@@ -77,9 +83,9 @@ class AllocationTest {
     /** READ and WRITE through a file-backed driver (pread/pwrite straight into and out of the request buffers). */
     @Test
     void readAndWritePathsDoNotAllocate() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path backing = Files.write(dir.resolve("backing"), new byte[1 << 20]);
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         AtomicLong readCalls = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         PassthroughTest.BackedFs fs = new PassthroughTest.BackedFs(backing) {

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.j4l.fuse.mount.Mounter;
+import dev.j4l.kernel.MountTable;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,39 +26,42 @@ class BlockDeviceMountTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
     @Test
     void aFuseblkMountServesFromItsBlockDevice() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path image = dir.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(16 << 20);
         }
-        String loop = TestMounts.run("losetup", "--find", "--show", image.toString()).trim();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        String loop = Command.run("losetup", "--find", "--show", image.toString()).trim();
+        Path mnt = mounts.dir("mnt");
         try {
             ScratchFs fs = new ScratchFs();
             fs.put("f", "x".repeat(3 * 4096));
             MountOptions o = MountOptions.builder().subtype("j4ltest").blockDevice(loop).blockSize(4096).build();
             try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, o)) {
-                Mounter.MountInfo info = Mounter.mountAt(mnt.toString()).orElseThrow();
-                assertEquals("fuseblk.j4ltest", info.fstype());
+                MountTable.Mount info = MountTable.at(m.mountpoint().toString()).orElseThrow();
+                assertEquals("fuseblk.j4ltest", info.fsType());
                 assertEquals(loop, info.source());
                 assertEquals("x".repeat(3 * 4096), Files.readString(mnt.resolve("f")));
             }
         } finally {
-            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
-            TestMounts.run("losetup", "-d", loop);
+            TempMounts.unmountAll(mnt); // before its device goes
+            Command.run("losetup", "-d", loop);
         }
     }
 
     @Test
     void aBlockDeviceMountRefusesWhatIsNotABlockDevice() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path notADevice = Files.writeString(dir.resolve("plain"), "x");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         MountOptions o = MountOptions.builder().blockDevice(notADevice.toString()).build();
         IOException e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new ScratchFs(), o).close());
         assertTrue(e.getMessage().contains("not a block device"), e.getMessage());
-        assertTrue(!TestMounts.isMounted(mnt));
+        assertTrue(!MountTable.isMountPoint(mnt));
     }
 }

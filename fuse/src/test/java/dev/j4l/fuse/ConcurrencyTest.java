@@ -3,6 +3,8 @@ package dev.j4l.fuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,17 +14,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many readers at once, from threads of this JVM and from other processes, on several workers. */
 class ConcurrencyTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
 
     @Test
     void manyParallelReadersGetTheirOwnData() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         int files = 64;
         for (int i = 0; i < files; i++) fs.put("f" + i, ("file " + i + " ").repeat(200 + i));

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,31 +17,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A driver that throws, blocks, or answers late: the caller gets the right errno and the daemon lives on. */
 class DriverFailureTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     Path mnt;
     ScratchFs fs;
     FuseMount<ScratchFs.Node> mount;
 
     @BeforeEach
     void mount() throws Exception {
-        TestMounts.assumeRoot();
-        mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
         fs = new ScratchFs();
         fs.put("a", "alpha");
-        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ZERO).build());
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mount != null) mount.close();
+        mount = mounts.closeAfter(FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ZERO).build()));
     }
 
     @Test
@@ -48,13 +45,13 @@ class DriverFailureTest {
             return null;
         };
         try (LogCapture log = new LogCapture()) {
-            TestMounts.Result r = TestMounts.exec("stat", mnt.resolve("boom").toString());
-            assertNotEquals(0, r.status());
+            Command.Result r = Command.of("stat", mnt.resolve("boom").toString()).exec();
+            assertNotEquals(0, r.exit());
             assertTrue(r.output().contains("Input/output error"), r.output());
             assertTrue(log.contains("LOOKUP", "node 1", "request"), log.lines.toString());
         }
         assertEquals("alpha", Files.readString(mnt.resolve("a")));
-        assertEquals("alpha", TestMounts.run("cat", mnt.resolve("a").toString()));
+        assertEquals("alpha", Command.run("cat", mnt.resolve("a").toString()));
     }
 
     @Test
@@ -63,7 +60,7 @@ class DriverFailureTest {
             if (name.equals("secret")) throw new ErrnoException(Errno.EACCES);
             return null;
         };
-        TestMounts.Result r = TestMounts.exec("stat", mnt.resolve("secret").toString());
+        Command.Result r = Command.of("stat", mnt.resolve("secret").toString()).exec();
         assertTrue(r.output().contains("Permission denied"), r.output());
     }
 
@@ -136,6 +133,7 @@ class DriverFailureTest {
 
     @Test
     void requestKnowsTheCallersGroups() throws Exception {
+        Needs.root(); // setpriv sets the caller's groups
         java.util.concurrent.atomic.AtomicReference<int[]> groups = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger pid = new java.util.concurrent.atomic.AtomicInteger();
         fs.lookupHook = (r, name) -> {
@@ -144,7 +142,7 @@ class DriverFailureTest {
             groups.set(r.supplementaryGroups());
             throw new ErrnoException(Errno.ENOENT);
         };
-        TestMounts.Result res = TestMounts.exec("setpriv", "--groups=7,42,4242", "stat", mnt.resolve("who").toString());
+        Command.Result res = Command.of("setpriv", "--groups=7,42,4242", "stat", mnt.resolve("who").toString()).exec();
         assertTrue(res.output().contains("No such file"), res.output());
         assertTrue(pid.get() > 0);
         assertEquals(java.util.List.of(7, 42, 4242), java.util.Arrays.stream(groups.get()).boxed().sorted().toList());

@@ -10,15 +10,16 @@ import dev.j4l.kernel.FileHandles;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Export support: a file handle ({@code name_to_handle_at}) opens its file again after the kernel forgot the
@@ -47,23 +48,18 @@ class ExportTest {
         }
     }
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     Path mnt;
     ExportFs fs;
     FuseMount<ScratchFs.Node> mount;
 
     @BeforeEach
     void mount() throws Exception {
-        TestMounts.assumeRoot();
-        mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
         fs = new ExportFs();
-        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build());
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mount != null) mount.close();
+        mount = mounts.closeAfter(FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build()));
     }
 
     /** Makes the kernel drop unused inodes (and so FORGET them) until {@code n} is forgotten. */

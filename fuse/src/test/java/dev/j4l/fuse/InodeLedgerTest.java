@@ -5,23 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.fuse.inode.InodeTable;
+import dev.j4l.kernel.FuseIoUringSwitch;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import dev.j4l.kernel.FuseIoUringSwitch;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The framework's lookup/forget ledger returns to its starting size, in-process and under a real kernel. */
 class InodeLedgerTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
 
     @Test
     void millionLookupForgetCyclesLeaveTheTableAtItsStartingSize() {
@@ -72,11 +74,11 @@ class InodeLedgerTest {
     @ParameterizedTest(name = "io_uring {0}")
     @ValueSource(booleans = {false, true})
     void realKernelForgetsEverythingItLookedUp(boolean ioUring) throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         if (ioUring) {
             Assumptions.assumeTrue(Files.isWritable(FuseIoUringSwitch.PARAMETER), "kernel without FUSE io_uring");
         }
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         for (int i = 0; i < 200; i++) fs.put("f" + i, "x");
         MountOptions options = MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofSeconds(60))

@@ -11,34 +11,36 @@ import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.FuseIoUringSwitch;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.SchedPolicy;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** FUSE-over-io_uring (experimental): requests arrive on the rings, FORGET and notifications stay on /dev/fuse. */
 class IoUringTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     String before;
 
     @BeforeEach
     void enable() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Assumptions.assumeTrue(Files.isWritable(FuseIoUringSwitch.PARAMETER),
                 "no writable " + FuseIoUringSwitch.PARAMETER + " (kernel without FUSE io_uring)");
         before = FuseIoUringSwitch.value();
@@ -52,7 +54,7 @@ class IoUringTest {
 
     @Test
     void requestsAreServedOnTheRings() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         Set<String> threads = ConcurrentHashMap.newKeySet();
         ScratchFs fs = new ScratchFs();
         fs.lookupHook = (r, name) -> {
@@ -83,7 +85,7 @@ class IoUringTest {
 
     @Test
     void deferredRepliesAreCommittedByTheRingThread() throws Exception {
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         ScratchFs.Node n = fs.put("real", "answered later");
         java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
@@ -111,7 +113,7 @@ class IoUringTest {
         Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
         Assumptions.assumeTrue(Files.isWritable(sysctl), "no writable " + sysctl);
         String was = Files.readString(sysctl).trim();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         fs.put("f", "served anyway");
         Files.writeString(sysctl, "2");
@@ -131,7 +133,7 @@ class IoUringTest {
     @Test
     void ringThreadsRunIdleYetServeUnderCpuLoad() throws Exception {
         Assumptions.assumeTrue(SchedPolicy.canLeaveIdle(), "no CAP_SYS_NICE to undo SCHED_IDLE");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         fs.put("f", "x");
         try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4lring")
@@ -179,7 +181,7 @@ class IoUringTest {
     @Test
     void threadsStartedOnTheRingsGetTheNormalPolicy() throws Exception {
         Assumptions.assumeTrue(SchedPolicy.canLeaveIdle(), "no CAP_SYS_NICE to undo SCHED_IDLE");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         CompletableFuture<int[]> child = new CompletableFuture<>();
         CountDownLatch release = new CountDownLatch(1);

@@ -9,7 +9,11 @@ import dev.j4l.fuse.mount.Mounter;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.MountTable;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Mount errors, unmount while busy, abort through fusectl, and a daemon killed with SIGKILL. */
@@ -31,40 +36,43 @@ class MountLifecycleTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
     @Test
     void errorsNameThePathAndTheReason() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path missing = dir.resolve("missing");
-        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(missing, new HelloFs(), MountOptions.defaults()));
+        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(missing, new OneFileFs(), MountOptions.defaults()));
         assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
 
         Path file = Files.writeString(dir.resolve("file"), "x");
-        e = assertThrows(IOException.class, () -> FuseMount.mount(file, new HelloFs(), MountOptions.defaults()));
+        e = assertThrows(IOException.class, () -> FuseMount.mount(file, new OneFileFs(), MountOptions.defaults()));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not a directory"), e.getMessage());
 
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        try (FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build())) {
-            e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new HelloFs(), MountOptions.defaults()));
+        Path mnt = mounts.dir("mnt");
+        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
+            e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new OneFileFs(), MountOptions.defaults()));
             assertTrue(e.getMessage().contains(mnt.toString()) && e.getMessage().contains("already mounted"), e.getMessage());
-            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertEquals("one file\n", Files.readString(mnt.resolve("file")));
         }
         assertThrows(IllegalArgumentException.class, () -> MountOptions.builder().fsname("a,allow_other").build());
     }
 
     @Test
     void failedMountLeavesNoReaderBehind() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         // MS_BIND turns mount(2) into a bind mount of a source that does not exist: it fails after the
         // INIT reader has started (and, with sync init, is blocked waiting for a mount).
         MountOptions bad = MountOptions.builder().subtype("j4lfail").fsname("no-such-source")
                 .mountFlags(dev.j4l.kernel.Mounts.MS_BIND).build();
-        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new HelloFs(), bad));
+        IOException e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new OneFileFs(), bad));
         assertTrue(e.getMessage().contains(mnt.toString()), e.getMessage());
         long end = System.nanoTime() + 5_000_000_000L;
         while (readers("j4lfail") > 0 && System.nanoTime() < end) Thread.sleep(20);
         assertEquals(0, readers("j4lfail"), "a reader thread is still blocked on the unmounted descriptor");
-        assertFalse(TestMounts.isMounted(mnt));
+        assertFalse(MountTable.isMountPoint(mnt));
     }
 
     static long readers(String label) {
@@ -73,14 +81,14 @@ class MountLifecycleTest {
 
     @Test
     void unmountWhileFilesAreOpenDetachesLazilyAndServesThemToTheEnd() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         ScratchFs fs = new ScratchFs();
         fs.put("a", "still readable");
         FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build());
         try (FileChannel ch = FileChannel.open(mnt.resolve("a"), StandardOpenOption.READ)) {
             m.close();
-            assertFalse(TestMounts.isMounted(mnt), "mount still visible after close()");
+            assertFalse(MountTable.isMountPoint(mnt), "mount still visible after close()");
             ByteBuffer b = ByteBuffer.allocate(64);
             int n = ch.read(b, 0);
             assertEquals("still readable", new String(b.array(), 0, n));
@@ -95,20 +103,20 @@ class MountLifecycleTest {
 
     @Test
     void abortThroughFusectlEndsTheSession() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build());
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
+        FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build());
         try {
-            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertEquals("one file\n", Files.readString(mnt.resolve("file")));
             m.abort();
             assertTrue(m.awaitUnmount(Duration.ofSeconds(10)), "workers did not notice the abort");
             assertEquals(Errno.ECONNABORTED, m.session().endReason());
-            KernelException e = assertThrows(KernelException.class, () -> Fs.open(mnt.resolve("hello").toString(), Fs.O_RDONLY).close());
+            KernelException e = assertThrows(KernelException.class, () -> Fs.open(mnt.resolve("file").toString(), Fs.O_RDONLY).close());
             assertEquals(Errno.ENOTCONN, e.errno());
         } finally {
             m.close();
         }
-        assertFalse(TestMounts.isMounted(mnt));
+        assertFalse(MountTable.isMountPoint(mnt));
     }
 
     @Test
@@ -123,12 +131,12 @@ class MountLifecycleTest {
     }
 
     private void killedDaemon(boolean ioUring) throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         if (ioUring) {
             org.junit.jupiter.api.Assumptions.assumeTrue(dev.j4l.kernel.FuseIoUringSwitch.value() != null,
                     "no FUSE io_uring in this kernel");
         }
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         Process child;
         String line;
         if (ioUring) {
@@ -144,7 +152,7 @@ class MountLifecycleTest {
         try {
             assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
             assertTrue(line.endsWith(ioUring ? " io_uring" : " /dev/fuse"), "child said: " + line);
-            assertEquals("Hello, world!\n", TestMounts.run("cat", mnt.resolve("hello").toString()));
+            assertEquals("one file\n", Command.run("cat", mnt.resolve("file").toString()));
             child.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
             // The kernel tears a dead daemon's io_uring down asynchronously; a request that reaches a ring while
@@ -163,51 +171,49 @@ class MountLifecycleTest {
                 Thread.sleep(10);
             }
             assertEquals(Errno.ENOTCONN, seen);
-            assertTrue(TestMounts.isMounted(mnt));
+            assertTrue(MountTable.isMountPoint(mnt));
             try (LogCapture log = new LogCapture();
-                    FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("j4ltest").build())) {
+                    FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
                 assertTrue(log.contains("stale FUSE mount", mnt.toString()), log.lines.toString());
-                assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+                assertEquals("one file\n", Files.readString(mnt.resolve("file")));
             }
         } finally {
-            child.destroyForcibly();
-            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
+            child.destroyForcibly(); // the stale mount it leaves is the extension's to clean up
         }
     }
 
     @Test
     void autoUnmountRemovesTheMountWhenTheDaemonIsKilled() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         Process child = startChildDaemon(mnt, List.of(), "autounmount");
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
             String line = out.readLine();
             assertTrue(line != null && line.startsWith("READY"), "child said: " + line);
-            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertEquals("one file\n", Files.readString(mnt.resolve("file")));
             child.destroyForcibly(); // SIGKILL: no shutdown hook; the fusermount3 watchdog must act
             assertTrue(child.waitFor(10, TimeUnit.SECONDS));
             long end = System.nanoTime() + 10_000_000_000L;
-            while (TestMounts.isMounted(mnt) && System.nanoTime() < end) Thread.sleep(20);
-            assertFalse(TestMounts.isMounted(mnt), "auto_unmount did not remove the mount of a killed daemon");
+            while (MountTable.isMountPoint(mnt) && System.nanoTime() < end) Thread.sleep(20);
+            assertFalse(MountTable.isMountPoint(mnt), "auto_unmount did not remove the mount of a killed daemon");
         } finally {
-            child.destroyForcibly();
-            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
+            child.destroyForcibly(); // the stale mount it leaves is the extension's to clean up
         }
     }
 
     @Test
     void autoUnmountMountClosesNormallyToo() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        try (FuseMount<HelloFs.Node> m = FuseMount.mount(mnt, new HelloFs(),
+        Path mnt = mounts.dir("mnt");
+        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(),
                 MountOptions.builder().subtype("j4ltest").autoUnmount(true).build())) {
-            assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+            assertEquals("one file\n", Files.readString(mnt.resolve("file")));
             assertTrue(m.connection() > 0);
         }
-        assertFalse(TestMounts.isMounted(mnt));
+        assertFalse(MountTable.isMountPoint(mnt));
         long end = System.nanoTime() + 5_000_000_000L;
         while (fusermountWatchdogs(mnt) > 0 && System.nanoTime() < end) Thread.sleep(20);
         assertEquals(0, fusermountWatchdogs(mnt), "fusermount3 watchdog left running");
@@ -220,14 +226,11 @@ class MountLifecycleTest {
 
     @Test
     void unprivilegedDaemonMountsThroughFusermount3() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
+        Needs.root();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/fusermount3")), "needs fusermount3");
-        // A directory "nobody" can reach (JUnit's @TempDir is private to root).
-        Path base = Files.createTempDirectory("j4lt-unpriv",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        Path mnt = mounts.dir("mnt"); // mode 0755 all the way down: the user nobody can reach it
         Files.setAttribute(mnt, "unix:uid", 65534);
         Files.setAttribute(mnt, "unix:gid", 65534);
         // fusermount3 opens /dev/fuse with the user's own rights; Debian's udev makes it 0666, this VM has 0600.
@@ -239,26 +242,22 @@ class MountLifecycleTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()));
             String read = out.readLine();
-            assertEquals("READ Hello, world!", read);
+            assertEquals("READ one file", read);
             assertTrue(out.readLine().startsWith("READY"));
-            Mounter.MountInfo info = Mounter.mountAt(mnt.toString()).orElseThrow();
-            assertEquals("fuse.j4lchild", info.fstype());
+            assertEquals("fuse.j4lchild", MountTable.at(mnt.toString()).orElseThrow().fsType());
             child.destroy(); // SIGTERM: the shutdown hook unmounts through fusermount3 -u
             assertTrue(child.waitFor(20, TimeUnit.SECONDS));
-            assertFalse(TestMounts.isMounted(mnt), "unprivileged daemon did not unmount on SIGTERM");
+            assertFalse(MountTable.isMountPoint(mnt), "unprivileged daemon did not unmount on SIGTERM");
         } finally {
             child.destroyForcibly();
             Files.setPosixFilePermissions(dev, devMode);
-            while (TestMounts.isMounted(mnt)) Mounter.unmount(mnt.toString());
-            Files.deleteIfExists(mnt);
-            Files.deleteIfExists(base);
         }
     }
 
     @Test
     void servesAConnectionMountedByALauncher() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         // The launcher's part: open /dev/fuse, mount it, hand the descriptor to the daemon as fd 3.
         try (OwnedFd launcherFd = dev.j4l.kernel.FuseDevice.open()) {
             dev.j4l.kernel.FuseDevice.mount(launcherFd, "launched", mnt.toString(), "fuse.j4llaunch",
@@ -272,42 +271,35 @@ class MountLifecycleTest {
                 String text = null;
                 while (text == null && System.nanoTime() < end) {
                     try {
-                        text = Files.readString(mnt.resolve("hello"));
+                        text = Files.readString(mnt.resolve("file"));
                     } catch (IOException notYet) {
                         Thread.sleep(50);
                     }
                 }
-                assertEquals("Hello, world!\n", text);
+                assertEquals("one file\n", text);
             } finally {
                 Mounter.unmount(mnt.toString());
                 assertEquals(0, child.waitFor(), "daemon should end cleanly when the launcher unmounts");
             }
         }
-        assertFalse(TestMounts.isMounted(mnt));
+        assertFalse(MountTable.isMountPoint(mnt));
     }
 
     @Test
     void unprivilegedWithoutDeviceAccessSaysWhy() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
+        Needs.root();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
         org.junit.jupiter.api.Assumptions.assumeFalse(Files.getPosixFilePermissions(Path.of("/dev/fuse"))
                 .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE), "/dev/fuse is world-writable here");
-        Path base = Files.createTempDirectory("j4lt-unpriv",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         Files.setAttribute(mnt, "unix:uid", 65534);
-        try {
-            Process child = startChildDaemon(mnt, List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-                    "--clear-groups"), true);
-            String out = new String(child.getInputStream().readAllBytes());
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(out.contains(mnt.toString()) && out.contains("/dev/fuse is not accessible to uid 65534"), out);
-            assertFalse(TestMounts.isMounted(mnt));
-        } finally {
-            Files.deleteIfExists(mnt);
-            Files.deleteIfExists(base);
-        }
+        Process child = startChildDaemon(mnt, List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups"), true);
+        String out = new String(child.getInputStream().readAllBytes());
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains(mnt.toString()) && out.contains("/dev/fuse is not accessible to uid 65534"), out);
+        assertFalse(MountTable.isMountPoint(mnt));
     }
 
     private static String firstLine(Process child) throws IOException {
@@ -325,7 +317,7 @@ class MountLifecycleTest {
     /** The java command line running {@link ChildDaemon} for {@code mnt} (mountpoint last). */
     static List<String> childCommand(Path mnt) {
         // Launched as ./j4l launches the CLI: named modules, native access for dev.j4l.kernel only. The test
-        // classes (ChildDaemon, HelloFs) are patched into dev.j4l.fuse, as Surefire does for this JVM.
+        // classes (ChildDaemon, OneFileFs) are patched into dev.j4l.fuse, as Surefire does for this JVM.
         List<String> modules = new ArrayList<>();
         modules.add(Path.of("target/classes").toAbsolutePath().toString());
         for (String p : System.getProperty("jdk.module.path", "").split(File.pathSeparator)) {

@@ -6,24 +6,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.kernel.abi.FuseAbi.InitFlags;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.ProcFiles;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Options that change what the kernel sends: writeback cache, plain readdir, read-only, small writes. */
+/**
+ * Options that change what the kernel sends: the defaults' request size, writeback cache, plain readdir,
+ * read-only, small writes.
+ */
 class MountOptionsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    @Test
+    void defaultMountNegotiatesOneMebibyteRequests() throws Exception {
+        Needs.fuse();
+        Path limitFile = Path.of("/proc/sys/fs/fuse/max_pages_limit");
+        Assumptions.assumeTrue(Files.exists(limitFile), "no " + limitFile);
+        long limit = ProcFiles.readLong(limitFile); // a sysctl file: Files.readString would see its first byte only
+        Assumptions.assumeTrue(limit >= 256, "max_pages_limit is " + limit);
+        Path mnt = mounts.dir("mnt");
+        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(),
+                MountOptions.builder().subtype("j4ltest").build())) {
+            assertEquals(OneFileFs.TEXT, Files.readString(mnt.resolve(OneFileFs.NAME)));
+            assertEquals(256, m.session().negotiated().maxPages());
+            assertEquals(1 << 20, m.session().negotiated().maxWrite());
+        }
+    }
 
     @Test
     void writebackCacheKeepsDataAndSize() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
         try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs,
                 MountOptions.builder().subtype("j4ltest").writebackCache(true).build())) {
@@ -40,8 +64,8 @@ class MountOptionsTest {
 
     @Test
     void plainReaddirWithoutAttributes() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
         try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .readdirplus(MountOptions.Readdirplus.OFF).timeouts(Duration.ZERO).build())) {
@@ -50,14 +74,14 @@ class MountOptionsTest {
                 assertEquals(500, s.count());
             }
             assertEquals(IntStream.range(0, 500).mapToObj(i -> "file-with-a-longer-name-" + i).sorted().toList(),
-                    List.of(TestMounts.run("ls", "-1", mnt.toString()).split("\n")).stream().sorted().toList());
+                    List.of(Command.run("ls", "-1", mnt.toString()).split("\n")).stream().sorted().toList());
         }
     }
 
     @Test
     void readOnlyMountRefusesWritesInTheKernel() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
         try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .readOnly(true).build())) {
@@ -69,8 +93,8 @@ class MountOptionsTest {
 
     @Test
     void smallMaxWriteSplitsLargeWrites() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
         try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .maxWrite(4096).workers(1).build())) {
@@ -84,8 +108,8 @@ class MountOptionsTest {
 
     @Test
     void driverChoosesTheAttributeTimeoutPerReply() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
         java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> getattrs =
                 new java.util.concurrent.ConcurrentHashMap<>();
         ScratchFs fs = new ScratchFs() {

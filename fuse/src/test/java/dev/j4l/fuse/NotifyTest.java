@@ -5,36 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Notifications reach the kernel's caches; RETRIEVE answers come back through NOTIFY_REPLY. */
 class NotifyTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     Path mnt;
     ScratchFs fs;
     FuseMount<ScratchFs.Node> mount;
 
     @BeforeEach
     void mount() throws Exception {
-        TestMounts.assumeRoot();
-        mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
         fs = new ScratchFs();
         // Long timeouts: without a notification the kernel keeps serving what it cached.
-        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofHours(1)).build());
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mount != null) mount.close();
+        mount = mounts.closeAfter(FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofHours(1)).build()));
     }
 
     @Test

@@ -16,24 +16,25 @@ import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.StatFs;
 import dev.j4l.kernel.Xattrs;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every request type the kernel sends to a plain FUSE mount, driven by real system calls, so each request
  * and reply layout is checked against the kernel itself.
  */
 class OpcodeCoverageTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     Path mnt;
     String m;
     TreeFs fs;
@@ -41,16 +42,11 @@ class OpcodeCoverageTest {
 
     @BeforeEach
     void mount() throws Exception {
-        TestMounts.assumeRoot();
-        mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
         m = mnt.toString();
         fs = new TreeFs();
-        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ZERO).build());
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mount != null) mount.close();
+        mount = mounts.closeAfter(FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ZERO).build()));
     }
 
     @Test

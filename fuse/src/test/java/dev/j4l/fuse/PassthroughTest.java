@@ -8,6 +8,8 @@ import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +17,16 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Passthrough opens: the kernel reads the backing file itself; without passthrough the driver serves reads. */
 class PassthroughTest {
     @TempDir
     Path dir;
+
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
 
     /** One file, "data", backed by a real file. */
     static class BackedFs implements FuseFilesystem<String, OwnedFd> {
@@ -94,9 +100,9 @@ class PassthroughTest {
 
     @Test
     void passthroughReadsNeverReachTheDriver() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path backing = Files.writeString(dir.resolve("backing"), "straight from the backing file\n".repeat(1000));
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         BackedFs fs = new BackedFs(backing);
         try (FuseMount<String> m = FuseMount.mount(mnt, fs,
                 MountOptions.builder().subtype("j4ltest").passthrough(true).timeouts(Duration.ZERO).build())) {
@@ -113,9 +119,9 @@ class PassthroughTest {
 
     @Test
     void withoutPassthroughTheDriverServesReadsAndSaysWhy() throws Exception {
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path backing = Files.writeString(dir.resolve("backing"), "served by the driver\n");
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
+        Path mnt = mounts.dir("mnt");
         BackedFs fs = new BackedFs(backing);
         try (LogCapture log = new LogCapture();
                 FuseMount<String> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build())) {
@@ -128,10 +134,10 @@ class PassthroughTest {
     @Test
     void aBackingIdOfAnotherMountIsRefused() throws Exception {
         // A backing id is an index into one connection's table: in another it would name some other file.
-        TestMounts.assumeRoot();
+        Needs.fuse();
         Path backing = Files.writeString(dir.resolve("backing"), "mount A's file\n");
-        Path mntA = Files.createDirectory(dir.resolve("a"));
-        Path mntB = Files.createDirectory(dir.resolve("b"));
+        Path mntA = mounts.dir("a");
+        Path mntB = mounts.dir("b");
         BackedFs a = new BackedFs(backing);
         BackedFs b = new BackedFs(backing);
         MountOptions options = MountOptions.builder().subtype("j4ltest").passthrough(true).timeouts(Duration.ZERO).build();

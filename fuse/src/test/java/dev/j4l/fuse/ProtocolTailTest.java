@@ -8,6 +8,8 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.Poller;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The newer notifications (RESEND 7.40, INC_EPOCH 7.44, PRUNE 7.45), poll wake-ups, expiring an entry, and
@@ -38,24 +39,20 @@ class ProtocolTailTest {
         }
     }
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
     Path mnt;
     PollingFs fs;
     FuseMount<ScratchFs.Node> mount;
 
     @BeforeEach
     void mount() throws Exception {
-        TestMounts.assumeRoot();
-        mnt = Files.createDirectory(dir.resolve("mnt"));
+        Needs.fuse();
+        mnt = mounts.dir("mnt");
         fs = new PollingFs();
         // Long timeouts: without a notification the kernel keeps serving what it cached.
-        mount = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofHours(1)).build());
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (mount != null) mount.close();
+        mount = mounts.closeAfter(FuseMount.mount(mnt, fs,
+                MountOptions.builder().subtype("j4ltest").timeouts(Duration.ofHours(1)).build()));
     }
 
     /** Replaces the node behind {@code name} with one of a different size, behind the kernel's back. */

@@ -3,28 +3,32 @@ package dev.j4l.fuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.kernel.MountTable;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RemountTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
 
     /** Closing a mount that someone else already detached must not unmount the filesystem mounted there since. */
     @Test
     void closingADetachedMountLeavesTheNewMountAtThatPathAlone() throws Exception {
-        TestMounts.assumeRoot();
-        Path mnt = Files.createDirectory(dir.resolve("mnt"));
-        FuseMount<HelloFs.Node> first = FuseMount.mount(mnt, new HelloFs(), MountOptions.builder().subtype("first").build());
+        Needs.fuse();
+        Path mnt = mounts.dir("mnt");
+        FuseMount<OneFileFs.Node> first = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("first").build());
         try {
-            TestMounts.run("umount", "-l", mnt.toString());
-            try (FuseMount<HelloFs.Node> second = FuseMount.mount(mnt, new HelloFs(),
+            Command.run("umount", "-l", mnt.toString());
+            try (FuseMount<OneFileFs.Node> second = FuseMount.mount(mnt, new OneFileFs(),
                     MountOptions.builder().subtype("second").build())) {
                 first.close();
-                assertTrue(TestMounts.isMounted(mnt), "the second mount was unmounted by the first's close()");
-                assertEquals("Hello, world!\n", Files.readString(mnt.resolve("hello")));
+                assertTrue(MountTable.isMountPoint(mnt), "the second mount was unmounted by the first's close()");
+                assertEquals("one file\n", Files.readString(mnt.resolve("file")));
                 assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains("fuse.second"));
             }
         } finally {
