@@ -1,7 +1,11 @@
-/** Example drivers, written as models for j4l users. */
+/**
+ * Example drivers, written as models for j4l users. The filesystems are a ladder to read in order: hello (one
+ * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory).
+ */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
     requires transitive dev.j4l.net;
+    exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.memfs;
     exports dev.j4l.drivers.netswitch;
     exports dev.j4l.drivers.passthrough;

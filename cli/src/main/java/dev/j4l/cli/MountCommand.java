@@ -63,6 +63,7 @@ final class MountCommand implements Main.Command {
 
     static Map<String, Driver> drivers() {
         Map<String, Driver> m = new LinkedHashMap<>();
+        m.put("hello", new HelloMountCommand());
         m.put("memfs", new MemfsMountDriver());
         m.put("passthrough", new PassthroughDriver());
         return m;

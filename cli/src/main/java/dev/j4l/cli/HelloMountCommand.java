@@ -1,0 +1,37 @@
+package dev.j4l.cli;
+
+import dev.j4l.drivers.hello.HelloFs;
+import dev.j4l.fuse.FuseMount;
+import java.nio.file.Path;
+
+/** {@code j4l mount hello MOUNTPOINT}: hello, the first example driver (one read-only file). */
+final class HelloMountCommand implements MountCommand.Driver {
+    @Override
+    public String summary() {
+        return "one read-only file, /hello: the smallest example driver";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                j4l mount hello MOUNTPOINT
+                  A read-only filesystem holding one file, hello (dev.j4l.drivers.hello.HelloFs, the first
+                  example driver to read).
+                """;
+    }
+
+    @Override
+    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
+        if (args.length != 1 || args[0].startsWith("-")) {
+            throw new IllegalArgumentException("needs MOUNTPOINT and nothing else (see --help)");
+        }
+        Path mountpoint = Path.of(args[0]).toAbsolutePath().normalize();
+        try (FuseMount<HelloFs.Node> mount = FuseMount.mount(mountpoint, new HelloFs(),
+                HelloFs.mountOptions().toBuilder().ioUring(transport.useRing()).build())) {
+            System.err.println("j4l: hello mounted at " + mount.mountpoint() + " (requests through "
+                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
+            mount.awaitUnmount();
+        }
+        return 0;
+    }
+}
