@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.j4l.testkit.TempMounts;
 import java.io.File;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.module.FindException;
 import java.lang.module.ModuleFinder;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every attack of {@link Attacks} in a JVM of its own, started the way {@code ./j4l} starts the CLI —
@@ -37,6 +37,10 @@ class AdversarySuiteTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
     private static final List<String> REQUIRED = List.of("dev.j4l.kernel", "dev.j4l.fuse", "dev.j4l.net", "dev.j4l.adversary");
 
+    /** Each child's own directory (its java.io.tmpdir, where some attacks mount), removed after the suite. */
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts("adversary-");
+
     @TestFactory
     Stream<DynamicTest> everyAttackIsRefused() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -44,9 +48,9 @@ class AdversarySuiteTest {
         return Attacks.ALL.stream().map(a -> DynamicTest.dynamicTest(a.name(), () -> runInChild(java, modulePath, a.name())));
     }
 
-    private static void runInChild(String java, String modulePath, String attack) throws Exception {
-        Path tmp = Files.createTempDirectory("adversary-" + attack + "-");
-        Path output = Files.createTempFile("adversary-" + attack + "-", ".out");
+    private void runInChild(String java, String modulePath, String attack) throws Exception {
+        Path tmp = mounts.dir(attack);
+        Path output = tmp.resolve("child.out");
         List<String> command = List.of(java,
                 "--enable-native-access=dev.j4l.kernel", "--illegal-native-access=deny",
                 "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism",
@@ -75,9 +79,7 @@ class AdversarySuiteTest {
                 }
             }
         } finally {
-            detachMountsUnder(tmp);
-            deleteTree(tmp);
-            Files.deleteIfExists(output);
+            TempMounts.unmountAll(tmp); // what a killed child left mounted: now, not after the last attack
         }
         String verdict = out.lines()
                 .filter(l -> l.startsWith("REFUSED " + attack + ":") || l.startsWith("BROKEN " + attack + ":")
@@ -133,33 +135,6 @@ class AdversarySuiteTest {
             }
         }
         return String.join(File.pathSeparator, locations.values().stream().distinct().map(Path::toString).toList());
-    }
-
-    /** Whatever a killed child left mounted in its directory (deepest first). */
-    private static void detachMountsUnder(Path dir) throws IOException, InterruptedException {
-        List<String> points = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] f = line.split(" ");
-            if (f.length > 4) {
-                String point = f[4].replace("\\040", " ");
-                if (point.startsWith(dir.toString())) points.add(point);
-            }
-        }
-        points.sort(Comparator.comparingInt(String::length).reversed());
-        for (String p : points) new ProcessBuilder("umount", "-l", p).inheritIO().start().waitFor();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException busy) {
-                    // a mount point still busy: detached above, left for the system's tmp cleaner
-                }
-            }
-        }
     }
 
     private static String tail(String s, int max) {

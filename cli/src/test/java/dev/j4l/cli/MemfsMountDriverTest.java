@@ -4,50 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.j4l.kernel.MountTable;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code j4l mount memfs} as users run it: a separate JVM in the foreground, stopped with Ctrl-C, or killed
  * with SIGKILL (which leaves a dead mount that the next mount cleans up), plus its argument errors.
  */
 class MemfsMountDriverTest {
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts("j4l-cli-memfs-");
+
     private Path base;
     private Path mnt;
     private Process daemon;
 
     @BeforeEach
     void setUp() throws IOException {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
-        base = Files.createTempDirectory("j4l-cli-memfs-", PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwxr-xr-x")));
-        mnt = Files.createDirectory(base.resolve("mnt"));
+        Needs.fuse();
+        base = mounts.dir("work");
+        mnt = mounts.dir("mnt");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void stopDaemon() throws Exception {
+        // Before the extension unmounts: a daemon still serving would answer for a mount being taken away.
         if (daemon != null) daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        for (int i = 0; i < 5 && mounted(); i++) {
-            new ProcessBuilder("umount", "-l", mnt.toString()).start().waitFor(10, TimeUnit.SECONDS);
-        }
-        Files.deleteIfExists(mnt);
-        Files.deleteIfExists(base.resolve("daemon.log"));
-        Files.deleteIfExists(base);
     }
 
     private boolean mounted() throws IOException {
-        return Files.readString(Path.of("/proc/self/mounts")).contains(" " + mnt + " fuse.memfs ");
+        return MountTable.at(mnt.toString()).map(m -> m.fsType().equals("fuse.memfs")).orElse(false);
     }
 
     /** {@code j4l mount memfs DIR --size 64M} in a child JVM, from this build's modules. */
@@ -76,16 +78,13 @@ class MemfsMountDriverTest {
 
     /** The errno name stat(2) gets on the mountpoint, via Python (Java maps ENOTCONN to a generic exception). */
     private String statErrno() throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", """
+        return Command.of("/usr/bin/python3", "-c", """
                 import os, sys, errno
                 try:
                     os.stat(sys.argv[1] + '/x'); print('OK')
                 except OSError as e:
                     print(errno.errorcode[e.errno])
-                """, mnt.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
+                """, mnt.toString()).timeout(Duration.ofSeconds(10)).run().strip();
     }
 
     @Test
@@ -93,7 +92,7 @@ class MemfsMountDriverTest {
         daemon = startDaemon();
         Files.writeString(mnt.resolve("x"), "data");
         assertEquals(List.of("x"), Files.list(mnt).map(p -> p.getFileName().toString()).toList());
-        new ProcessBuilder("kill", "-INT", Long.toString(daemon.pid())).start().waitFor();
+        Command.run("kill", "-INT", Long.toString(daemon.pid()));
         assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "still running after Ctrl-C: " + log());
         assertFalse(mounted(), "still mounted after Ctrl-C");
         assertEquals(0, Files.list(mnt).count(), "the mountpoint shows its own (empty) directory again");
@@ -141,6 +140,5 @@ class MemfsMountDriverTest {
         r = run("mount", "memfs", file.toString());
         assertTrue(r[2].contains("not a directory"), r[2]);
         assertFalse(mounted());
-        Files.delete(file);
     }
 }

@@ -2,15 +2,13 @@ package dev.j4l.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.RtNetlink;
+import dev.j4l.testkit.Needs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,8 +32,7 @@ class SwitchCommandTest {
 
     @Test
     void runsUntilStoppedAndRemovesItsDevices() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        Needs.networkNamespaces();
         String p = "j4lt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
         NetNamespace ns = NetNamespace.create(p);
         try (RtNetlink nl = ns.call(RtNetlink::open)) {

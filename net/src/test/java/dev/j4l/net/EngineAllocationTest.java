@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
+import dev.j4l.testkit.Needs;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +28,7 @@ import org.junit.jupiter.api.Test;
 class EngineAllocationTest {
     @Test
     void forwardingAllocatesOnlyTheFramePerPacket() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        Needs.networkNamespaces();
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(mx.isThreadAllocatedMemorySupported(), "no per-thread allocation counter");
         String tag = "j4lt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));

@@ -2,13 +2,11 @@ package dev.j4l.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.kernel.net.TunOffload;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.j4l.testkit.Needs;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +14,7 @@ import org.junit.jupiter.api.Test;
 class EngineExample {
     @Test
     void patchCableBetweenTwoNamespaces() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        Needs.networkNamespaces();
         String tag = "j4lt" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000));
         NetNamespace left = NetNamespace.create(tag + "l");
         NetNamespace right = NetNamespace.create(tag + "r");

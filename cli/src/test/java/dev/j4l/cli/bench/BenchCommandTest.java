@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.j4l.testkit.Needs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchCommandTest {
     @Test
     void quickBenchReportsEveryAvailableTarget(@TempDir Path out) throws Exception {
-        assumeTrue(Files.readString(Path.of("/proc/self/status")).lines()
-                .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0")), "needs root (loop device, mounts)");
+        Needs.root(); // loop devices, mounts
         for (String tool : List.of("fio", "unzip", "mkfs.ext4", "losetup")) {
             assumeTrue(Shell.has(tool), tool + " is not installed (.ci/install-deps installs it)");
         }

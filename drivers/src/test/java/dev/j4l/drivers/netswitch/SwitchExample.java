@@ -2,14 +2,12 @@ package dev.j4l.drivers.netswitch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunOffload;
+import dev.j4l.testkit.Needs;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +15,7 @@ import org.junit.jupiter.api.Test;
 class SwitchExample {
     @Test
     void switchesBetweenTwoTapsInANamespace() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        Needs.networkNamespaces();
         String p = SwitchTest.prefix();
         NetNamespace host = NetNamespace.create(p + "h");
         NetNamespace peer = NetNamespace.create(p + "p");

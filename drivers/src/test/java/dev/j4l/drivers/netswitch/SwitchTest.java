@@ -9,6 +9,7 @@ import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
 import dev.j4l.net.PortCounters;
+import dev.j4l.testkit.Needs;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -35,9 +36,8 @@ class SwitchTest {
     private static final TapSwitch.Options PLAIN = new TapSwitch.Options(false, false, 1, 300_000);
 
     @BeforeEach
-    void needsRoot() {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun");
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for namespaces and TAP devices");
+    void needsNetworkNamespaces() {
+        Needs.networkNamespaces();
     }
 
     static String prefix() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
+import dev.j4l.testkit.Needs;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.Test;
 class VlanTest {
     @Test
     void accessAndTrunkPortsKeepVlansApart() throws Exception {
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")) && "root".equals(System.getProperty("user.name")),
-                "needs root and /dev/net/tun");
+        Needs.networkNamespaces();
         String p = SwitchTest.prefix();
         List<PortSpec> specs = List.of(new PortSpec(p + "a", 10, false), new PortSpec(p + "b", 10, false),
                 new PortSpec(p + "c", 20, false), new PortSpec(p + "t", 0, true));
