@@ -3,18 +3,22 @@ package dev.j4l.drivers.memfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.j4l.fuse.FuseMount;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The example in {@link MemFsDriver#mount}'s documentation, run for real. */
 class MemFsExampleTest {
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
     @Test
-    void mountWriteReadUnmount(@TempDir Path tmp) throws Exception {
-        Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "needs /dev/fuse");
-        Path dir = Files.createDirectory(tmp.resolve("mnt"));
+    void mountWriteReadUnmount() throws Exception {
+        Needs.fuse();
+        Path dir = mounts.dir("mnt");
         // @start region=mount
         try (FuseMount<?> mount = MemFsDriver.mount(dir, 64L << 20)) { // at most 64 MiB
             Files.writeString(dir.resolve("hello.txt"), "hello from memfs\n");
