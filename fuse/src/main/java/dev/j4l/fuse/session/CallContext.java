@@ -77,13 +77,16 @@ final class CallContext implements Request {
 
     /** Delivers an INTERRUPT if this worker is serving {@code target}; false if it is not. */
     boolean interrupt(long target) {
+        DetachedReply.State later;
         synchronized (this) {
             if (!inDriver || unique != target) return false;
             interrupted = true;
-            if (deferred != null) deferred.state().interrupt();
+            later = deferred == null ? null : deferred.state();
             thread.interrupt();
-            return true;
         }
+        // The driver's interrupt action runs outside this lock: it may answer, and the call may end meanwhile.
+        if (later != null) later.interrupt();
+        return true;
     }
 
     @Override
