@@ -1,6 +1,7 @@
 package dev.j4l.cli;
 
 import dev.j4l.drivers.memfs.MemFsDriver;
+import dev.j4l.drivers.memfs.Node;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.MountOptions;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class MemfsMountDriver implements MountCommand.Driver {
 
     @Override
     public int mount(String[] args, MountCommand.Transport transport) throws Exception {
-        try (FuseMount<?> mount = mountFromArgs(args, transport)) {
+        try (FuseMount<Node> mount = mountFromArgs(args, transport)) {
             System.err.println("j4l: memfs mounted at " + mount.mountpoint() + " (requests through "
                     + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
             mount.awaitUnmount();
@@ -41,11 +42,11 @@ final class MemfsMountDriver implements MountCommand.Driver {
         return 0;
     }
 
-    static FuseMount<?> mountFromArgs(String[] args) throws Exception {
+    static FuseMount<Node> mountFromArgs(String[] args) throws Exception {
         return mountFromArgs(args, MountCommand.Transport.AUTO);
     }
 
-    static FuseMount<?> mountFromArgs(String[] args, MountCommand.Transport transport) throws Exception {
+    static FuseMount<Node> mountFromArgs(String[] args, MountCommand.Transport transport) throws Exception {
         String dir = null;
         Long size = null;
         boolean pageCache = false;

@@ -1,5 +1,6 @@
 package dev.j4l.cli;
 
+import dev.j4l.drivers.passthrough.Node;
 import dev.j4l.drivers.passthrough.PassthroughFs;
 import dev.j4l.drivers.passthrough.PassthroughOptions;
 import dev.j4l.fuse.FuseMount;
@@ -83,7 +84,7 @@ final class PassthroughDriver implements MountCommand.Driver {
         PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime,
                 transport.useRing());
         PassthroughFs fs = new PassthroughFs(o);
-        try (FuseMount<?> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
+        try (FuseMount<Node> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "
                     + (fs.passthroughActive() ? "on" : "off") + ", requests through "
                     + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");

@@ -53,7 +53,7 @@ class AllocationTest {
         };
         MountOptions o = MountOptions.builder().subtype("j4lalloc").workers(2)
                 .entryTimeout(Duration.ofHours(1)).attrTimeout(Duration.ZERO).build();
-        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, counting, o)) {
+        try (FuseMount<OneFileFs.Node> _ = FuseMount.mount(mnt, counting, o)) {
             Path file = mnt.resolve("file");
             for (int i = 0; i < 20_000; i++) Files.readAttributes(file, BasicFileAttributes.class);
             com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -120,7 +120,7 @@ class AllocationTest {
             }
         };
         MountOptions o = MountOptions.builder().subtype("j4lallocrw").workers(1).timeouts(Duration.ofHours(1)).build();
-        try (FuseMount<String> m = FuseMount.mount(mnt, fs, o);
+        try (FuseMount<String> _ = FuseMount.mount(mnt, fs, o);
                 java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(mnt.resolve("data"),
                         java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(4096);

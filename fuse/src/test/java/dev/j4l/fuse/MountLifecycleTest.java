@@ -51,7 +51,7 @@ class MountLifecycleTest {
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("not a directory"), e.getMessage());
 
         Path mnt = mounts.dir("mnt");
-        try (FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
+        try (FuseMount<OneFileFs.Node> _ = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
             e = assertThrows(IOException.class, () -> FuseMount.mount(mnt, new OneFileFs(), MountOptions.defaults()));
             assertTrue(e.getMessage().contains(mnt.toString()) && e.getMessage().contains("already mounted"), e.getMessage());
             assertEquals("one file\n", Files.readString(mnt.resolve("file")));
@@ -162,7 +162,7 @@ class MountLifecycleTest {
             Errno seen;
             while (true) {
                 KernelException e = assertThrows(KernelException.class, () -> {
-                    try (OwnedFd fd = Fs.open(mnt.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+                    try (OwnedFd _ = Fs.open(mnt.toString(), Fs.O_RDONLY | Fs.O_DIRECTORY)) {
                         // nothing
                     }
                 });
@@ -173,7 +173,7 @@ class MountLifecycleTest {
             assertEquals(Errno.ENOTCONN, seen);
             assertTrue(MountTable.isMountPoint(mnt));
             try (LogCapture log = new LogCapture();
-                    FuseMount<OneFileFs.Node> m = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
+                    FuseMount<OneFileFs.Node> _ = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
                 assertTrue(log.contains("stale FUSE mount", mnt.toString()), log.lines.toString());
                 assertEquals("one file\n", Files.readString(mnt.resolve("file")));
             }

@@ -67,7 +67,7 @@ class MountOptionsTest {
         Needs.fuse();
         Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
-        try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
+        try (FuseMount<TreeFs.Node> _ = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .readdirplus(MountOptions.Readdirplus.OFF).timeouts(Duration.ZERO).build())) {
             for (int i = 0; i < 500; i++) Files.writeString(mnt.resolve("file-with-a-longer-name-" + i), "x");
             try (Stream<Path> s = Files.list(mnt)) {
@@ -83,7 +83,7 @@ class MountOptionsTest {
         Needs.fuse();
         Path mnt = mounts.dir("mnt");
         TreeFs fs = new TreeFs();
-        try (FuseMount<TreeFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
+        try (FuseMount<TreeFs.Node> _ = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .readOnly(true).build())) {
             KernelException e = org.junit.jupiter.api.Assertions.assertThrows(KernelException.class,
                     () -> dev.j4l.kernel.Fs.mkdir(mnt.resolve("d").toString(), 0755));
@@ -122,7 +122,7 @@ class MountOptionsTest {
         };
         fs.put("stable", "s");
         fs.put("volatile", "v");
-        try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
+        try (FuseMount<ScratchFs.Node> _ = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest")
                 .entryTimeout(Duration.ofHours(1)).attrTimeout(Duration.ZERO).build())) {
             for (int i = 0; i < 20; i++) {
                 Files.readAttributes(mnt.resolve("stable"), java.nio.file.attribute.BasicFileAttributes.class);

@@ -124,7 +124,7 @@ class PassthroughTest {
         Path mnt = mounts.dir("mnt");
         BackedFs fs = new BackedFs(backing);
         try (LogCapture log = new LogCapture();
-                FuseMount<String> m = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build())) {
+                FuseMount<String> _ = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build())) {
             assertEquals("served by the driver\n", Files.readString(mnt.resolve("data")));
             assertTrue(fs.reads.get() > 0);
             assertTrue(log.contains("passthrough unavailable", "not enabled"), log.lines.toString());
@@ -141,8 +141,8 @@ class PassthroughTest {
         BackedFs a = new BackedFs(backing);
         BackedFs b = new BackedFs(backing);
         MountOptions options = MountOptions.builder().subtype("j4ltest").passthrough(true).timeouts(Duration.ZERO).build();
-        try (FuseMount<String> ma = FuseMount.mount(mntA, a, options);
-                FuseMount<String> mb = FuseMount.mount(mntB, b, options);
+        try (FuseMount<String> _ = FuseMount.mount(mntA, a, options);
+                FuseMount<String> _ = FuseMount.mount(mntB, b, options);
                 LogCapture log = new LogCapture()) {
             Assumptions.assumeTrue(a.connection.passthrough() && b.connection.passthrough(), "no passthrough");
             try (OwnedFd fd = Fs.open(backing.toString(), Fs.O_RDONLY)) {

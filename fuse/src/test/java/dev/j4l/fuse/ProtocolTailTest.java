@@ -90,7 +90,7 @@ class ProtocolTailTest {
         ScratchFs.Node n = fs.put("p", "prune me");
         ScratchFs.Node kept = fs.put("k", "keep me");
         assertEquals(8, Files.size(mnt.resolve("p")));
-        try (OwnedFd open = Fs.open(mnt.resolve("k").toString(), Fs.O_RDONLY)) {
+        try (OwnedFd _ = Fs.open(mnt.resolve("k").toString(), Fs.O_RDONLY)) {
             assertNotEquals(0, mount.session().inodes().nodeidOf(n));
             int before = fs.forgotten.get();
             assertTrue(mount.notifier().prune(List.of(n, kept)));

@@ -29,7 +29,9 @@ class QuarantineTest {
         assertTrue(!getClass().getModule().isNativeAccessEnabled());
     }
 
+    // The restricted calls are the point: each must throw, because this module has no native access.
     @Test
+    @SuppressWarnings("restricted")
     void linkingANativeFunctionIsRefused() {
         Linker linker = Linker.nativeLinker();
         MemorySegment getpid = linker.defaultLookup().find("getpid").orElseThrow();
@@ -38,6 +40,7 @@ class QuarantineTest {
     }
 
     @Test
+    @SuppressWarnings("restricted")
     void widenASegmentIsRefused() {
         MemorySegment small = Arena.ofAuto().allocate(8);
         assertThrows(IllegalCallerException.class, () -> small.reinterpret(1 << 20));

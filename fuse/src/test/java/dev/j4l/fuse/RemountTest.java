@@ -24,7 +24,7 @@ class RemountTest {
         FuseMount<OneFileFs.Node> first = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("first").build());
         try {
             Command.run("umount", "-l", mnt.toString());
-            try (FuseMount<OneFileFs.Node> second = FuseMount.mount(mnt, new OneFileFs(),
+            try (FuseMount<OneFileFs.Node> _ = FuseMount.mount(mnt, new OneFileFs(),
                     MountOptions.builder().subtype("second").build())) {
                 first.close();
                 assertTrue(MountTable.isMountPoint(mnt), "the second mount was unmounted by the first's close()");

@@ -46,7 +46,7 @@ class ErrnoMappingTest {
         Fs.chmod(OwnedFd.CWD, tmp.toString(), 0755, 0);
         // As nobody (fsuid 65534): the kernel drops the fs capabilities, so the mode bits apply.
         Errno seen = Credentials.actAs(65534, 65534, new int[0], () -> {
-            try (OwnedFd fd = Fs.open(secret.toString(), Fs.O_RDONLY)) {
+            try (OwnedFd _ = Fs.open(secret.toString(), Fs.O_RDONLY)) {
                 return null;
             } catch (KernelException e) {
                 return e.errno();

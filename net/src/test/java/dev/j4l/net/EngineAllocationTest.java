@@ -46,7 +46,7 @@ class EngineAllocationTest {
                         .filter(t -> t.getName().equals("j4l-net-" + a.name() + "-q0")).findFirst().orElseThrow()
                         .threadId();
                 // The receiver's socket keeps the kernel from answering each datagram with an ICMP error.
-                try (DatagramSocket sink = right.call(() -> new DatagramSocket(new InetSocketAddress("10.86.0.2", 9)));
+                try (DatagramSocket _ = right.call(() -> new DatagramSocket(new InetSocketAddress("10.86.0.2", 9)));
                      DatagramSocket src = left.call(DatagramSocket::new)) {
                     DatagramPacket p = new DatagramPacket(new byte[64], 64, InetAddress.getByName("10.86.0.2"), 9);
                     send(src, p, 100_000); // warm-up: C2 compiles and escape-analyses the worker's loop

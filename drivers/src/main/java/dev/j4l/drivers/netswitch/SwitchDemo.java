@@ -1,5 +1,6 @@
 package dev.j4l.drivers.netswitch;
 
+import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.net.NetNamespace;
 import dev.j4l.kernel.net.RtNetlink;
 import dev.j4l.kernel.net.TunDevice;
@@ -77,17 +78,17 @@ public final class SwitchDemo implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws KernelException {
         if (sw != null) sw.close();
         deleteNamespaces();
     }
 
-    private void deleteNamespaces() throws Exception {
-        Exception first = null;
+    private void deleteNamespaces() throws KernelException {
+        KernelException first = null;
         for (NetNamespace ns : namespaces) {
             try {
                 ns.delete();
-            } catch (Exception e) {
+            } catch (KernelException e) {
                 if (first == null) first = e;
             }
         }

@@ -22,7 +22,6 @@ import java.util.List;
  * {@snippet class=dev.j4l.drivers.netswitch.SwitchExample region=switch}
  */
 public final class TapSwitch implements AutoCloseable {
-    /** Tuning knobs. */
     /**
      * Tuning knobs.
      *

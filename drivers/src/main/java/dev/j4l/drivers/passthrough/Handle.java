@@ -7,9 +7,16 @@ import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.PathFds;
 
-/** An open file or directory of the mirror: a real descriptor of the source file. */
-sealed interface Handle permits Handle.File, Handle.Dir {
-    OwnedFd fd();
+/**
+ * An open file or directory of the mirror: a real descriptor of the source file.
+ *
+ * <p>Public only so that {@link PassthroughFs} can name it as its handle type; outside this package a handle is
+ * opaque: it can be passed around, not made, read or changed.
+ */
+public abstract sealed class Handle permits Handle.File, Handle.Dir {
+    Handle() {}
+
+    abstract OwnedFd fd();
 
     /**
      * An open file; with passthrough its reads and writes never reach the driver. Without passthrough an
@@ -18,7 +25,7 @@ sealed interface Handle permits Handle.File, Handle.Dir {
      * the kernel also writes back mmap'ed pages, whose last one ends where the file does, through any writable
      * open.
      */
-    final class File implements Handle {
+    static final class File extends Handle {
         private final OwnedFd fd;
         /** The flags {@code fd} was opened with (what a buffered twin keeps of them). */
         private final int flags;
@@ -34,7 +41,7 @@ sealed interface Handle permits Handle.File, Handle.Dir {
         }
 
         @Override
-        public OwnedFd fd() {
+        OwnedFd fd() {
             return fd;
         }
 
@@ -61,7 +68,7 @@ sealed interface Handle permits Handle.File, Handle.Dir {
      * An open directory read with getdents64. {@code position} is the cookie after the last entry handed to
      * the kernel: a READDIR continuing from there needs no seek.
      */
-    final class Dir implements Handle {
+    static final class Dir extends Handle {
         private final OwnedFd fd;
         final DirectoryReader reader;
         long position;
@@ -79,7 +86,7 @@ sealed interface Handle permits Handle.File, Handle.Dir {
         }
 
         @Override
-        public OwnedFd fd() {
+        OwnedFd fd() {
             return fd;
         }
     }

@@ -17,8 +17,11 @@ import java.util.Optional;
  *
  * <p>Identity is the object: the framework maps each {@code Node} to one kernel node id. All names of a
  * hard-linked file lead to the same {@code Node}, so the kernel sees one inode with one link count.
+ *
+ * <p>Public only so that {@link PassthroughFs} can name it as its node type ({@code FuseMount<Node>}); outside
+ * this package a node is opaque: it can be passed around, not made or changed.
  */
-final class Node {
+public final class Node {
     final long dev;
     final long ino;
     /** The file type bits ({@code S_IFMT}) — fixed for the life of an inode. */

@@ -20,8 +20,8 @@ class MemFsExampleTest {
         Needs.fuse();
         Path dir = mounts.dir("mnt");
         // @start region=mount
-        try (FuseMount<?> mount = MemFsDriver.mount(dir, 64L << 20)) { // at most 64 MiB
-            Files.writeString(dir.resolve("hello.txt"), "hello from memfs\n");
+        try (FuseMount<Node> mount = MemFsDriver.mount(dir, 64L << 20)) { // at most 64 MiB
+            Files.writeString(mount.mountpoint().resolve("hello.txt"), "hello from memfs\n");
             assertEquals("hello from memfs\n", Files.readString(dir.resolve("hello.txt")));
         } // unmounted here
         // @end

@@ -12,8 +12,8 @@ final class PassthroughExample {
     static String mirrorAndRead(Path source, Path mountpoint) throws IOException {
         // @start region=mount
         PassthroughOptions options = PassthroughOptions.of(source);      // passthrough on, a day of caching
-        try (FuseMount<?> mount = PassthroughFs.mount(mountpoint, options)) {
-            Files.writeString(mountpoint.resolve("hello.txt"), "hi\n");   // lands in source/hello.txt
+        try (FuseMount<Node> mount = PassthroughFs.mount(mountpoint, options)) {
+            Files.writeString(mount.mountpoint().resolve("hello.txt"), "hi\n");   // lands in source/hello.txt
             return Files.readString(source.resolve("hello.txt"));
         }
         // @end

@@ -76,7 +76,7 @@ public final class Mounter {
 
     /** True when the FUSE mount at {@code target} answers ENOTCONN: its connection is gone. */
     static boolean isDisconnected(String target) {
-        try (OwnedFd fd = Fs.open(target, Fs.O_RDONLY | Fs.O_DIRECTORY)) {
+        try (OwnedFd _ = Fs.open(target, Fs.O_RDONLY | Fs.O_DIRECTORY)) {
             return false;
         } catch (KernelException e) {
             return e.errno() == Errno.ENOTCONN || e.errno() == Errno.ECONNABORTED;

@@ -3,6 +3,7 @@ package dev.j4l.kernel.net;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.j4l.kernel.Capabilities;
+import dev.j4l.kernel.KernelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +34,7 @@ final class TestNamespace implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws KernelException {
         nl.close();
         ns.delete();
     }
