@@ -5,7 +5,7 @@ import dev.j4l.fuse.FuseMount;
 import java.nio.file.Path;
 
 /** {@code j4l mount hello MOUNTPOINT}: hello, the first example driver (one read-only file). */
-final class HelloMountCommand implements MountCommand.Driver {
+final class HelloMountCommand implements MountCommand.Subcommand {
     @Override
     public String summary() {
         return "one read-only file, /hello: the smallest example driver";

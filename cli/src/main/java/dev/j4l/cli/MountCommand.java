@@ -10,12 +10,15 @@ import java.util.Map;
 
 /**
  * {@code j4l mount DRIVER ARGS...}: mounts one of the example filesystems and serves it in the foreground
- * until it is unmounted or the command gets Ctrl-C/SIGTERM (which unmounts it). The driver registry is the
- * one place that knows which drivers exist.
+ * until it is unmounted or the command gets Ctrl-C/SIGTERM (which unmounts it). {@link #subcommands} is the
+ * one place that knows which drivers can be mounted.
  */
 final class MountCommand implements Main.Command {
-    /** A mountable driver: parses its own arguments, mounts, and serves until unmounted. */
-    interface Driver {
+    /**
+     * {@code j4l mount} for one driver ({@code *MountCommand}): parses that driver's arguments, mounts it, and
+     * serves until unmounted.
+     */
+    interface Subcommand {
         String summary();
 
         String usage();
@@ -61,35 +64,36 @@ final class MountCommand implements Main.Command {
         }
     }
 
-    static Map<String, Driver> drivers() {
-        Map<String, Driver> m = new LinkedHashMap<>();
+    /** The mountable drivers, by the name {@code j4l mount} takes. */
+    static Map<String, Subcommand> subcommands() {
+        Map<String, Subcommand> m = new LinkedHashMap<>();
         m.put("hello", new HelloMountCommand());
-        m.put("memfs", new MemfsMountDriver());
-        m.put("passthrough", new PassthroughDriver());
+        m.put("memfs", new MemFsMountCommand());
+        m.put("passthrough", new PassthroughMountCommand());
         return m;
     }
 
     @Override
     public String summary() {
-        return "mount an example filesystem (" + String.join(", ", drivers().keySet()) + ") until Ctrl-C";
+        return "mount an example filesystem (" + String.join(", ", subcommands().keySet()) + ") until Ctrl-C";
     }
 
     @Override
     public String usage() {
         StringBuilder b = new StringBuilder("usage: j4l mount DRIVER ARGS...\n\n"
                 + "Mounts a j4l filesystem and serves it in the foreground; Ctrl-C or umount ends it.\n");
-        drivers().forEach((name, d) -> b.append("\n").append(d.usage().stripTrailing()).append("\n"));
+        subcommands().forEach((name, d) -> b.append("\n").append(d.usage().stripTrailing()).append("\n"));
         b.append("\n").append(Transport.USAGE).append("\n");
         return b.toString();
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("which driver? " + String.join(", ", drivers().keySet()));
-        Driver d = drivers().get(args[0]);
+        if (args.length == 0) throw new IllegalArgumentException("which driver? " + String.join(", ", subcommands().keySet()));
+        Subcommand d = subcommands().get(args[0]);
         if (d == null) {
             throw new IllegalArgumentException("unknown driver '" + args[0] + "'; drivers: "
-                    + String.join(", ", drivers().keySet()));
+                    + String.join(", ", subcommands().keySet()));
         }
         Transport transport = Transport.AUTO;
         List<String> rest = new ArrayList<>();

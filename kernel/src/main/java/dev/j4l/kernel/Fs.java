@@ -255,7 +255,7 @@ public final class Fs {
     }
 
     /** statfs(2). */
-    public static StatFs statfs(String path) throws KernelException {
+    public static FileSystemStat statfs(String path) throws KernelException {
         Native.Scratch s = Native.scratch();
         MemorySegment p = cString(s, path);
         MemorySegment b = s.allocate(Structs.STATFS);
@@ -263,25 +263,25 @@ public final class Fs {
         // the thread's next scratch(); the downcall keeps both alive.
         int r = LibcFs.statfs(p, b);
         if (r < 0) throw KernelException.of("statfs", path, r);
-        return statFs(b);
+        return fileSystemStat(b);
     }
 
     /** fstatfs(2) (O_PATH descriptors work too). */
-    public static StatFs statfs(OwnedFd fd) throws KernelException {
+    public static FileSystemStat statfs(OwnedFd fd) throws KernelException {
         int n = fd.acquire();
         try {
             MemorySegment b = Native.scratch().allocate(Structs.STATFS);
             // SAFETY: b is the 120-byte struct statfs the kernel fills; scratch, read before the next scratch().
             int r = LibcFs.fstatfs(n, b);
             if (r < 0) throw KernelException.of("fstatfs", fd.description(), r);
-            return statFs(b);
+            return fileSystemStat(b);
         } finally {
             fd.release();
         }
     }
 
-    private static StatFs statFs(MemorySegment b) {
-        return new StatFs(b.get(JAVA_LONG, Structs.STATFS_TYPE), b.get(JAVA_LONG, Structs.STATFS_BSIZE),
+    private static FileSystemStat fileSystemStat(MemorySegment b) {
+        return new FileSystemStat(b.get(JAVA_LONG, Structs.STATFS_TYPE), b.get(JAVA_LONG, Structs.STATFS_BSIZE),
                 b.get(JAVA_LONG, Structs.STATFS_BLOCKS), b.get(JAVA_LONG, Structs.STATFS_BFREE),
                 b.get(JAVA_LONG, Structs.STATFS_BAVAIL), b.get(JAVA_LONG, Structs.STATFS_FILES),
                 b.get(JAVA_LONG, Structs.STATFS_FFREE), b.get(JAVA_LONG, Structs.STATFS_FSID),

@@ -100,7 +100,7 @@ class ErrnoMappingTest {
                 Mounts.mount("j4lt-tmpfs", mnt.toString(), "tmpfs", 0, "size=1m");
                 try {
                     Files.writeString(mnt.resolve("inside"), "y");
-                    assertEquals(StatFs.TMPFS_MAGIC, Fs.statfs(mnt.toString()).type());
+                    assertEquals(FileSystemStat.TMPFS_MAGIC, Fs.statfs(mnt.toString()).type());
                     KernelException rename = assertThrows(KernelException.class,
                             () -> Fs.rename(mnt.resolve("inside").toString(), tmp.resolve("moved").toString()));
                     KernelException link = assertThrows(KernelException.class, () -> Fs.link(OwnedFd.CWD,

@@ -223,9 +223,9 @@ class FsTest {
             Fs.utimens(p, "", 10, 0, 20, 0, Fs.AT_EMPTY_PATH);
             assertEquals(20, Fs.stat(p).mtimeSec());
         }
-        StatFs s = Fs.statfs(tmp.toString());
+        FileSystemStat s = Fs.statfs(tmp.toString());
         assertTrue(s.bsize() > 0 && s.blocks() > 0 && s.namelen() >= 255, s.toString());
-        assertEquals(StatFs.PROC_SUPER_MAGIC, Fs.statfs("/proc").type());
+        assertEquals(FileSystemStat.PROC_SUPER_MAGIC, Fs.statfs("/proc").type());
         try (OwnedFd fd = Fs.open(f.toString(), Fs.O_RDWR)) {
             assertEquals(Fs.O_RDWR, fd.statusFlags() & Fs.O_ACCMODE);
             fd.setNonBlocking(true);

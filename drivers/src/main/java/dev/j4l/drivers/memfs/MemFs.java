@@ -622,18 +622,18 @@ public final class MemFs {
     // ---------------------------------------------------------------- xattrs
 
     void setxattr(Node n, String name, byte[] value, int flags) throws ErrnoException {
-        Xattrs.checkName(name);
-        if (value.length > Xattrs.SIZE_MAX) throw new ErrnoException(Errno.E2BIG);
-        if ((flags & ~(Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE)) != 0) throw new ErrnoException(Errno.EINVAL);
+        XattrTable.checkName(name);
+        if (value.length > XattrTable.SIZE_MAX) throw new ErrnoException(Errno.E2BIG);
+        if ((flags & ~(XattrTable.XATTR_CREATE | XattrTable.XATTR_REPLACE)) != 0) throw new ErrnoException(Errno.EINVAL);
         n.lockWrite();
         try {
             if (name.startsWith("user.") && !(n.isRegular() || n.isDir())) throw new ErrnoException(Errno.EPERM);
-            Xattrs x = n.xattrs;
+            XattrTable x = n.xattrs;
             long delta = x == null
-                    ? ((flags & Xattrs.XATTR_REPLACE) != 0 ? fail(Errno.ENODATA) : Xattrs.cost(name, value.length))
+                    ? ((flags & XattrTable.XATTR_REPLACE) != 0 ? fail(Errno.ENODATA) : XattrTable.cost(name, value.length))
                     : x.sizeDelta(name, value.length, flags);
             budget.charge(delta);
-            if (x == null) n.xattrs = x = new Xattrs();
+            if (x == null) n.xattrs = x = new XattrTable();
             x.set(name, value);
             n.charged += delta;
             ctime(n, now());
@@ -647,11 +647,11 @@ public final class MemFs {
     }
 
     byte[] getxattr(Node n, String name) throws ErrnoException {
-        if (name.length() > Xattrs.NAME_MAX || name.isEmpty()) throw new ErrnoException(Errno.ERANGE);
+        if (name.length() > XattrTable.NAME_MAX || name.isEmpty()) throw new ErrnoException(Errno.ERANGE);
         n.lock.readLock().lock();
         try {
             if (n.xattrs == null) {
-                Xattrs.checkName(name);
+                XattrTable.checkName(name);
                 throw new ErrnoException(Errno.ENODATA);
             }
             return n.xattrs.get(name);
@@ -670,7 +670,7 @@ public final class MemFs {
     }
 
     void removexattr(Node n, String name) throws ErrnoException {
-        Xattrs.checkName(name);
+        XattrTable.checkName(name);
         n.lockWrite();
         try {
             if (n.xattrs == null) throw new ErrnoException(Errno.ENODATA);

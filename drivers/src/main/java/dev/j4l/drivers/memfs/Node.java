@@ -39,7 +39,7 @@ public final class Node {
     final byte[] target;
     /** The directory holding this one (directories only; null for the root). */
     Node parent;
-    Xattrs xattrs;
+    XattrTable xattrs;
     RangeLocks posixLocks;
     RangeLocks flockLocks;
     /** F_SETLKW / blocking flock requests waiting for a conflicting lock to go (FIFO). */

@@ -25,6 +25,7 @@ import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileLocks;
 import dev.j4l.kernel.FileStat;
+import dev.j4l.kernel.FileSystemStat;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OpenFileLimit;
@@ -681,7 +682,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public StatFs statfs(Request r, Node node) throws ErrnoException {
-        dev.j4l.kernel.StatFs s = Fs.statfs(node.fd());
+        FileSystemStat s = Fs.statfs(node.fd());
         return new StatFs(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(),
                 (int) s.namelen(), (int) s.frsize());
     }

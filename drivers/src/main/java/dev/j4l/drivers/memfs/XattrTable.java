@@ -12,7 +12,7 @@ import java.util.List;
  * Extended attributes of one inode: a short list of name/value pairs (inodes rarely carry more than a few).
  * Not thread-safe: the owning node's lock guards it.
  */
-final class Xattrs {
+final class XattrTable {
     static final int XATTR_CREATE = 1;
     static final int XATTR_REPLACE = 2;
     static final int NAME_MAX = 255;

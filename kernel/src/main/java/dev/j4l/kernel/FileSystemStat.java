@@ -4,7 +4,7 @@ package dev.j4l.kernel;
  * A filesystem's capacity as {@code statfs(2)} reports it. Block counts are in units of {@code frsize}
  * (fragment size), which on Linux equals {@code bsize} for almost every filesystem.
  */
-public record StatFs(
+public record FileSystemStat(
         long type,
         long bsize,
         long blocks,

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code j4l mount passthrough}: passthroughfs, a mirror of a host directory. */
-final class PassthroughDriver implements MountCommand.Driver {
+final class PassthroughMountCommand implements MountCommand.Subcommand {
     @Override
     public String summary() {
         return "mirror of a host directory";

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code j4l mount memfs DIR [--size SIZE]}: memfs, the in-memory filesystem. */
-final class MemfsMountDriver implements MountCommand.Driver {
+final class MemFsMountCommand implements MountCommand.Subcommand {
     /** Heap kept free besides the data: inode objects, request buffers, garbage collection headroom. */
     static final long HEAP_OVERHEAD = 96L << 20;
 

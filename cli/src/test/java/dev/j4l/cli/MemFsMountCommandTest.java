@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code j4l mount memfs} as users run it: a separate JVM in the foreground, stopped with Ctrl-C, or killed
  * with SIGKILL (which leaves a dead mount that the next mount cleans up), plus its argument errors.
  */
-class MemfsMountDriverTest {
+class MemFsMountCommandTest {
     @RegisterExtension
     final TempMounts mounts = new TempMounts("j4l-cli-memfs-");
 
