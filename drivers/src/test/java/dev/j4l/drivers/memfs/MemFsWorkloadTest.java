@@ -39,7 +39,7 @@ class MemFsWorkloadTest {
         mnt = mounts.dir("mnt");
     }
 
-    private void mountMemfs(long size) throws Exception {
+    private void mountMemFs(long size) throws Exception {
         mount = mounts.closeAfter(MemFsDriver.mount(mnt, size));
     }
 
@@ -61,7 +61,7 @@ class MemFsWorkloadTest {
     @Test
     void cpAndTarOfASourceTreeRoundTrip() throws Exception {
         Path src = unpackSources();
-        mountMemfs(1L << 30);
+        mountMemFs(1L << 30);
         sh(src, "cp", "-a", src.toString(), mnt.resolve("copy").toString());
         sh(src, "diff", "-r", "--no-dereference", src.toString(), mnt.resolve("copy").toString());
         Files.createDirectory(mnt.resolve("untar"));
@@ -81,7 +81,7 @@ class MemFsWorkloadTest {
     @Test
     void gitInitCommitLog() throws Exception {
         Needs.program("git");
-        mountMemfs(256L << 20);
+        mountMemFs(256L << 20);
         Path repo = Files.createDirectory(mnt.resolve("repo"));
         String[] git = {"git", "-c", "user.name=j4l", "-c", "user.email=j4l@example.invalid", "-c", "init.defaultBranch=main"};
         sh(repo, concat(git, "init", "-q"));
@@ -109,7 +109,7 @@ class MemFsWorkloadTest {
     @Test
     void fioVerifiesWhatItWrote() throws Exception {
         Needs.program("fio");
-        mountMemfs(512L << 20);
+        mountMemFs(512L << 20);
         String out = sh(mnt, "fio", "--name=verify", "--directory=" + mnt, "--size=64M", "--bs=4k", "--rw=randwrite",
                 "--ioengine=psync", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--numjobs=2",
                 "--group_reporting", "--verify_state_save=0"); // no verify-state file left in the working directory
@@ -120,7 +120,7 @@ class MemFsWorkloadTest {
 
     @Test
     void concurrentWritersFromSeveralProcesses() throws Exception {
-        mountMemfs(512L << 20);
+        mountMemFs(512L << 20);
         Python.run(mnt, """
                 import hashlib
                 code = '''
@@ -158,7 +158,7 @@ class MemFsWorkloadTest {
 
     @Test
     void concurrentRenamesNeverDeadlock() throws Exception {
-        mountMemfs(256L << 20);
+        mountMemFs(256L << 20);
         Python.run(mnt, """
                 for d in 'abcd':
                     os.makedirs(d + '/sub', exist_ok=True)
@@ -203,7 +203,7 @@ class MemFsWorkloadTest {
 
     @Test
     void fullFilesystemAnswersEnospcAndKeepsData() throws Exception {
-        mountMemfs(32L << 20);
+        mountMemFs(32L << 20);
         Python.run(mnt, """
                 first = os.urandom(8 << 20)
                 write_file('first', first)
@@ -238,7 +238,7 @@ class MemFsWorkloadTest {
 
     @Test
     void unmountWhileFilesAreOpen() throws Exception {
-        mountMemfs(64L << 20);
+        mountMemFs(64L << 20);
         Files.writeString(mnt.resolve("open.txt"), "still here");
         // A process keeps the file open across the unmount: the lazy unmount detaches the name, the file keeps
         // working until it is closed, and then the session ends.
@@ -271,7 +271,7 @@ class MemFsWorkloadTest {
 
     @Test
     void sizeLimitIsReportedAndBoundsTheHeap() throws Exception {
-        mountMemfs(100L << 20);
+        mountMemFs(100L << 20);
         String df = sh(mnt, "stat", "-f", "-c", "%b %S %l", mnt.toString()).strip();
         String[] f = df.split(" ");
         assertEquals(100L << 20, Long.parseLong(f[0]) * Long.parseLong(f[1]), df);
