@@ -1,20 +1,26 @@
 package dev.j4l.fuse;
 
-/** {@code st_mode} file type bits and their directory-entry types ({@code DT_*}). */
+import dev.j4l.kernel.FileStat;
+
+/**
+ * {@code st_mode} file type bits and their directory-entry types ({@code DT_*}), for drivers building
+ * {@link Attr}s. The bits are the kernel module's ({@link FileStat}), named again here so a driver finds them
+ * beside the operations on them.
+ */
 public final class FileMode {
     private FileMode() {}
 
-    public static final int S_IFMT = 0170000;
-    public static final int S_IFSOCK = 0140000;
-    public static final int S_IFLNK = 0120000;
-    public static final int S_IFREG = 0100000;
-    public static final int S_IFBLK = 060000;
-    public static final int S_IFDIR = 040000;
-    public static final int S_IFCHR = 020000;
-    public static final int S_IFIFO = 010000;
-    public static final int S_ISUID = 04000;
-    public static final int S_ISGID = 02000;
-    public static final int S_ISVTX = 01000;
+    public static final int S_IFMT = FileStat.S_IFMT;
+    public static final int S_IFSOCK = FileStat.S_IFSOCK;
+    public static final int S_IFLNK = FileStat.S_IFLNK;
+    public static final int S_IFREG = FileStat.S_IFREG;
+    public static final int S_IFBLK = FileStat.S_IFBLK;
+    public static final int S_IFDIR = FileStat.S_IFDIR;
+    public static final int S_IFCHR = FileStat.S_IFCHR;
+    public static final int S_IFIFO = FileStat.S_IFIFO;
+    public static final int S_ISUID = FileStat.S_ISUID;
+    public static final int S_ISGID = FileStat.S_ISGID;
+    public static final int S_ISVTX = FileStat.S_ISVTX;
 
     public static boolean isDirectory(int mode) {
         return (mode & S_IFMT) == S_IFDIR;

@@ -2,6 +2,8 @@ package dev.j4l.fuse;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.Xattrs;
 import java.util.List;
 
 /**
@@ -28,9 +30,13 @@ import java.util.List;
  * read-only filesystem of one file.
  */
 public interface FuseFilesystem<N, H> {
-    int RENAME_NOREPLACE = 1;
-    int RENAME_EXCHANGE = 2;
-    int RENAME_WHITEOUT = 4;
+    // write's writeFlags (FUSE_WRITE_* of fuse.h).
+    /** A delayed write from the kernel's writeback cache: the caller may be long gone. */
+    int FUSE_WRITE_CACHE = 1;
+    /** The request carries a lock owner. */
+    int FUSE_WRITE_LOCKOWNER = 1 << 1;
+    /** The writer lacks CAP_FSETID: the file loses its set-user-ID bit, and its set-group-ID bit if group-executable. */
+    int FUSE_WRITE_KILL_SUIDGID = 1 << 2;
 
     /** The root directory's node (kernel node id 1, never forgotten). */
     N root();
@@ -93,7 +99,7 @@ public interface FuseFilesystem<N, H> {
     }
 
     /**
-     * @param flags 0, {@link #RENAME_NOREPLACE}, {@link #RENAME_EXCHANGE} or {@link #RENAME_WHITEOUT};
+     * @param flags 0, {@link Fs#RENAME_NOREPLACE}, {@link Fs#RENAME_EXCHANGE} or {@link Fs#RENAME_WHITEOUT};
      *     answering ENOSYS to a flagged rename makes the kernel refuse flagged renames with EINVAL from then on
      */
     default void rename(Request r, N parent, String name, N newParent, String newName, int flags)
@@ -119,7 +125,7 @@ public interface FuseFilesystem<N, H> {
     /**
      * Writes {@code data} at {@code offset}; answers the number of bytes written.
      *
-     * @param writeFlags {@code FUSE_WRITE_*}: bit 0 = delayed write from the writeback cache
+     * @param writeFlags {@link #FUSE_WRITE_CACHE}, {@link #FUSE_WRITE_LOCKOWNER}, {@link #FUSE_WRITE_KILL_SUIDGID}
      */
     default int write(Request r, N node, H handle, long offset, DataSource data, int writeFlags)
             throws ErrnoException {
@@ -143,7 +149,10 @@ public interface FuseFilesystem<N, H> {
         throw enosys();
     }
 
-    /** ENOSYS = xattrs unsupported (EOPNOTSUPP) from then on. {@code flags}: XATTR_CREATE 1, XATTR_REPLACE 2. */
+    /**
+     * ENOSYS = xattrs unsupported (EOPNOTSUPP) from then on. {@code flags}: {@link Xattrs#XATTR_CREATE},
+     * {@link Xattrs#XATTR_REPLACE}.
+     */
     default void setxattr(Request r, N node, String name, byte[] value, int flags) throws ErrnoException {
         throw enosys();
     }

@@ -5,6 +5,7 @@ import dev.j4l.fuse.session.FuseSession;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.FuseDevice;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.MountTable;
 import dev.j4l.kernel.OwnedFd;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -162,7 +163,7 @@ public final class FuseMount<N> implements AutoCloseable {
 
     private static int connectionOf(String target) {
         try {
-            return Mounter.mountAt(target).map(Mounter.MountInfo::minor).orElse(-1);
+            return MountTable.at(target).map(MountTable.Mount::minor).orElse(-1);
         } catch (IOException e) {
             return -1;
         }

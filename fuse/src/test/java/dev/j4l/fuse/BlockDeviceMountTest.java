@@ -44,6 +44,7 @@ class BlockDeviceMountTest {
             MountOptions o = MountOptions.builder().subtype("j4ltest").blockDevice(loop).blockSize(4096).build();
             try (FuseMount<ScratchFs.Node> m = FuseMount.mount(mnt, fs, o)) {
                 MountTable.Mount info = MountTable.at(m.mountpoint().toString()).orElseThrow();
+                assertTrue(info.isFuse());
                 assertEquals("fuseblk.j4ltest", info.fsType());
                 assertEquals(loop, info.source());
                 assertEquals("x".repeat(3 * 4096), Files.readString(mnt.resolve("f")));

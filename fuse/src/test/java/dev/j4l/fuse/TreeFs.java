@@ -3,6 +3,7 @@ package dev.j4l.fuse;
 import java.util.Set;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.Fs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,8 +141,8 @@ class TreeFs implements FuseFilesystem<TreeFs.Node, TreeFs.Node> {
         calls.add("rename:" + flags);
         Node n = child(parent, name);
         Node existing = newParent.children.get(newName);
-        if ((flags & RENAME_NOREPLACE) != 0 && existing != null) throw new ErrnoException(Errno.EEXIST);
-        if ((flags & RENAME_EXCHANGE) != 0) {
+        if ((flags & Fs.RENAME_NOREPLACE) != 0 && existing != null) throw new ErrnoException(Errno.EEXIST);
+        if ((flags & Fs.RENAME_EXCHANGE) != 0) {
             if (existing == null) throw new ErrnoException(Errno.ENOENT);
             parent.children.put(name, existing);
             newParent.children.put(newName, n);
@@ -297,7 +298,7 @@ class TreeFs implements FuseFilesystem<TreeFs.Node, TreeFs.Node> {
     @Override
     public synchronized Statx statx(Request r, Node node, Node handle, int flags, int mask) {
         calls.add("statx");
-        return new Statx(node.attr, Statx.STATX_BASIC_STATS | Statx.STATX_BTIME, 1_234_000_000_567L, 0, 0);
+        return new Statx(node.attr, Fs.STATX_BASIC_STATS | Fs.STATX_BTIME, 1_234_000_000_567L, 0, 0);
     }
 
     @Override

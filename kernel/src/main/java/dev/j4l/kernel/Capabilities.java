@@ -49,8 +49,7 @@ public final class Capabilities {
 
     /** The effective set from /proc/pid/status {@code CapEff} — another process's capabilities. */
     public static long effectiveOf(long pid) throws KernelException {
-        String line = Credentials.statusLine(pid, "CapEff:");
-        return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
+        return Long.parseUnsignedLong(Credentials.status(pid, "CapEff"), 16);
     }
 
     private static long[] sets() throws KernelException {

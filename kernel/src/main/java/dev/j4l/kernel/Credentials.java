@@ -6,8 +6,7 @@ import dev.j4l.kernel.raw.LibcProcess;
 import dev.j4l.kernel.raw.Native;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 
 /**
  * Process and thread identity: ids, and the per-thread filesystem credentials a passthrough filesystem
@@ -99,8 +98,7 @@ public final class Credentials {
 
     /** The supplementary groups of process {@code pid}, from the {@code Groups:} line of /proc/pid/status. */
     public static int[] groupsOf(long pid) throws KernelException {
-        String line = statusLine(pid, "Groups:");
-        String rest = line.substring("Groups:".length()).trim();
+        String rest = status(pid, "Groups");
         if (rest.isEmpty()) return new int[0];
         String[] parts = rest.split("\\s+");
         int[] out = new int[parts.length];
@@ -108,17 +106,27 @@ public final class Credentials {
         return out;
     }
 
-    /** One line of /proc/pid/status starting with {@code key}; ESRCH when the process is gone. */
-    static String statusLine(long pid, String key) throws KernelException {
+    /**
+     * This process's file mode creation mask, from /proc/self/status: reading it with umask(2) would set it,
+     * and for a moment every thread's new files would get the wrong mode.
+     */
+    public static int umask() throws KernelException {
+        return Integer.parseInt(status(0, "Umask"), 8);
+    }
+
+    /** One field of /proc/pid/status ({@link ProcFiles#status}); ESRCH when the process is gone. */
+    static String status(long pid, String field) throws KernelException {
         String path = "/proc/" + (pid == 0 ? "self" : Long.toString(pid)) + "/status";
         try {
-            for (String l : Files.readAllLines(Path.of(path))) if (l.startsWith(key)) return l;
-        } catch (java.nio.file.NoSuchFileException e) {
+            return ProcFiles.status(pid, field)
+                    .orElseThrow(() -> new KernelException("read", path + " (" + field + ")", Errno.ENODATA));
+        } catch (NoSuchFileException e) {
             throw new KernelException("open", path, Errno.ESRCH);
+        } catch (KernelException e) {
+            throw e;
         } catch (IOException e) {
             throw new KernelException("read", path, Errno.EIO);
         }
-        throw new KernelException("read", path + " (" + key + ")", Errno.ENODATA);
     }
 
     /** Work done under borrowed credentials. */

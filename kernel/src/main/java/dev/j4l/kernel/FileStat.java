@@ -23,6 +23,7 @@ public record FileStat(
         int mask,
         long mountId) {
 
+    // st_mode: the file type (S_IFMT) and the set-id and sticky bits; the one definition in j4l.
     public static final int S_IFMT = 0170000;
     public static final int S_IFSOCK = 0140000;
     public static final int S_IFLNK = 0120000;
@@ -31,9 +32,9 @@ public record FileStat(
     public static final int S_IFDIR = 0040000;
     public static final int S_IFCHR = 0020000;
     public static final int S_IFIFO = 0010000;
-
-    /** statx mask bit: birth time is valid. */
-    public static final int STATX_BTIME = 0x800;
+    public static final int S_ISUID = 04000;
+    public static final int S_ISGID = 02000;
+    public static final int S_ISVTX = 01000;
 
     public int type() {
         return mode & S_IFMT;

@@ -25,6 +25,11 @@ import java.lang.foreign.MemorySegment;
 public final class Fs {
     private Fs() {}
 
+    /** The kernel's limit on a path, terminator included. */
+    public static final int PATH_MAX = 4096;
+    /** The longest name (path component) in bytes on Linux's own filesystems (tmpfs, ext4, ...). */
+    public static final int NAME_MAX = 255;
+
     // open(2) flags (x86_64/arm64 generic values).
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
@@ -660,9 +665,6 @@ public final class Fs {
     static void checkNoNul(String text) throws KernelException {
         if (text.indexOf('\0') >= 0) throw new KernelException("path", text.replace('\0', '?'), Errno.EINVAL);
     }
-
-    /** The kernel's limit on a path, terminator included. */
-    private static final int PATH_MAX = 4096;
 
     /** The path as a C string in this thread's scratch memory (valid until the next scratch use). */
     static MemorySegment cPath(String path) throws KernelException {

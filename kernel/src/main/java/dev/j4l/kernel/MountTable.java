@@ -20,7 +20,13 @@ public final class MountTable {
 
     /** One mount: ids, the device (a FUSE mount's minor is its connection number), where and what. */
     public record Mount(int id, int parentId, int major, int minor, String root, String mountPoint, String fsType,
-            String source) {}
+            String source) {
+        /** A FUSE mount: type {@code fuse} or {@code fuseblk}, with or without a {@code .SUBTYPE}. */
+        public boolean isFuse() {
+            return fsType.equals("fuse") || fsType.startsWith("fuse.") || fsType.equals("fuseblk")
+                    || fsType.startsWith("fuseblk.");
+        }
+    }
 
     /** Every mount, in mount order (a later entry for the same mount point is stacked on an earlier one). */
     public static List<Mount> read() throws IOException {

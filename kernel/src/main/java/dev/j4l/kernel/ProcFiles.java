@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Reads the small text files of /proc and /sys.
@@ -26,6 +27,22 @@ public final class ProcFiles {
             int n = in.read(buf);
             return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.UTF_8).strip();
         }
+    }
+
+    /**
+     * One field of {@code /proc/PID/status} ({@code pid} 0: this process), e.g. {@code "Groups"}: the text after
+     * its colon, stripped; empty when the file has no such field. The one reader of that file in j4l: a single
+     * read(2) sees one consistent snapshot of the process.
+     *
+     * @throws java.nio.file.NoSuchFileException when the process is gone
+     */
+    public static Optional<String> status(long pid, String field) throws IOException {
+        String text = read(Path.of("/proc", pid == 0 ? "self" : Long.toString(pid), "status"));
+        String prefix = field + ":";
+        for (String line : text.split("\n")) {
+            if (line.startsWith(prefix)) return Optional.of(line.substring(prefix.length()).strip());
+        }
+        return Optional.empty();
     }
 
     /** A numeric file such as {@code /proc/sys/fs/nr_open}. */

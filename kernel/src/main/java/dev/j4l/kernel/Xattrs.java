@@ -23,6 +23,10 @@ public final class Xattrs {
     /** {@code set} flags: fail if the attribute exists / does not exist. */
     public static final int XATTR_CREATE = 1;
     public static final int XATTR_REPLACE = 2;
+    /** The longest attribute name in bytes (the kernel answers ERANGE beyond it). */
+    public static final int XATTR_NAME_MAX = 255;
+    /** The largest attribute value in bytes (the kernel answers E2BIG beyond it). */
+    public static final int XATTR_SIZE_MAX = 65536;
 
     private static final long EBADF = -Errno.EBADF.number();
 

@@ -28,6 +28,20 @@ class ProcFilesTest {
     }
 
     @Test
+    void statusFieldsOfThisAndOtherProcesses() throws Exception {
+        assertEquals(Long.toString(ProcessHandle.current().pid()), ProcFiles.status(0, "Pid").orElseThrow());
+        assertEquals(ProcFiles.status(0, "Uid"), ProcFiles.status(ProcessHandle.current().pid(), "Uid"));
+        assertEquals(java.util.Optional.empty(), ProcFiles.status(0, "NoSuchField"));
+        // A field name is whole: "Pid" is not "PPid".
+        assertEquals(Long.toString(ProcessHandle.current().parent().orElseThrow().pid()),
+                ProcFiles.status(0, "PPid").orElseThrow());
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> ProcFiles.status(gone.pid(), "Pid"));
+    }
+
+    @Test
     void maxPagesLimitMatchesCat() throws Exception {
         Path p = Path.of("/proc/sys/fs/fuse/max_pages_limit");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(p), "no fuse max_pages_limit sysctl");

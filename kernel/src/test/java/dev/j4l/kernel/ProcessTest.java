@@ -30,6 +30,21 @@ class ProcessTest {
     }
 
     @Test
+    void umaskIsWhatNewFilesLose() throws Exception {
+        int umask = Credentials.umask();
+        Path dir = Files.createTempDirectory("j4l-umask");
+        try {
+            String f = dir.resolve("f").toString();
+            Fs.open(f, Fs.O_CREAT | Fs.O_WRONLY, 0666).close();
+            assertEquals(0666 & ~umask, Fs.stat(f).permissions());
+            assertEquals(umask, Credentials.umask(), "reading the umask leaves it as it was");
+            Files.delete(Path.of(f));
+        } finally {
+            Files.delete(dir);
+        }
+    }
+
+    @Test
     void capabilitiesAgreeWithProcStatus() throws Exception {
         assertEquals(Capabilities.effectiveOf(Credentials.pid()), Capabilities.effective());
         if (Credentials.euid() == 0) assertTrue(Capabilities.has(Capabilities.CAP_SYS_ADMIN));

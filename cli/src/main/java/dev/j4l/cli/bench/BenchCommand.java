@@ -1,6 +1,7 @@
 package dev.j4l.cli.bench;
 
 import dev.j4l.cli.Main;
+import dev.j4l.kernel.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -144,7 +145,7 @@ public final class BenchCommand implements Main.Command {
     record Report(Path out, List<String> measured, Map<String, String> skipped, Map<String, String> failed) {}
 
     Report run(Options o) throws Exception {
-        if (!isRoot()) throw new IOException("needs root (loop devices, mounts, drop_caches); run as root");
+        if (Credentials.euid() != 0) throw new IOException("needs root (loop devices, mounts, drop_caches); run as root");
         Path repo = repoRoot();
         if (o.install && repo != null && Files.isExecutable(repo.resolve("bench/install-peers"))) {
             Shell.Result r = Shell.run(List.of(repo.resolve("bench/install-peers").toString()), 1800);
@@ -269,13 +270,6 @@ public final class BenchCommand implements Main.Command {
         out.printf("%nwrote %s (results.csv, chart.png, summary.md, logs/) in %.1f min%n", outDir, minutes);
         List<String> measured = results.targets().stream().map(Target::name).toList();
         return new Report(outDir, measured, skipped, failed);
-    }
-
-    private static boolean isRoot() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");
-        }
-        return false;
     }
 
     /** The checkout this CLI was built from (the directory holding bench/install-peers), or null. */

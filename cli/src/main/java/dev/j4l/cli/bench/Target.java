@@ -1,6 +1,7 @@
 package dev.j4l.cli.bench;
 
 import dev.j4l.kernel.MountTable;
+import dev.j4l.kernel.ProcFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,10 +124,8 @@ sealed interface Target permits Target.Dir, Target.Daemon {
             if (daemon == null || !daemon.isAlive()) return new double[] {Double.NaN, Double.NaN};
             try {
                 long pid = daemon.pid();
-                double hwm = Double.NaN;
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                    if (line.startsWith("VmHWM:")) hwm = Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
+                double hwm = ProcFiles.status(pid, "VmHWM") // "123456 kB"
+                        .map(v -> Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0).orElse(Double.NaN);
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 // After "pid (comm) ", field 3 (state) is f[0]; utime and stime are fields 14 and 15, in

@@ -1,10 +1,15 @@
 package dev.j4l.drivers.memfs;
 
-import dev.j4l.kernel.Errno;
 import dev.j4l.fuse.DataSink;
 import dev.j4l.fuse.DataSource;
+import dev.j4l.fuse.FileLock;
+import dev.j4l.fuse.FileMode;
 import dev.j4l.fuse.SetAttr;
+import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileNames;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.Xattrs;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,16 +33,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * what only a filesystem can: new inodes belong to the caller, setgid directories pass on their group.
  */
 public final class MemFs {
-    public static final int NAME_MAX = 255;
-    public static final int RENAME_NOREPLACE = 1;
-    public static final int RENAME_EXCHANGE = 2;
-    public static final int RENAME_WHITEOUT = 4;
-
-    // fallocate(2) modes.
-    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
-    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
-    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
-
     private static final long DAY_NANOS = 24 * 3600 * 1_000_000_000L;
 
     private final SpaceBudget budget;
@@ -52,7 +47,7 @@ public final class MemFs {
      */
     public MemFs(long sizeLimit, int uid, int gid, int rootMode) {
         this.budget = new SpaceBudget(sizeLimit);
-        root = new Node(1, Node.S_IFDIR | (rootMode & 07777), uid, gid, new Directory(), null, null);
+        root = new Node(1, FileMode.S_IFDIR | (rootMode & 07777), uid, gid, new Directory(), null, null);
         root.nlink = 2;
         root.charged = SpaceBudget.INODE_COST;
         budget.tryCharge(root.charged);
@@ -83,23 +78,15 @@ public final class MemFs {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The UTF-8 length of {@code s} (names arrive as strings; the limits are in bytes). */
-    static int utf8Length(String s) {
-        int n = s.length();
-        int bytes = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) bytes += 1;
-                else if (Character.isHighSurrogate(c)) { bytes += 2; i++; }
-                else bytes += 2;
-            }
-        }
-        return bytes;
-    }
-
+    /**
+     * A name's limit is in the kernel's bytes, which {@link FileNames} turns into this string and back: a byte
+     * that is not UTF-8 is one escape char and one byte. (No char is more than 3 bytes, so most names need no
+     * count.)
+     */
     static void checkName(String name) throws ErrnoException {
-        if (name.length() * 3 > NAME_MAX && utf8Length(name) > NAME_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
+        if (name.length() * 3 > Fs.NAME_MAX && FileNames.encodedLength(name) > Fs.NAME_MAX) {
+            throw new ErrnoException(Errno.ENAMETOOLONG);
+        }
         if (name.isEmpty() || name.indexOf('/') >= 0) throw new ErrnoException(Errno.EINVAL);
     }
 
@@ -232,10 +219,10 @@ public final class MemFs {
     Node create(Node dir, String name, int mode, int umask, int rdev, byte[] target, int uid, int gid)
             throws ErrnoException {
         checkName(name);
-        int type = mode & Node.S_IFMT;
-        if (type == 0) type = Node.S_IFREG;
+        int type = mode & FileMode.S_IFMT;
+        if (type == 0) type = FileMode.S_IFREG;
         int perm = (mode & 07777) & ~(umask & 0777);
-        if (type == Node.S_IFLNK) perm = 0777;
+        if (type == FileMode.S_IFLNK) perm = 0777;
         long cost = SpaceBudget.INODE_COST + entryCost(name) + (target == null ? 0 : target.length);
         budget.charge(cost);
         boolean done = false;
@@ -244,26 +231,26 @@ public final class MemFs {
             checkDir(dir);
             if (dir.dir.get(name) != null) throw new ErrnoException(Errno.EEXIST);
             int g = gid;
-            if ((dir.mode & Node.S_ISGID) != 0) {
+            if ((dir.mode & FileMode.S_ISGID) != 0) {
                 g = dir.gid;
-                if (type == Node.S_IFDIR) {
-                    perm |= Node.S_ISGID;
-                } else if ((perm & (Node.S_ISGID | 0010)) == (Node.S_ISGID | 0010) && uid != 0 && gid != g) {
-                    perm &= ~Node.S_ISGID;
+                if (type == FileMode.S_IFDIR) {
+                    perm |= FileMode.S_ISGID;
+                } else if ((perm & (FileMode.S_ISGID | 0010)) == (FileMode.S_ISGID | 0010) && uid != 0 && gid != g) {
+                    perm &= ~FileMode.S_ISGID;
                 }
             }
             long ino = nextIno.getAndIncrement();
             Node n = switch (type) {
-                case Node.S_IFDIR -> new Node(ino, type | perm, uid, g, new Directory(), null, null);
-                case Node.S_IFREG -> new Node(ino, type | perm, uid, g, null, new FileData(budget), null);
-                case Node.S_IFLNK -> new Node(ino, type | perm, uid, g, null, null, target);
-                case Node.S_IFCHR, Node.S_IFBLK, Node.S_IFIFO, Node.S_IFSOCK ->
+                case FileMode.S_IFDIR -> new Node(ino, type | perm, uid, g, new Directory(), null, null);
+                case FileMode.S_IFREG -> new Node(ino, type | perm, uid, g, null, new FileData(budget), null);
+                case FileMode.S_IFLNK -> new Node(ino, type | perm, uid, g, null, null, target);
+                case FileMode.S_IFCHR, FileMode.S_IFBLK, FileMode.S_IFIFO, FileMode.S_IFSOCK ->
                         new Node(ino, type | perm, uid, g, null, null, null);
                 default -> throw new ErrnoException(Errno.EINVAL);
             };
-            if (type == Node.S_IFCHR || type == Node.S_IFBLK) n.rdev = rdev;
-            n.nlink = type == Node.S_IFDIR ? 2 : 1;
-            if (type == Node.S_IFDIR) n.parent = dir;
+            if (type == FileMode.S_IFCHR || type == FileMode.S_IFBLK) n.rdev = rdev;
+            n.nlink = type == FileMode.S_IFDIR ? 2 : 1;
+            if (type == FileMode.S_IFDIR) n.parent = dir;
             n.charged = SpaceBudget.INODE_COST + (target == null ? 0 : target.length);
             long t = now();
             stampAll(n, t);
@@ -285,8 +272,8 @@ public final class MemFs {
         dir.lock.readLock().lock();
         try {
             checkDir(dir);
-            int g = (dir.mode & Node.S_ISGID) != 0 ? dir.gid : gid;
-            Node n = new Node(nextIno.getAndIncrement(), Node.S_IFREG | (mode & 07777), uid, g, null,
+            int g = (dir.mode & FileMode.S_ISGID) != 0 ? dir.gid : gid;
+            Node n = new Node(nextIno.getAndIncrement(), FileMode.S_IFREG | (mode & 07777), uid, g, null,
                     new FileData(budget), null);
             n.charged = SpaceBudget.INODE_COST;
             n.linkable = linkable;
@@ -372,8 +359,8 @@ public final class MemFs {
     void rename(Node oldDir, String oldName, Node newDir, String newName, int flags) throws ErrnoException {
         checkName(oldName);
         checkName(newName);
-        if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) != 0) throw new ErrnoException(Errno.EINVAL);
-        if ((flags & RENAME_NOREPLACE) != 0 && (flags & RENAME_EXCHANGE) != 0) throw new ErrnoException(Errno.EINVAL);
+        if ((flags & ~(Fs.RENAME_NOREPLACE | Fs.RENAME_EXCHANGE)) != 0) throw new ErrnoException(Errno.EINVAL);
+        if ((flags & Fs.RENAME_NOREPLACE) != 0 && (flags & Fs.RENAME_EXCHANGE) != 0) throw new ErrnoException(Errno.EINVAL);
         boolean crossDir = oldDir != newDir;
         if (crossDir) crossDirRename.lock();
         try {
@@ -405,9 +392,9 @@ public final class MemFs {
             throws ErrnoException {
         checkDir(oldDir);
         checkDir(newDir);
-        boolean exchange = (flags & RENAME_EXCHANGE) != 0;
+        boolean exchange = (flags & Fs.RENAME_EXCHANGE) != 0;
         if (exchange && dst == null) throw new ErrnoException(Errno.ENOENT);
-        if ((flags & RENAME_NOREPLACE) != 0 && dst != null) throw new ErrnoException(Errno.EEXIST);
+        if ((flags & Fs.RENAME_NOREPLACE) != 0 && dst != null) throw new ErrnoException(Errno.EEXIST);
         if (src == dst) return; // two names of one inode: POSIX says do nothing
         if (oldDir != newDir) {
             if (src.isDir() && isWithin(newDir, src)) throw new ErrnoException(Errno.EINVAL);
@@ -473,7 +460,7 @@ public final class MemFs {
                     touchCtime = false; // truncate(2) to the same size changes nothing (as on tmpfs)
                 }
             }
-            if (c.hasMode()) n.mode = (n.mode & Node.S_IFMT) | (c.mode() & 07777);
+            if (c.hasMode()) n.mode = (n.mode & FileMode.S_IFMT) | (c.mode() & 07777);
             if (c.hasUid()) n.uid = c.uid();
             if (c.hasGid()) n.gid = c.gid();
             n.atime = c.atime().resolve(n.atime, t);
@@ -530,9 +517,9 @@ public final class MemFs {
             int w = n.data.write(at, src, 0, src.size());
             long t = now();
             changed(n, t);
-            if (killSuidGid && (n.mode & (Node.S_ISUID | Node.S_ISGID)) != 0) {
-                n.mode &= ~Node.S_ISUID;
-                if ((n.mode & 0010) != 0) n.mode &= ~Node.S_ISGID;
+            if (killSuidGid && (n.mode & (FileMode.S_ISUID | FileMode.S_ISGID)) != 0) {
+                n.mode &= ~FileMode.S_ISUID;
+                if ((n.mode & 0010) != 0) n.mode &= ~FileMode.S_ISGID;
             }
             return w;
         } finally {
@@ -578,19 +565,19 @@ public final class MemFs {
         if (offset < 0 || length <= 0) throw new ErrnoException(Errno.EINVAL);
         n.lockWrite();
         try {
-            boolean keep = (mode & FALLOC_FL_KEEP_SIZE) != 0;
+            boolean keep = (mode & Fs.FALLOC_FL_KEEP_SIZE) != 0;
             long t = now();
-            if ((mode & FALLOC_FL_PUNCH_HOLE) != 0) {
-                if (!keep || (mode & ~(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)) != 0) {
+            if ((mode & Fs.FALLOC_FL_PUNCH_HOLE) != 0) {
+                if (!keep || (mode & ~(Fs.FALLOC_FL_PUNCH_HOLE | Fs.FALLOC_FL_KEEP_SIZE)) != 0) {
                     throw new ErrnoException(Errno.EOPNOTSUPP);
                 }
                 n.data.punchHole(offset, length);
                 changed(n, t);
-            } else if ((mode & FALLOC_FL_ZERO_RANGE) != 0) {
-                if ((mode & ~(FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE)) != 0) throw new ErrnoException(Errno.EOPNOTSUPP);
+            } else if ((mode & Fs.FALLOC_FL_ZERO_RANGE) != 0) {
+                if ((mode & ~(Fs.FALLOC_FL_ZERO_RANGE | Fs.FALLOC_FL_KEEP_SIZE)) != 0) throw new ErrnoException(Errno.EOPNOTSUPP);
                 n.data.zeroRangeAllocated(offset, length, keep);
                 changed(n, t);
-            } else if ((mode & ~FALLOC_FL_KEEP_SIZE) == 0) {
+            } else if ((mode & ~Fs.FALLOC_FL_KEEP_SIZE) == 0) {
                 long before = n.data.size();
                 n.data.allocate(offset, length, keep);
                 if (n.data.size() != before) changed(n, t);
@@ -623,14 +610,14 @@ public final class MemFs {
 
     void setxattr(Node n, String name, byte[] value, int flags) throws ErrnoException {
         XattrTable.checkName(name);
-        if (value.length > XattrTable.SIZE_MAX) throw new ErrnoException(Errno.E2BIG);
-        if ((flags & ~(XattrTable.XATTR_CREATE | XattrTable.XATTR_REPLACE)) != 0) throw new ErrnoException(Errno.EINVAL);
+        if (value.length > Xattrs.XATTR_SIZE_MAX) throw new ErrnoException(Errno.E2BIG);
+        if ((flags & ~(Xattrs.XATTR_CREATE | Xattrs.XATTR_REPLACE)) != 0) throw new ErrnoException(Errno.EINVAL);
         n.lockWrite();
         try {
             if (name.startsWith("user.") && !(n.isRegular() || n.isDir())) throw new ErrnoException(Errno.EPERM);
             XattrTable x = n.xattrs;
             long delta = x == null
-                    ? ((flags & XattrTable.XATTR_REPLACE) != 0 ? fail(Errno.ENODATA) : XattrTable.cost(name, value.length))
+                    ? ((flags & Xattrs.XATTR_REPLACE) != 0 ? fail(Errno.ENODATA) : XattrTable.cost(name, value.length))
                     : x.sizeDelta(name, value.length, flags);
             budget.charge(delta);
             if (x == null) n.xattrs = x = new XattrTable();
@@ -647,7 +634,7 @@ public final class MemFs {
     }
 
     byte[] getxattr(Node n, String name) throws ErrnoException {
-        if (name.length() > XattrTable.NAME_MAX || name.isEmpty()) throw new ErrnoException(Errno.ERANGE);
+        if (name.length() > Xattrs.XATTR_NAME_MAX || name.isEmpty()) throw new ErrnoException(Errno.ERANGE);
         n.lock.readLock().lock();
         try {
             if (n.xattrs == null) {
@@ -713,7 +700,7 @@ public final class MemFs {
                 granted = grantWaiters(n);
             } else {
                 placed = false;
-                if (type == RangeLocks.F_RDLCK || type == RangeLocks.F_WRLCK) {
+                if (type == FileLock.F_RDLCK || type == FileLock.F_WRLCK) {
                     // flock conversion: an owner converting its lock drops the old one first (as flock(2) does)
                     if (flock) {
                         l.removeOwner(owner);

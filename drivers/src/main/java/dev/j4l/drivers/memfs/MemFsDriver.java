@@ -10,6 +10,7 @@ import dev.j4l.fuse.Deferred;
 import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;
 import dev.j4l.fuse.FileLock;
+import dev.j4l.fuse.FileMode;
 import dev.j4l.fuse.FuseFilesystem;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.MountOptions;
@@ -17,9 +18,11 @@ import dev.j4l.fuse.Opened;
 import dev.j4l.fuse.Request;
 import dev.j4l.fuse.SetAttr;
 import dev.j4l.fuse.StatFs;
+import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileNames;
+import dev.j4l.kernel.Fs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,14 +40,6 @@ import java.util.concurrent.TimeUnit;
  * owners and sticky directories with the caller's full credentials.
  */
 public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenFile> {
-    private static final int O_ACCMODE = 3;
-    private static final int O_EXCL = 0200;
-    private static final int O_TRUNC = 01000;
-    private static final int O_APPEND = 02000;
-    private static final int O_NOATIME = 01000000;
-    private static final int PATH_MAX = 4096;
-    private static final int FUSE_WRITE_KILL_SUIDGID = 1 << 2;
-
     /** The state of one open file or directory. */
     public static final class OpenFile {
         final Node node;
@@ -55,8 +50,8 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
         OpenFile(Node node, int flags) {
             this.node = node;
-            this.append = (flags & O_APPEND) != 0;
-            this.noatime = (flags & O_NOATIME) != 0;
+            this.append = (flags & Fs.O_APPEND) != 0;
+            this.noatime = (flags & Fs.O_NOATIME) != 0;
         }
     }
 
@@ -114,25 +109,14 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     /** Like {@link #mount(Path, long)} with other mount options, and the page cache on or off. */
     public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options, boolean pageCache)
             throws IOException {
-        int[] ids = processIds();
-        MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, ids[0], ids[1], 0755), pageCache);
+        MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, Credentials.euid(), Credentials.egid(), 0755),
+                pageCache);
         try {
             return FuseMount.mount(mountpoint, driver, options);
         } catch (IOException | RuntimeException e) {
             driver.destroy();
             throw e;
         }
-    }
-
-    /** The effective uid and gid of this process, from /proc (no native call needed). */
-    private static int[] processIds() throws IOException {
-        int uid = 0, gid = 0;
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-            String[] f = line.split("\\s+");
-            if (line.startsWith("Uid:")) uid = Integer.parseInt(f[2]);
-            if (line.startsWith("Gid:")) gid = Integer.parseInt(f[2]);
-        }
-        return new int[] {uid, gid};
     }
 
     private static Entry<Node> entry(Node n) {
@@ -199,8 +183,8 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     @Override
     public Entry<Node> symlink(Request r, Node parent, String name, String target) throws ErrnoException {
         byte[] t = FileNames.encode(target);
-        if (t.length >= PATH_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
-        return entry(fs.create(parent, name, Node.S_IFLNK | 0777, 0, 0, t, r.uid(), r.gid()));
+        if (t.length >= Fs.PATH_MAX) throw new ErrnoException(Errno.ENAMETOOLONG);
+        return entry(fs.create(parent, name, FileMode.S_IFLNK | 0777, 0, 0, t, r.uid(), r.gid()));
     }
 
     @Override
@@ -210,7 +194,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     @Override
     public Entry<Node> mkdir(Request r, Node parent, String name, int mode) throws ErrnoException {
-        return entry(fs.create(parent, name, Node.S_IFDIR | (mode & 07777), 0, 0, null, r.uid(), r.gid()));
+        return entry(fs.create(parent, name, FileMode.S_IFDIR | (mode & 07777), 0, 0, null, r.uid(), r.gid()));
     }
 
     @Override
@@ -236,7 +220,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     @Override
     public Opened<OpenFile> open(Request r, Node node, int flags) throws ErrnoException {
-        if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) fs.truncateOnOpen(node);
+        if ((flags & Fs.O_TRUNC) != 0 && (flags & Fs.O_ACCMODE) != 0) fs.truncateOnOpen(node);
         // The page cache may be kept across opens: every change to the data comes through this kernel mount.
         return Opened.of(new OpenFile(node, flags), openFlags);
     }
@@ -246,21 +230,21 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
             throws ErrnoException {
         Node n;
         try {
-            n = fs.create(parent, name, Node.S_IFREG | (mode & 07777), 0, 0, null, r.uid(), r.gid());
+            n = fs.create(parent, name, FileMode.S_IFREG | (mode & 07777), 0, 0, null, r.uid(), r.gid());
         } catch (ErrnoException e) {
-            // Someone created the name since the kernel's lookup: without O_EXCL, open what is there.
-            if (e.errno() != Errno.EEXIST || (flags & O_EXCL) != 0) throw e;
+            // Someone created the name since the kernel's lookup: without Fs.O_EXCL, open what is there.
+            if (e.errno() != Errno.EEXIST || (flags & Fs.O_EXCL) != 0) throw e;
             n = fs.lookup(parent, name);
             if (n == null) throw e;
             if (n.isDir()) throw new ErrnoException(Errno.EISDIR);
-            if ((flags & O_TRUNC) != 0) fs.truncateOnOpen(n);
+            if ((flags & Fs.O_TRUNC) != 0) fs.truncateOnOpen(n);
         }
         return Created.of(entry(n), Opened.of(new OpenFile(n, flags), openFlags));
     }
 
     @Override
     public Created<Node, OpenFile> tmpfile(Request r, Node parent, int mode, int flags) throws ErrnoException {
-        Node n = fs.tmpfile(parent, mode, r.uid(), r.gid(), (flags & O_EXCL) == 0);
+        Node n = fs.tmpfile(parent, mode, r.uid(), r.gid(), (flags & Fs.O_EXCL) == 0);
         return Created.of(entry(n), Opened.of(new OpenFile(n, flags)));
     }
 
@@ -280,7 +264,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     public StatFs statfs(Request r, Node node) {
         long free = fs.freeBlocks();
         return new StatFs(fs.totalBlocks(), free, free, fs.totalInodes(), fs.freeInodes(), MemFs.BLOCK_SIZE,
-                MemFs.NAME_MAX, MemFs.BLOCK_SIZE);
+                Fs.NAME_MAX, MemFs.BLOCK_SIZE);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.j4l.drivers.memfs;
 
 import dev.j4l.fuse.Attr;
+import dev.j4l.fuse.FileMode;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -11,18 +12,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * deadlock-free. Drivers outside this package only pass nodes around.
  */
 public final class Node {
-    static final int S_IFMT = 0170000;
-    static final int S_IFSOCK = 0140000;
-    static final int S_IFLNK = 0120000;
-    static final int S_IFREG = 0100000;
-    static final int S_IFBLK = 0060000;
-    static final int S_IFDIR = 0040000;
-    static final int S_IFCHR = 0020000;
-    static final int S_IFIFO = 0010000;
-    static final int S_ISUID = 04000;
-    static final int S_ISGID = 02000;
-    static final int S_ISVTX = 01000;
-
     final long ino;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -66,15 +55,15 @@ public final class Node {
     }
 
     boolean isDir() {
-        return (mode & S_IFMT) == S_IFDIR;
+        return FileMode.isDirectory(mode);
     }
 
     boolean isRegular() {
-        return (mode & S_IFMT) == S_IFREG;
+        return FileMode.isRegular(mode);
     }
 
     boolean isSymlink() {
-        return (mode & S_IFMT) == S_IFLNK;
+        return FileMode.isSymlink(mode);
     }
 
     /** st_size: bytes for files and symlinks; for directories what tmpfs reports (20 bytes an entry). */
@@ -116,8 +105,8 @@ public final class Node {
         return a;
     }
 
-    /** Directory type for readdir: the file type bits shifted down ({@code DT_*}). */
+    /** Directory type for readdir ({@code DT_*}). */
     int direntType() {
-        return (mode & S_IFMT) >>> 12;
+        return FileMode.direntType(mode);
     }
 }

@@ -1,5 +1,6 @@
 package dev.j4l.drivers.memfs;
 
+import dev.j4l.fuse.FileLock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +13,6 @@ import java.util.List;
  * <p>Not thread-safe: the owning node's lock guards it.
  */
 final class RangeLocks {
-    static final int F_RDLCK = 0;
-    static final int F_WRLCK = 1;
-    static final int F_UNLCK = 2;
-
     /** One held lock. */
     record Held(long owner, int pid, int type, long start, long end) {
         boolean overlaps(long s, long e) {
@@ -27,10 +24,10 @@ final class RangeLocks {
 
     /** The first lock of another owner that conflicts with the described one, or null. */
     Held conflict(long owner, int type, long start, long end) {
-        if (type == F_UNLCK) return null;
+        if (type == FileLock.F_UNLCK) return null;
         for (Held h : held) {
             if (h.owner == owner || !h.overlaps(start, end)) continue;
-            if (type == F_WRLCK || h.type == F_WRLCK) return h;
+            if (type == FileLock.F_WRLCK || h.type == FileLock.F_WRLCK) return h;
         }
         return null;
     }
@@ -50,7 +47,7 @@ final class RangeLocks {
                 keep.add(h);
                 continue;
             }
-            if (h.type == type && type != F_UNLCK) {
+            if (h.type == type && type != FileLock.F_UNLCK) {
                 // Same type: merge into the new range.
                 ns = Math.min(ns, h.start);
                 ne = Math.max(ne, h.end);
@@ -63,7 +60,7 @@ final class RangeLocks {
             if (h.start < start) keep.add(new Held(h.owner, h.pid, h.type, h.start, start - 1));
             if (h.end > end) keep.add(new Held(h.owner, h.pid, h.type, end + 1, h.end));
         }
-        if (type != F_UNLCK) keep.add(new Held(owner, pid, type, ns, ne));
+        if (type != FileLock.F_UNLCK) keep.add(new Held(owner, pid, type, ns, ne));
         held.clear();
         held.addAll(keep);
     }

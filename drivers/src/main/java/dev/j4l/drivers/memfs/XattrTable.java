@@ -3,6 +3,7 @@ package dev.j4l.drivers.memfs;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileNames;
+import dev.j4l.kernel.Xattrs;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,10 +14,6 @@ import java.util.List;
  * Not thread-safe: the owning node's lock guards it.
  */
 final class XattrTable {
-    static final int XATTR_CREATE = 1;
-    static final int XATTR_REPLACE = 2;
-    static final int NAME_MAX = 255;
-    static final int SIZE_MAX = 65536;
     static final long ENTRY_COST = 64;
 
     private final List<String> names = new ArrayList<>(2);
@@ -24,9 +21,9 @@ final class XattrTable {
 
     /** Namespaces we store; the kernel already refused trusted.* to callers without CAP_SYS_ADMIN. */
     static void checkName(String name) throws ErrnoException {
-        int len = MemFs.utf8Length(name);
+        int len = FileNames.encodedLength(name); // in the kernel's bytes, as the limit is
         if (len == 0) throw new ErrnoException(Errno.ERANGE);
-        if (len > NAME_MAX) throw new ErrnoException(Errno.ERANGE);
+        if (len > Xattrs.XATTR_NAME_MAX) throw new ErrnoException(Errno.ERANGE);
         if (!(name.startsWith("user.") || name.startsWith("trusted.") || name.startsWith("security."))) {
             throw new ErrnoException(Errno.EOPNOTSUPP);
         }
@@ -47,10 +44,10 @@ final class XattrTable {
     long sizeDelta(String name, int valueLength, int flags) throws ErrnoException {
         int i = names.indexOf(name);
         if (i < 0) {
-            if ((flags & XATTR_REPLACE) != 0) throw new ErrnoException(Errno.ENODATA);
+            if ((flags & Xattrs.XATTR_REPLACE) != 0) throw new ErrnoException(Errno.ENODATA);
             return cost(name, valueLength);
         }
-        if ((flags & XATTR_CREATE) != 0) throw new ErrnoException(Errno.EEXIST);
+        if ((flags & Xattrs.XATTR_CREATE) != 0) throw new ErrnoException(Errno.EEXIST);
         return (long) valueLength - values.get(i).length;
     }
 

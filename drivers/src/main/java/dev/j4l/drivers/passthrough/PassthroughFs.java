@@ -106,7 +106,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         this.ownUid = Credentials.euid();
         this.ownGid = Credentials.egid();
         this.actAsCaller = ownUid == 0;
-        this.umask = processUmask();
+        this.umask = Credentials.umask();
     }
 
     /**
@@ -128,14 +128,6 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     /** Node descriptors open now (for tests). */
     int liveNodeDescriptors() {
         return budget.live();
-    }
-
-    /** The umask of this process, from /proc/self/status (reading it with umask(2) would change it). */
-    private static int processUmask() throws IOException {
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Umask:")) return Integer.parseInt(line.substring(6).strip(), 8);
-        }
-        return 022;
     }
 
     /** The FUSE options passthroughfs mounts with: tuned like the fastest peers. */
@@ -301,7 +293,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         int sync = flags & 0x6000;
         FileStat s = Fs.statx(fdOf(node, h), "", Fs.AT_EMPTY_PATH | Fs.AT_SYMLINK_NOFOLLOW | sync,
                 mask | Fs.STATX_BASIC_STATS);
-        return new Statx(attr(s), s.mask() & (Statx.STATX_BASIC_STATS | Statx.STATX_BTIME),
+        return new Statx(attr(s), s.mask() & (Fs.STATX_BASIC_STATS | Fs.STATX_BTIME),
                 nanos(s.btimeSec(), s.btimeNsec()), 0, 0);
     }
 
@@ -410,7 +402,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         Fs.rename(parent.fd(), Lookup.check(name), newParent.fd(), Lookup.check(newName), flags);
         // The moved node is found by its new name from now on (and, exchanged, the other one by the old).
         rehint(newParent, newName);
-        if ((flags & RENAME_EXCHANGE) != 0) rehint(parent, name);
+        if ((flags & Fs.RENAME_EXCHANGE) != 0) rehint(parent, name);
     }
 
     private void rehint(Node parent, String name) {

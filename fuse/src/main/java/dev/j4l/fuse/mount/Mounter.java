@@ -3,6 +3,7 @@ package dev.j4l.fuse.mount;
 import dev.j4l.fuse.MountOptions;
 import dev.j4l.kernel.Capabilities;
 import dev.j4l.kernel.ChildProcess;
+import dev.j4l.kernel.Credentials;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.Sockets;
 import dev.j4l.kernel.Errno;
@@ -17,7 +18,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +34,6 @@ public final class Mounter {
 
     private Mounter() {}
 
-    /** One line of {@code /proc/self/mountinfo}. */
-    public record MountInfo(String mountPoint, String fstype, String source, int major, int minor) {
-        public boolean isFuse() {
-            return fstype.equals("fuse") || fstype.startsWith("fuse.") || fstype.equals("fuseblk")
-                    || fstype.startsWith("fuseblk.");
-        }
-    }
-
     /**
      * Validates {@code mountpoint} and returns it as an absolute path string. A FUSE mount left there by a
      * daemon that died (every access fails with ENOTCONN) is unmounted with a warning; a live mount is an
@@ -50,11 +42,11 @@ public final class Mounter {
     public static String prepare(Path mountpoint) throws IOException {
         Path abs = mountpoint.toAbsolutePath().normalize();
         String target = abs.toString();
-        Optional<MountInfo> existing = mountAt(target);
+        Optional<MountTable.Mount> existing = MountTable.at(target);
         if (existing.isPresent()) {
-            MountInfo m = existing.get();
+            MountTable.Mount m = existing.get();
             if (m.isFuse() && isDisconnected(target)) {
-                LOG.log(Level.WARNING, "cleaning up stale FUSE mount at " + target + " (" + m.fstype()
+                LOG.log(Level.WARNING, "cleaning up stale FUSE mount at " + target + " (" + m.fsType()
                         + ", its daemon is gone: Transport endpoint is not connected)");
                 try {
                     Mounts.unmount(target, Mounts.MNT_DETACH);
@@ -63,7 +55,7 @@ public final class Mounter {
                             + e.getMessage(), e);
                 }
             } else {
-                throw new IOException("mountpoint " + target + " is already mounted (" + m.fstype() + " from "
+                throw new IOException("mountpoint " + target + " is already mounted (" + m.fsType() + " from "
                         + m.source() + ")");
             }
         }
@@ -126,9 +118,8 @@ public final class Mounter {
      * blocks until INIT is answered, so a worker must already be reading {@code dev}.
      */
     public static void mount(OwnedFd dev, String target, MountOptions o) throws IOException {
-        int[] ids = ids();
         try {
-            FuseDevice.mount(dev, source(o), target, fstype(o), flags(o), data(o, ids[0], ids[1]));
+            FuseDevice.mount(dev, source(o), target, fstype(o), flags(o), data(o, Credentials.uid(), Credentials.gid()));
         } catch (KernelException e) {
             String why = switch (e.errno()) {
                 case EPERM -> "not permitted (mount(2) needs CAP_SYS_ADMIN)";
@@ -154,9 +145,8 @@ public final class Mounter {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("j4l-fuse-release");
-            int[] ids = ids();
             FuseDevice.mount(dev, "j4l-release", scratch.toString(), "fuse", Mounts.MS_NOSUID | Mounts.MS_NODEV,
-                    "rootmode=40000,user_id=" + ids[0] + ",group_id=" + ids[1]);
+                    "rootmode=40000,user_id=" + Credentials.uid() + ",group_id=" + Credentials.gid());
             unmount(scratch.toString()); // only reached if the kernel mounted it anyway
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "releasing the sync-init reader: " + e.getMessage());
@@ -222,7 +212,7 @@ public final class Mounter {
         if (!privileged() && !(Files.isReadable(dev) && Files.isWritable(dev))) {
             // fusermount3 opens the device with the caller's own rights.
             throw new IOException("cannot mount at " + target + ": " + FuseDevice.PATH + " is not accessible to uid "
-                    + ids()[0] + " (Debian makes it mode 0666; here it is not), and mount(2) needs CAP_SYS_ADMIN");
+                    + Credentials.uid() + " (Debian makes it mode 0666; here it is not), and mount(2) needs CAP_SYS_ADMIN");
         }
         StringBuilder opts = new StringBuilder("fsname=").append(o.fsname());
         if (o.subtype() != null) opts.append(",subtype=").append(o.subtype());
@@ -265,7 +255,7 @@ public final class Mounter {
     public static boolean unmountWithFusermount(String target) throws IOException {
         String helper = fusermount();
         if (runQuietly(helper, "-u", "-q", "--", target) == 0) return false;
-        if (mountAt(target).isEmpty()) return false;
+        if (MountTable.at(target).isEmpty()) return false;
         int s = runQuietly(helper, "-u", "-z", "-q", "--", target);
         if (s != 0) throw new IOException("cannot unmount " + target + ": fusermount3 -u -z exited " + s);
         LOG.log(Level.INFO, "FUSE mount " + target + " is busy; detached lazily (it ends when the last file closes)");
@@ -284,18 +274,6 @@ public final class Mounter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + cmd[0], e);
         }
-    }
-
-    /** Real uid and gid of this process, from {@code /proc/self/status}. */
-    static int[] ids() throws IOException {
-        int uid = -1;
-        int gid = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
-            if (line.startsWith("Gid:")) gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
-        }
-        if (uid < 0 || gid < 0) throw new IOException("cannot read uid/gid from /proc/self/status");
-        return new int[] {uid, gid};
     }
 
     /**
@@ -320,21 +298,6 @@ public final class Mounter {
         }
     }
 
-    /** The mount whose mount point is exactly {@code target}, topmost if stacked. */
-    public static Optional<MountInfo> mountAt(String target) throws IOException {
-        MountInfo found = null;
-        for (MountInfo m : mounts()) if (m.mountPoint().equals(target)) found = m;
-        return Optional.ofNullable(found);
-    }
-
-    public static List<MountInfo> mounts() throws IOException {
-        List<MountInfo> out = new ArrayList<>();
-        for (MountTable.Mount m : MountTable.read()) {
-            out.add(new MountInfo(m.mountPoint(), m.fsType(), m.source(), m.major(), m.minor()));
-        }
-        return out;
-    }
-
     /**
      * Aborts the FUSE connection with device minor {@code connection} by writing to its fusectl
      * {@code abort} file, mounting fusectl at /sys/fs/fuse/connections first if needed.
@@ -348,7 +311,7 @@ public final class Mounter {
 
     /** Mounts fusectl at /sys/fs/fuse/connections unless it is there already. */
     public static void ensureFusectl() throws IOException {
-        if (mounts().stream().anyMatch(m -> m.fstype().equals("fusectl"))) return;
+        if (MountTable.read().stream().anyMatch(m -> m.fsType().equals("fusectl"))) return;
         try {
             Mounts.mount("fusectl", FUSECTL, "fusectl", 0, null);
         } catch (KernelException e) {

@@ -1,5 +1,6 @@
 package dev.j4l.kernel.net;
 
+import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
@@ -20,8 +21,8 @@ import java.lang.foreign.ValueLayout;
 public final class TunQueue implements AutoCloseable {
     private static final Access.Fds FDS = Access.fds();
     private static final Access.Buffers BUFFERS = Access.buffers();
-    private static final int EAGAIN = 11;
-    private static final int EINTR = 4;
+    private static final int EAGAIN = Errno.EAGAIN.number();
+    private static final int EINTR = Errno.EINTR.number();
     private static final short POLLIN = 1;
 
     private final OwnedFd fd;

@@ -127,6 +127,29 @@ public final class PosixCases {
                 """);
     }
 
+    /**
+     * NAME_MAX counts the kernel's bytes, also in a name that is not UTF-8: each such byte is one byte (not the
+     * three its escape char would take in UTF-8), and so are the names of extended attributes.
+     */
+    public static void nameMaxCountsBytesThatAreNotUtf8(Path dir) throws Exception {
+        Python.run(dir, """
+                n255 = b'\\xff' * 255
+                write_file(n255, b'x')
+                assert n255 in os.listdir(b'.')
+                expect('ENAMETOOLONG', os.open, b'\\xfe' * 256, os.O_CREAT | os.O_WRONLY, 0o644)
+                expect('ENAMETOOLONG', os.mkdir, b'\\xfe' * 256)
+                expect('ENAMETOOLONG', os.rename, n255, b'\\xfe' * 256)
+                # valid UTF-8 mixed in: '\\xc3\\xa9' is two bytes; a truncated sequence is one byte a piece
+                os.mkdir(b'\\xc3\\xa9' + b'\\xe2\\x82' * 126 + b'z')  # 2 + 252 + 1 = 255 bytes
+                expect('ENAMETOOLONG', os.mkdir, b'\\xc3\\xa9' + b'\\xe2\\x82' * 127)  # 256 bytes
+                os.rename(n255, b'\\x80' * 255)
+                assert read_file(b'\\x80' * 255) == b'x'
+                os.setxattr(b'\\x80' * 255, b'user.' + b'\\xff' * 250, b'v')  # a 255-byte attribute name
+                assert os.getxattr(b'\\x80' * 255, b'user.' + b'\\xff' * 250) == b'v'
+                expect('ERANGE', os.setxattr, b'\\x80' * 255, b'user.' + b'\\xff' * 251, b'v')
+                """);
+    }
+
     public static void namesAreBytes(Path dir) throws Exception {
         Python.run(dir, """
                 for name in (b'caf\\xc3\\xa9', b'\\xff\\xfe-latin1', b'tab\\there', b'new\\nline'):
