@@ -126,28 +126,6 @@ public final class FuseDevice {
     }
 
     /**
-     * pread(2) from {@code file} at {@code position} into {@code buf[offset, offset+length)}, for a driver
-     * filling a read reply: allocates nothing (EINTR is retried). Returns the bytes read, 0 at end of file.
-     */
-    public static int pread(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
-            throws KernelException {
-        int r = file.pread(buf, offset, length, position);
-        if (r < 0) throw new KernelException("pread", file.description(), Errno.EAGAIN);
-        return r;
-    }
-
-    /**
-     * pwrite(2) of {@code buf[offset, offset+length)} to {@code file} at {@code position}, for a driver storing
-     * a write request's data: allocates nothing (EINTR is retried). Returns the bytes written.
-     */
-    public static int pwrite(OwnedFd file, long position, NativeBuffer buf, long offset, int length)
-            throws KernelException {
-        int r = file.pwrite(buf, offset, length, position);
-        if (r < 0) throw new KernelException("pwrite", file.description(), Errno.EAGAIN);
-        return r;
-    }
-
-    /**
      * Registers {@code backing} as a passthrough backing file of the connection and returns its id
      * ({@code FUSE_DEV_IOC_BACKING_OPEN}). Needs CAP_SYS_ADMIN in the initial user namespace and negotiated
      * passthrough, else EPERM.

@@ -2,7 +2,7 @@ package dev.j4l.fuse.protocol;
 
 import static dev.j4l.kernel.abi.FuseAbi.IN_HEADER;
 import static dev.j4l.kernel.abi.FuseAbi.NAME_MAX;
-import static dev.j4l.kernel.abi.FuseAbi.PATH_MAX;
+import static dev.j4l.kernel.Fs.PATH_MAX;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;

@@ -79,7 +79,8 @@ final class ReadReplySink implements DataSink {
     @Override
     public int putFrom(OwnedFd fd, long position, int n) throws KernelException {
         check(n);
-        int r = dev.j4l.kernel.FuseDevice.pread(fd, position, out, base + length, n);
+        int r = fd.pread(out, base + length, n, position);
+        if (r < 0) throw new KernelException("pread", fd.description(), dev.j4l.kernel.Errno.EAGAIN);
         length += r;
         return r;
     }

@@ -1,5 +1,6 @@
 package dev.j4l.fuse.session;
 
+import static dev.j4l.kernel.Fs.PATH_MAX;
 import static dev.j4l.kernel.abi.FuseAbi.*;
 
 import dev.j4l.fuse.Attr;

@@ -68,7 +68,8 @@ final class RequestPayload implements DataSource {
         check(0, size);
         int done = 0;
         while (done < size) {
-            int w = dev.j4l.kernel.FuseDevice.pwrite(fd, position + done, in, base + done, size - done);
+            int w = fd.pwrite(in, base + done, size - done, position + done);
+            if (w < 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EAGAIN);
             if (w == 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
             done += w;
         }

@@ -138,8 +138,6 @@ public final class FuseAbi {
      * {@code PATH_MAX - 1} bytes; j4l answers those with ENAMETOOLONG.
      */
     public static final int NAME_MAX = 1024;
-    /** Longest path the kernel passes, with its NUL: symlink targets are at most PATH_MAX - 1 bytes. */
-    public static final int PATH_MAX = 4096;
 
     // struct fuse_ioctl_in (32), fuse_ioctl_out (16)
     public static final int IOCTL_IN = 32, IOCTL_OUT = 16;

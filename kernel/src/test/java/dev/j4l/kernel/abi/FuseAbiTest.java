@@ -336,8 +336,8 @@ class FuseAbiTest {
         p.pin("KERNEL_VERSION", FUSE_KERNEL_VERSION).pin("KERNEL_MINOR", FUSE_KERNEL_MINOR_VERSION)
                 .pin("ROOT_ID", FUSE_ROOT_ID).pin("MIN_READ_BUFFER", FUSE_MIN_READ_BUFFER)
                 .pin("OPCODE_INIT", FUSE_INIT);
-        // Not from fuse.h: j4l's oldest minor, fs/fuse/fuse_i.h's FUSE_NAME_LOW_MAX, and limits.h's PATH_MAX.
-        p.pin("MIN_MINOR", 12).pin("NAME_MAX", 1024).pin("PATH_MAX", 4096);
+        // Not from fuse.h: j4l's oldest minor and fs/fuse/fuse_i.h's FUSE_NAME_LOW_MAX (limits.h's PATH_MAX is Fs's).
+        p.pin("MIN_MINOR", 12).pin("NAME_MAX", 1024);
 
         p.pin("IN_HEADER", fuse_in_header.byteSize()).pin("IN_LEN", off(fuse_in_header, "len"))
                 .pin("IN_OPCODE", off(fuse_in_header, "opcode")).pin("IN_UNIQUE", off(fuse_in_header, "unique"))
