@@ -29,8 +29,6 @@ abstract class LockWaiter {
     /** The caller was interrupted: answer EINTR. */
     abstract void interrupted();
 
-    abstract boolean isInterrupted();
-
     /** Already answered (e.g. the connection ended). */
     abstract boolean isDone();
 }

@@ -187,6 +187,35 @@ public final class MemFs {
         }
     }
 
+    /**
+     * {@code n} found again by its node, not by a name (a file handle's "." after the kernel forgot the inode):
+     * ESTALE once it has no name left, so a handle never reaches a deleted file.
+     */
+    Node refind(Node n) throws ErrnoException {
+        n.lockWrite();
+        try {
+            if (n.freed || n.nlink == 0) throw new ErrnoException(Errno.ESTALE);
+            n.known = true;
+            return n;
+        } finally {
+            n.unlockWrite();
+        }
+    }
+
+    /** The directory {@code dir} is in (a file handle's ".."); the root's is the root. */
+    Node parentOf(Node dir) throws ErrnoException {
+        dir.lock.readLock().lock();
+        try {
+            if (dir.dir == null) throw new ErrnoException(Errno.ENOTDIR);
+            if (dir.nlink == 0) throw new ErrnoException(Errno.ESTALE);
+            Node p = dir == root || dir.parent == null ? root : dir.parent;
+            p.known = true;
+            return p;
+        } finally {
+            dir.lock.readLock().unlock();
+        }
+    }
+
     /** The kernel dropped its last reference to {@code n}; an unlinked node is freed then. */
     void forget(Node n) {
         if (n == root) return;
@@ -686,7 +715,7 @@ public final class MemFs {
     /**
      * F_SETLK / F_SETLKW: places or removes a lock. Without {@code waiter}, a conflict answers false; with one,
      * the request waits in the node's queue and {@code waiter} is granted (from whichever thread frees the
-     * range) or failed with EINTR when the caller is interrupted. Returns true when placed at once.
+     * range) or, after {@link #abandon}, failed with EINTR. Returns true when placed at once.
      */
     boolean setlk(Node n, boolean flock, long owner, int pid, int type, long start, long end, LockWaiter waiter) {
         java.util.List<LockWaiter> granted = null;
@@ -709,7 +738,6 @@ public final class MemFs {
                     if (waiter != null) {
                         if (n.waiters == null) n.waiters = new java.util.ArrayList<>(2);
                         n.waiters.add(waiter.init(n, flock, owner, pid, type, start, end));
-                        waitingNodes.add(n);
                     }
                 }
             }
@@ -747,7 +775,6 @@ public final class MemFs {
             if (granted == null) granted = new java.util.ArrayList<>(2);
             granted.add(w);
         }
-        if (n.waiters.isEmpty()) waitingNodes.remove(n);
         return granted;
     }
 
@@ -755,30 +782,19 @@ public final class MemFs {
         if (granted != null) for (LockWaiter w : granted) w.grant();
     }
 
-    /** Nodes that have waiting lock requests, for {@link #failInterruptedWaiters}. */
-    private final java.util.Set<Node> waitingNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /** Fails waiting lock requests whose caller was interrupted (a signal, e.g. Ctrl-C on a blocked flock). */
-    void failInterruptedWaiters() {
-        for (Node n : waitingNodes) {
-            java.util.List<LockWaiter> gone = new java.util.ArrayList<>();
-            n.lockWrite();
-            try {
-                if (n.waiters != null) {
-                    n.waiters.removeIf(w -> {
-                        if (w.isDone() || w.isInterrupted()) {
-                            gone.add(w);
-                            return true;
-                        }
-                        return false;
-                    });
-                    if (n.waiters.isEmpty()) waitingNodes.remove(n);
-                }
-            } finally {
-                n.unlockWrite();
-            }
-            for (LockWaiter w : gone) w.interrupted();
+    /**
+     * The caller of a waiting lock request was interrupted (a signal, e.g. Ctrl-C on a blocked flock): the request
+     * leaves the queue and is failed with EINTR, unless it was granted first.
+     */
+    void abandon(Node n, LockWaiter w) {
+        boolean removed;
+        n.lockWrite();
+        try {
+            removed = n.waiters != null && n.waiters.remove(w);
+        } finally {
+            n.unlockWrite();
         }
+        if (removed) w.interrupted();
     }
 
     /** Drops the owner's POSIX locks (flush: a descriptor of the owner was closed). */

@@ -28,9 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * memfs as a FUSE driver: translates each request into a {@link MemFs} operation. The node type is memfs's
@@ -56,7 +53,6 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     }
 
     private final MemFs fs;
-    private final ScheduledExecutorService lockSweeper;
     private final int openFlags;
 
     /** memfs without the kernel's page cache for file data (see {@link #MemFsDriver(MemFs, boolean)}). */
@@ -74,12 +70,6 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     public MemFsDriver(MemFs fs, boolean pageCache) {
         this.fs = fs;
         this.openFlags = pageCache ? Opened.KEEP_CACHE : Opened.DIRECT_IO | Opened.PARALLEL_DIRECT_WRITES;
-        this.lockSweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "memfs-lock-waiters");
-            t.setDaemon(true);
-            return t;
-        });
-        lockSweeper.scheduleWithFixedDelay(fs::failInterruptedWaiters, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     public MemFs filesystem() {
@@ -139,7 +129,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     @Override
     public Set<FuseCapability> capabilities() {
-        return Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS);
+        return Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT);
     }
 
     @Override
@@ -148,12 +138,10 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     }
 
     @Override
-    public void destroy() {
-        lockSweeper.shutdownNow();
-    }
-
-    @Override
     public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
+        // "." and ".." come only from file handles (export support), for a node the kernel may have forgotten.
+        if (name.equals(".")) return entry(fs.refind(parent));
+        if (name.equals("..")) return entry(fs.parentOf(parent));
         Node n = fs.lookup(parent, name);
         if (n == null) throw new ErrnoException(Errno.ENOENT);
         return entry(n);
@@ -395,7 +383,13 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
         if (!sleep) throw new ErrnoException(Errno.EAGAIN);
         // Blocking: answer later, from whichever thread frees the range, so no worker thread waits.
         Deferred<Void> answer = r.defer();
-        if (fs.setlk(node, flock, owner, pid, type, start, end, new DeferredWaiter(answer))) answer.complete(null);
+        DeferredWaiter waiter = new DeferredWaiter(answer);
+        if (fs.setlk(node, flock, owner, pid, type, start, end, waiter)) {
+            answer.complete(null);
+            return;
+        }
+        // A signal to the waiting caller ends the wait: the kernel interrupts the request, and this runs.
+        answer.onInterrupt(() -> fs.abandon(node, waiter));
     }
 
     @Override
@@ -427,11 +421,6 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
         @Override
         void interrupted() {
             answer.fail(Errno.EINTR);
-        }
-
-        @Override
-        boolean isInterrupted() {
-            return answer.isInterrupted();
         }
 
         @Override

@@ -164,6 +164,19 @@ public final class Node {
         return f;
     }
 
+    /**
+     * Brings a forgotten node back (a file handle names it again): reopened where it was last found and checked
+     * to be the same inode; ESTALE when it is not there any more (deleted, or moved behind the mount's back).
+     */
+    synchronized void revive() throws ErrnoException {
+        try {
+            reopen();
+        } catch (ErrnoException e) {
+            throw e.errno() == Errno.ESTALE ? e : new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is gone");
+        }
+        forgotten = false;
+    }
+
     /** Drops the descriptor: the kernel no longer knows this node. */
     synchronized void close() {
         forgotten = true;

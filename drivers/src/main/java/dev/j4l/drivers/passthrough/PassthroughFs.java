@@ -162,7 +162,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Set<FuseCapability> capabilities() {
-        return Set.of(FuseCapability.FLOCK_LOCKS);
+        return Set.of(FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT);
     }
 
     @Override
@@ -201,6 +201,15 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Entry<Node> lookup(Request r, Node parent, String name) throws ErrnoException {
+        // "." and ".." come only from file handles (export support), for a node the kernel may have forgotten.
+        if (name.equals(".")) {
+            Node n = refind(parent);
+            return Entry.of(n, attr(Fs.stat(n.fd())));
+        }
+        if (name.equals("..")) {
+            Node p = parentOf(parent);
+            return Entry.of(p, attr(Fs.stat(p.fd())));
+        }
         parent.childLookedUp();
         try {
             return entry(parent, name);
@@ -250,6 +259,34 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
                 return new Found(fresh, st, true);
             }
         }
+    }
+
+    /**
+     * {@code n} named by a file handle: the known node, or the forgotten one brought back if its inode is still
+     * where it was last found. ESTALE for an inode that is gone, or known now as another node.
+     */
+    private Node refind(Node n) throws ErrnoException {
+        if (n == root) return root;
+        Key k = new Key(n.dev, n.ino);
+        Node known = nodes.get(k);
+        if (known == n && n.isLive()) return n;
+        if (known != null && known.isLive()) throw new ErrnoException(Errno.ESTALE, "inode known as another node");
+        n.revive();
+        if (known == null ? nodes.putIfAbsent(k, n) != null : !nodes.replace(k, known, n)) {
+            n.close();
+            throw new ErrnoException(Errno.ESTALE, "inode found again meanwhile");
+        }
+        return n;
+    }
+
+    /** The directory {@code dir} is in, as last found and checked against the source; the root's is the root. */
+    private Node parentOf(Node dir) throws ErrnoException {
+        if (dir == root) return root;
+        Node p = dir.parentHint();
+        if (p == null) throw new ErrnoException(Errno.ESTALE);
+        FileStat up = Fs.stat(dir.fd(), "..", Fs.AT_SYMLINK_NOFOLLOW);
+        if (up.dev() != p.dev || up.ino() != p.ino) throw new ErrnoException(Errno.ESTALE, "moved behind the mount");
+        return refind(p);
     }
 
     @Override
@@ -575,21 +612,21 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
             return;
         }
         if (FileLocks.flock(h.fd(), op | FileLocks.LOCK_NB)) return;
-        // A waiting lock must not hold a worker (the holder's unlock needs one), and the caller may be
-        // interrupted (flock -w uses a timer): wait on a thread of its own, retrying without blocking.
+        // A waiting lock must not hold a worker (the holder's unlock needs one). A blocking flock(2) cannot be
+        // called off from Java once it sleeps, so a thread of its own retries without blocking until the lock is
+        // free; a signal to the caller answers EINTR at once through the interrupt callback and ends the retries.
         var answer = r.<Void>defer();
+        answer.onInterrupt(() -> answer.fail(Errno.EINTR));
         Thread.ofPlatform().daemon().name("passthroughfs-flock").start(() -> {
             long pause = 1;
             try {
                 while (!FileLocks.flock(h.fd(), op | FileLocks.LOCK_NB)) {
-                    if (answer.isInterrupted()) {
-                        answer.fail(Errno.EINTR);
-                        return;
-                    }
+                    if (answer.isDone()) return;
                     Thread.sleep(pause);
                     pause = Math.min(20, pause * 2);
                 }
-                answer.complete(null);
+                // Taken after the caller gave up: not the caller's any more.
+                if (!answer.complete(null)) FileLocks.flock(h.fd(), FileLocks.LOCK_UN);
             } catch (ErrnoException e) {
                 answer.fail(e.errno());
             } catch (InterruptedException | RuntimeException e) {
