@@ -33,6 +33,8 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
                   --workers N        threads serving requests (default 2)
                   --birth-time       serve statx with birth times (costs a round trip per such stat:
                                      the kernel does not cache them)
+                  --export           file handles (name_to_handle_at, NFS export) survive the kernel's
+                                     cache (slows listing big directories)
                 """;
     }
 
@@ -41,6 +43,7 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
         boolean passthrough = true, allowOther = false, readOnly = false;
         int workers = 2;
         boolean birthTime = false;
+        boolean exportHandles = false;
         Duration timeout = PassthroughOptions.DEFAULT_TIMEOUT;
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -50,6 +53,7 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
                 case "--allow-other" -> allowOther = true;
                 case "--read-only" -> readOnly = true;
                 case "--birth-time" -> birthTime = true;
+                case "--export" -> exportHandles = true;
                 case "--workers" -> {
                     if (++i >= args.length) throw new IllegalArgumentException("--workers needs N");
                     try {
@@ -82,7 +86,7 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
             throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
         }
         PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime,
-                transport.useRing());
+                transport.useRing(), exportHandles);
         PassthroughFs fs = new PassthroughFs(o);
         try (FuseMount<Node> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
             System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sockets of any family: creation, addresses, options, sending and receiving — enough for unix sockets
- * (including descriptor passing with {@code SCM_RIGHTS}) and netlink. Socket addresses are passed as
+ * Sockets of the unix, inet, inet6 and packet families: creation, addresses, options, sending and receiving,
+ * including descriptor passing with {@code SCM_RIGHTS}. (Netlink sockets are this module's own, made by
+ * {@code RtNetlink}: netlink messages can name descriptors by number.) Socket addresses are passed as
  * {@link NativeBuffer}s holding the C {@code sockaddr} (its whole size is the address length); protocol code
  * builds them (e.g. {@code sockaddr_nl} is 12 bytes: family u16, pad, pid u32, groups u32).
  *

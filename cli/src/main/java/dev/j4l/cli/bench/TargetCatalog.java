@@ -121,7 +121,7 @@ final class TargetCatalog {
      */
     static final double DISK_SHARE = 50;
 
-    /** The goals of issue 4 for passthroughfs, each with what this run measured; empty if it did not run. */
+    /** The goals set for passthroughfs against its peers, each with what this run measured; empty if it did not run. */
     static String checks(Results r) {
         Target pt = r.targets().stream().filter(t -> t.name().equals("passthrough")).findFirst().orElse(null);
         Target nat = r.targets().stream().filter(t -> t.name().equals("native")).findFirst().orElse(null);

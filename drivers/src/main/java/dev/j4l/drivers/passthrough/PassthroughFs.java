@@ -162,7 +162,8 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public Set<FuseCapability> capabilities() {
-        return Set.of(FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT);
+        return options.exportHandles() ? Set.of(FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT)
+                : Set.of(FuseCapability.FLOCK_LOCKS);
     }
 
     @Override

@@ -21,9 +21,12 @@ import java.util.Objects;
  *     1 is a little faster for a single busy client
  * @param ioUring serve requests through FUSE-over-io_uring when the kernel offers it (one pinned thread per
  *     CPU, so a request is answered on the CPU of its caller); else /dev/fuse
+ * @param exportHandles file handles ({@code name_to_handle_at}, NFS export) keep working after the kernel dropped
+ *     the inode: the framework then remembers every forgotten node while it exists, which slows listing big
+ *     directories (BENCHMARKS.md, "Export support"). Off by default.
  */
 public record PassthroughOptions(Path source, boolean passthrough, Duration timeout, boolean allowOther,
-        boolean readOnly, int workers, boolean birthTime, boolean ioUring) {
+        boolean readOnly, int workers, boolean birthTime, boolean ioUring, boolean exportHandles) {
     public PassthroughOptions {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(timeout, "timeout");
@@ -39,34 +42,38 @@ public record PassthroughOptions(Path source, boolean passthrough, Duration time
 
     /** Passthrough on, {@link #DEFAULT_TIMEOUT} caching, only the mounting user. */
     public static PassthroughOptions of(Path source) {
-        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2, false, true);
+        return new PassthroughOptions(source, true, DEFAULT_TIMEOUT, false, false, 2, false, true, false);
     }
 
     public PassthroughOptions withPassthrough(boolean on) {
-        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers, birthTime, ioUring);
+        return new PassthroughOptions(source, on, timeout, allowOther, readOnly, workers, birthTime, ioUring, exportHandles);
     }
 
     public PassthroughOptions withTimeout(Duration t) {
-        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers, birthTime, ioUring);
+        return new PassthroughOptions(source, passthrough, t, allowOther, readOnly, workers, birthTime, ioUring, exportHandles);
     }
 
     public PassthroughOptions withAllowOther(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers, birthTime, ioUring);
+        return new PassthroughOptions(source, passthrough, timeout, on, readOnly, workers, birthTime, ioUring, exportHandles);
     }
 
     public PassthroughOptions withWorkers(int n) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n, birthTime, ioUring);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, n, birthTime, ioUring, exportHandles);
     }
 
     public PassthroughOptions withBirthTime(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, on, ioUring);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, on, ioUring, exportHandles);
     }
 
     public PassthroughOptions withIoUring(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime, on);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime, on, exportHandles);
+    }
+
+    public PassthroughOptions withExportHandles(boolean on) {
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime, ioUring, on);
     }
 
     public PassthroughOptions withReadOnly(boolean on) {
-        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers, birthTime, ioUring);
+        return new PassthroughOptions(source, passthrough, timeout, allowOther, on, workers, birthTime, ioUring, exportHandles);
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * File handles on passthroughfs (export support): a handle opens its file after the kernel dropped every cached
- * inode, from where passthroughfs last found it; a handle of a file deleted in the source answers ESTALE.
+ * inode (with {@code exportHandles}), from where passthroughfs last found it; a handle of a file deleted in the source answers ESTALE.
  */
 class PassthroughExportTest {
     @RegisterExtension
@@ -27,7 +27,9 @@ class PassthroughExportTest {
     void handlesOutliveTheKernelsCacheButNotTheFile() throws Exception {
         Needs.root();
         Path dir = mounts.dir("work");
-        try (Mirror m = Mirror.mount(dir, false)) {
+        Path src = dir.resolve("src");
+        try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), PassthroughOptions.of(src).withPassthrough(false)
+                .withExportHandles(true))) {
             Files.createDirectories(m.src.resolve("a/b"));
             Files.writeString(m.src.resolve("a/b/file"), "kept");
             Files.writeString(m.src.resolve("a/doomed"), "deleted");

@@ -23,18 +23,18 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why SCHED_IDLE: a queue thread commits a reply from inside io_uring_enter, and the kernel wakes the
  * request's caller right there. The scheduler puts a waking thread on an idle CPU when it sees one; the queue
- * thread's CPU is about to go idle but is not yet, so on a two-CPU machine the caller was woken on the other,
- * halted CPU for 40% of a cold lstat loop (traced with sched_wakeup): an inter-processor wake-up, which costs
- * tens of microseconds on a VM. A CPU whose only runnable threads are SCHED_IDLE counts as idle, so the caller
- * is woken where it called from, preempts the queue thread, and the queue thread goes back to waiting when
- * the caller blocks again: no cross-CPU wake-up was left in the same trace. Switching the policy around each
+ * thread's CPU is about to go idle but is not yet, so the caller is often woken on another,
+ * halted CPU: an inter-processor wake-up, which costs tens of microseconds on a VM. A CPU whose only runnable
+ * threads are SCHED_IDLE counts as idle, so the caller is woken where it called from, preempts the queue
+ * thread, and the queue thread goes back to waiting when the caller blocks again (the traces are in
+ * BENCHMARKS.md, "SCHED_IDLE queue threads"). Switching the policy around each
  * wait instead costs two system calls per request, which gave most of the gain back; so the threads stay
  * SCHED_IDLE.
  *
  * <p>What this thread guards against:
  * <ul>
- *   <li>Starvation. A SCHED_IDLE thread barely runs while a normal thread wants its CPU: with two busy loops
- *       on the machine a cold lstat loop fell from 21,000/s to 284/s. A queue thread that is runnable at two
+ *   <li>Starvation. A SCHED_IDLE thread barely runs while a normal thread wants its CPU (BENCHMARKS.md,
+ *       "The starvation guard"). A queue thread that is runnable at two
  *       samples in a row (4 ms) and got almost no CPU between them, while it has work waiting (a request the kernel has
  *       handed to its ring, or one it is serving), is
  *       given the normal policy for a while (0.1 s, doubling up to 60 s while starvation returns as soon as it
