@@ -36,7 +36,8 @@ final class Attacks {
             new MountFdOption(),
             new KernelKeepsReading(),
             new CommandSockets(),
-            new AttachAgent());
+            new AttachAgent(),
+            new ForgedFileHandle());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

@@ -134,7 +134,8 @@ public final class InodeTable<N> {
                 Thread.onSpinWait();
                 continue;
             }
-            Inode<N> fresh = remembering ? revive(node) : null;
+            // (A lock-free emptiness check first: most lookups find nothing remembered.)
+            Inode<N> fresh = remembering && !rememberedById.isEmpty() ? revive(node) : null;
             if (fresh == null) fresh = allocate(node);
             Inode<N> prev = byNode.putIfAbsent(node, fresh);
             if (prev == null) return fresh.nodeid;
