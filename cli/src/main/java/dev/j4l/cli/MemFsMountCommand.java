@@ -20,7 +20,7 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
     @Override
     public String usage() {
         return """
-                j4l mount memfs MOUNTPOINT [--size SIZE] [--page-cache]
+                j4l mount memfs MOUNTPOINT [--size SIZE] [--page-cache] [--export]
                   An empty in-memory POSIX filesystem at MOUNTPOINT (files, hard links, symlinks, xattrs, locks,
                   sparse files). Everything is lost at unmount. Other users may enter; the modes decide what
                   they may do (the kernel checks them).
@@ -29,6 +29,8 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
                                 raise it with J4L_JAVA_OPTS=-Xmx... when told to.
                   --page-cache  let the kernel cache file data too: faster re-reads, but data is held twice
                   --workers N   threads serving requests (default: the number of CPUs, 2 to 8)
+                  --export      file handles (name_to_handle_at, NFS export) survive the kernel's cache
+                                (costs metadata work about a tenth)
                 """;
     }
 
@@ -50,11 +52,14 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
         String dir = null;
         Long size = null;
         boolean pageCache = false;
+        boolean exportHandles = false;
         int workers = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--page-cache")) {
                 pageCache = true;
+            } else if (a.equals("--export")) {
+                exportHandles = true;
             } else if (a.equals("--workers")) {
                 if (i + 1 >= args.length) throw new IllegalArgumentException("--workers needs a number");
                 try {
@@ -90,7 +95,7 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
         MountOptions options = MemFsDriver.mountOptions();
         if (workers > 0) options = options.toBuilder().workers(workers).build();
         options = options.toBuilder().ioUring(transport.useRing()).build();
-        return MemFsDriver.mount(mountpoint, limit, options, pageCache);
+        return MemFsDriver.mount(mountpoint, limit, options, pageCache, exportHandles);
     }
 
     /** A size limit the heap cannot hold would end in OutOfMemoryError instead of ENOSPC: refuse it up front. */

@@ -54,6 +54,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     private final MemFs fs;
     private final int openFlags;
+    private final Set<FuseCapability> capabilities;
 
     /** memfs without the kernel's page cache for file data (see {@link #MemFsDriver(MemFs, boolean)}). */
     public MemFsDriver(MemFs fs) {
@@ -68,8 +69,20 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
      *     once, and shared mmap still works (DIRECT_IO_ALLOW_MMAP).
      */
     public MemFsDriver(MemFs fs, boolean pageCache) {
+        this(fs, pageCache, false);
+    }
+
+    /**
+     * @param exportHandles file handles ({@code name_to_handle_at}, NFS export) keep working after the kernel
+     *     dropped the inode: the framework then remembers every forgotten node while memfs has it, which costs
+     *     metadata-heavy work about a tenth (BENCHMARKS.md, "Export support")
+     */
+    public MemFsDriver(MemFs fs, boolean pageCache, boolean exportHandles) {
         this.fs = fs;
         this.openFlags = pageCache ? Opened.KEEP_CACHE : Opened.DIRECT_IO | Opened.PARALLEL_DIRECT_WRITES;
+        this.capabilities = exportHandles
+                ? Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT)
+                : Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS);
     }
 
     public MemFs filesystem() {
@@ -99,8 +112,14 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
     /** Like {@link #mount(Path, long)} with other mount options, and the page cache on or off. */
     public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options, boolean pageCache)
             throws IOException {
+        return mount(mountpoint, sizeLimit, options, pageCache, false);
+    }
+
+    /** Like {@link #mount(Path, long, MountOptions, boolean)}, with file handles that outlive the kernel's cache. */
+    public static FuseMount<Node> mount(Path mountpoint, long sizeLimit, MountOptions options, boolean pageCache,
+            boolean exportHandles) throws IOException {
         MemFsDriver driver = new MemFsDriver(new MemFs(sizeLimit, Credentials.euid(), Credentials.egid(), 0755),
-                pageCache);
+                pageCache, exportHandles);
         try {
             return FuseMount.mount(mountpoint, driver, options);
         } catch (IOException | RuntimeException e) {
@@ -129,7 +148,7 @@ public final class MemFsDriver implements FuseFilesystem<Node, MemFsDriver.OpenF
 
     @Override
     public Set<FuseCapability> capabilities() {
-        return Set.of(FuseCapability.POSIX_LOCKS, FuseCapability.FLOCK_LOCKS, FuseCapability.EXPORT);
+        return capabilities;
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * File handles on memfs (export support): a handle opens its file, or directory, after the kernel dropped every
+ * File handles on memfs with export support ({@code exportHandles}): a handle opens its file, or directory, after the kernel dropped every
  * cached inode; a handle of a deleted file answers ESTALE.
  */
 class MemFsExportTest {
@@ -35,7 +35,7 @@ class MemFsExportTest {
     void handlesOutliveTheKernelsCacheButNotTheFile() throws Exception {
         Needs.root();
         Path mnt = mounts.dir("mnt");
-        mounts.closeAfter(MemFsDriver.mount(mnt, 64 << 20));
+        mounts.closeAfter(MemFsDriver.mount(mnt, 64 << 20, MemFsDriver.mountOptions(), false, true));
         Files.createDirectories(mnt.resolve("a/b"));
         Files.writeString(mnt.resolve("a/b/file"), "kept");
         Files.writeString(mnt.resolve("a/doomed"), "deleted");
