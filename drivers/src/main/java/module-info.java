@@ -5,8 +5,10 @@
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
     requires transitive dev.j4l.net;
+    requires transitive dev.j4l.block;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.memfs;
     exports dev.j4l.drivers.netswitch;
     exports dev.j4l.drivers.passthrough;
+    exports dev.j4l.drivers.ramdisk;
 }

@@ -1,0 +1,298 @@
+package dev.j4l.block.nbd;
+
+import static dev.j4l.block.nbd.NbdProtocol.*;
+
+import dev.j4l.block.BlockDriver;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One client: the handshake, then requests served one at a time into one buffer allocated on first need (so a
+ * connection's memory is bounded by {@link NbdProtocol#MAX_PAYLOAD}), answered with simple replies.
+ */
+final class NbdConnection {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.block");
+    private static final int REQUEST = 28;
+
+    private final NbdServer server;
+    private final BlockDriver driver;
+    private final SocketChannel channel;
+    private final ByteBuffer header = ByteBuffer.allocate(32);
+    private byte[] data = new byte[0];
+    private ByteBuffer dataView = ByteBuffer.wrap(data);
+    private boolean noZeroes;
+
+    NbdConnection(NbdServer server, SocketChannel channel) {
+        this.server = server;
+        this.driver = server.driver();
+        this.channel = channel;
+    }
+
+    void run() {
+        try {
+            if (handshake()) transmission();
+        } catch (EOFException e) {
+            LOG.log(Level.DEBUG, "NBD client left");
+        } catch (ProtocolViolation e) {
+            LOG.log(Level.WARNING, "NBD client dropped: " + e.getMessage());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "NBD connection ended: " + e.getMessage());
+        }
+    }
+
+    /** What the protocol says ends a connection (no reply can be framed). */
+    private static final class ProtocolViolation extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ProtocolViolation(String why) {
+            super(why);
+        }
+    }
+
+    // ---- handshake (fixed newstyle)
+
+    /** True when the client chose the export and transmission begins. */
+    private boolean handshake() throws IOException {
+        header.clear();
+        header.putLong(NBDMAGIC).putLong(IHAVEOPT).putShort((short) (FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES)).flip();
+        write(header);
+        int clientFlags = readInt();
+        if ((clientFlags & ~(FLAG_C_FIXED_NEWSTYLE | FLAG_C_NO_ZEROES)) != 0) {
+            throw new ProtocolViolation("unknown client flags " + Integer.toHexString(clientFlags));
+        }
+        noZeroes = (clientFlags & FLAG_C_NO_ZEROES) != 0;
+        while (true) {
+            if (readLong() != IHAVEOPT) throw new ProtocolViolation("bad option magic");
+            int option = readInt();
+            int length = readInt();
+            if (length < 0 || length > MAX_OPTION) throw new ProtocolViolation("option of " + length + " bytes");
+            byte[] payload = new byte[length];
+            readFully(ByteBuffer.wrap(payload));
+            switch (option) {
+                case OPT_EXPORT_NAME -> {
+                    if (!server.exportName().equals(new String(payload, StandardCharsets.UTF_8))) {
+                        throw new ProtocolViolation("no export named '" + new String(payload, StandardCharsets.UTF_8) + "'");
+                    }
+                    ByteBuffer b = ByteBuffer.allocate(10 + (noZeroes ? 0 : 124));
+                    b.putLong(driver.size()).putShort(transmissionFlags()).position(b.limit()).flip();
+                    write(b);
+                    return true;
+                }
+                case OPT_ABORT -> {
+                    optionReply(option, REP_ACK, null);
+                    return false;
+                }
+                case OPT_LIST -> {
+                    if (length != 0) {
+                        optionReply(option, REP_ERR_INVALID, null);
+                        continue;
+                    }
+                    byte[] name = server.exportName().getBytes(StandardCharsets.UTF_8);
+                    optionReply(option, REP_SERVER, ByteBuffer.allocate(4 + name.length).putInt(name.length).put(name).flip());
+                    optionReply(option, REP_ACK, null);
+                }
+                case OPT_INFO, OPT_GO -> {
+                    if (infoOrGo(option, ByteBuffer.wrap(payload)) && option == OPT_GO) return true;
+                }
+                default -> optionReply(option, REP_ERR_UNSUP, null);
+            }
+        }
+    }
+
+    /** NBD_OPT_INFO/GO: true when the export was named correctly and its information sent. */
+    private boolean infoOrGo(int option, ByteBuffer p) throws IOException {
+        if (p.remaining() < 6) {
+            optionReply(option, REP_ERR_INVALID, null);
+            return false;
+        }
+        int nameLength = p.getInt();
+        if (nameLength < 0 || nameLength > p.remaining() - 2) {
+            optionReply(option, REP_ERR_INVALID, null);
+            return false;
+        }
+        byte[] name = new byte[nameLength];
+        p.get(name);
+        int requests = Short.toUnsignedInt(p.getShort());
+        if (p.remaining() != requests * 2) {
+            optionReply(option, REP_ERR_INVALID, null);
+            return false;
+        }
+        String n = new String(name, StandardCharsets.UTF_8);
+        if (!n.isEmpty() && !n.equals(server.exportName())) {
+            optionReply(option, REP_ERR_UNKNOWN, null);
+            return false;
+        }
+        optionReply(option, REP_INFO, ByteBuffer.allocate(12).putShort(INFO_EXPORT).putLong(driver.size())
+                .putShort(transmissionFlags()).flip());
+        // Always said, asked or not: requests must be aligned to the driver's block size.
+        int bs = driver.blockSize();
+        optionReply(option, REP_INFO, ByteBuffer.allocate(14).putShort(INFO_BLOCK_SIZE).putInt(bs)
+                .putInt(Math.max(bs, 4096)).putInt(MAX_PAYLOAD).flip());
+        optionReply(option, REP_ACK, null);
+        return true;
+    }
+
+    private short transmissionFlags() {
+        int f = TFLAG_HAS_FLAGS | TFLAG_SEND_FLUSH | TFLAG_SEND_FUA | TFLAG_SEND_WRITE_ZEROES | TFLAG_CAN_MULTI_CONN;
+        if (driver.readOnly()) f |= TFLAG_READ_ONLY;
+        if (driver.canDiscard()) f |= TFLAG_SEND_TRIM;
+        return (short) f;
+    }
+
+    private void optionReply(int option, int type, ByteBuffer body) throws IOException {
+        header.clear();
+        header.putLong(REP_MAGIC).putInt(option).putInt(type).putInt(body == null ? 0 : body.remaining()).flip();
+        write(header);
+        if (body != null) write(body);
+    }
+
+    // ---- transmission
+
+    private void transmission() throws IOException {
+        while (true) {
+            header.clear().limit(REQUEST);
+            readFully(header);
+            header.flip();
+            if (header.getInt() != REQUEST_MAGIC) throw new ProtocolViolation("bad request magic");
+            int flags = Short.toUnsignedInt(header.getShort());
+            int type = Short.toUnsignedInt(header.getShort());
+            long cookie = header.getLong();
+            long offset = header.getLong();
+            long length = Integer.toUnsignedLong(header.getInt());
+            if (type == CMD_WRITE) {
+                // The data follows the header whatever the answer: read it all, or the stream is lost.
+                if (length > MAX_PAYLOAD) throw new ProtocolViolation("write of " + length + " bytes");
+                readData((int) length);
+            }
+            if (type == CMD_DISC) {
+                try {
+                    driver.flush();
+                } catch (ErrnoException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "NBD flush at disconnect failed: " + e);
+                }
+                return;
+            }
+            int error = serve(type, flags, offset, length);
+            header.clear();
+            header.putInt(SIMPLE_REPLY_MAGIC).putInt(error).putLong(cookie).flip();
+            write(header);
+            if (type == CMD_READ && error == 0) {
+                dataView.clear().limit((int) length);
+                write(dataView);
+            }
+        }
+    }
+
+    /** Serves one request; returns the NBD error (0 on success). */
+    private int serve(int type, int flags, long offset, long length) {
+        boolean fua = (flags & CMD_FLAG_FUA) != 0;
+        int bs = driver.blockSize();
+        boolean ranged = type != CMD_FLUSH;
+        if (ranged) {
+            if (offset < 0 || length > driver.size() || offset > driver.size() - length) return EINVAL;
+            if (offset % bs != 0 || length % bs != 0) return EINVAL;
+            if (type == CMD_READ && length > MAX_PAYLOAD) return EINVAL;
+            if (driver.readOnly() && type != CMD_READ) return EPERM;
+        }
+        LentData lent = null;
+        try {
+            switch (type) {
+                case CMD_READ -> {
+                    ensure((int) length);
+                    lent = new LentData(data, (int) length);
+                    driver.read(offset, lent);
+                }
+                case CMD_WRITE -> {
+                    lent = new LentData(data, (int) length);
+                    driver.write(offset, lent, fua);
+                }
+                case CMD_FLUSH -> driver.flush();
+                case CMD_TRIM -> {
+                    if (!driver.canDiscard()) return EINVAL;
+                    driver.discard(offset, length);
+                }
+                case CMD_WRITE_ZEROES -> driver.writeZeroes(offset, length, fua);
+                default -> {
+                    return EINVAL;
+                }
+            }
+            return 0;
+        } catch (ErrnoException e) {
+            return wire(e.errno());
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "block driver failed in " + name(type) + " of " + length + " bytes at " + offset
+                    + "; answering EIO", e);
+            return EIO;
+        } finally {
+            if (lent != null) lent.close();
+        }
+    }
+
+    private static String name(int type) {
+        return switch (type) {
+            case CMD_READ -> "read";
+            case CMD_WRITE -> "write";
+            case CMD_FLUSH -> "flush";
+            case CMD_TRIM -> "trim";
+            case CMD_WRITE_ZEROES -> "write-zeroes";
+            default -> "command " + type;
+        };
+    }
+
+    /** The errno values NBD carries; anything else is EIO. */
+    private static int wire(Errno e) {
+        return switch (e) {
+            case EPERM, EROFS -> EPERM;
+            case ENOMEM -> ENOMEM;
+            case EINVAL -> EINVAL;
+            case ENOSPC, EDQUOT -> ENOSPC;
+            case EOVERFLOW -> EOVERFLOW;
+            case EOPNOTSUPP -> ENOTSUP;
+            case ESHUTDOWN -> ESHUTDOWN;
+            default -> EIO;
+        };
+    }
+
+    // ---- I/O
+
+    private void ensure(int length) {
+        if (data.length < length) {
+            data = new byte[Math.max(length, Math.min(MAX_PAYLOAD, Math.max(data.length * 2, 1 << 16)))];
+            dataView = ByteBuffer.wrap(data);
+        }
+    }
+
+    private void readData(int length) throws IOException {
+        ensure(length);
+        dataView.clear().limit(length);
+        readFully(dataView);
+    }
+
+    private int readInt() throws IOException {
+        header.clear().limit(4);
+        readFully(header);
+        return header.getInt(0);
+    }
+
+    private long readLong() throws IOException {
+        header.clear().limit(8);
+        readFully(header);
+        return header.getLong(0);
+    }
+
+    private void readFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (channel.read(b) < 0) throw new EOFException();
+        }
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) channel.write(b);
+    }
+}

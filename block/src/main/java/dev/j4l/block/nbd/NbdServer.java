@@ -1,0 +1,148 @@
+package dev.j4l.block.nbd;
+
+import dev.j4l.block.BlockDriver;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves one {@link BlockDriver} as one NBD export, on a Unix socket or a TCP port: fixed newstyle handshake
+ * (NBD_OPT_GO / INFO / EXPORT_NAME / LIST / ABORT), simple replies, and READ, WRITE (with FUA), FLUSH, TRIM and
+ * WRITE_ZEROES. Each client gets a platform thread of its own; a client that sends what the protocol does not
+ * allow gets the protocol's error reply, or its connection closed, and the other clients are not disturbed.
+ * Pure Java (NIO channels): the transport needs no native access.
+ */
+public final class NbdServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.block");
+
+    private final BlockDriver driver;
+    private final String exportName;
+    private final ServerSocketChannel listener;
+    private final String uri;
+    private final Path socketPath;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private NbdServer(BlockDriver driver, String exportName, ServerSocketChannel listener, String uri, Path socketPath) {
+        this.driver = driver;
+        this.exportName = exportName;
+        this.listener = listener;
+        this.uri = uri;
+        this.socketPath = socketPath;
+        this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept").unstarted(this::acceptLoop);
+        checkGeometry(driver);
+        acceptor.start();
+    }
+
+    /** Listens on a new Unix socket at {@code socket} (which must not exist). */
+    public static NbdServer unix(BlockDriver driver, Path socket, String exportName) throws IOException {
+        checkName(exportName);
+        ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            l.bind(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            l.close();
+            throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        return new NbdServer(driver, exportName, l, "nbd+unix:///" + exportName + "?socket=" + socket, socket);
+    }
+
+    /** Listens on TCP at {@code address} (port 0: any free port); loopback unless the caller says otherwise. */
+    public static NbdServer tcp(BlockDriver driver, InetSocketAddress address, String exportName) throws IOException {
+        checkName(exportName);
+        ServerSocketChannel l = ServerSocketChannel.open();
+        try {
+            l.bind(address);
+        } catch (IOException e) {
+            l.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) l.getLocalAddress();
+        String host = bound.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) host = "[" + host + "]";
+        return new NbdServer(driver, exportName, l, "nbd://" + host + ":" + bound.getPort() + "/" + exportName, null);
+    }
+
+    private static void checkName(String exportName) {
+        Objects.requireNonNull(exportName, "exportName");
+        if (exportName.length() > 4096 || exportName.chars().anyMatch(c -> c < 0x20)) {
+            throw new IllegalArgumentException("export name must be at most 4096 printable characters");
+        }
+    }
+
+    private static void checkGeometry(BlockDriver d) {
+        int bs = d.blockSize();
+        if (bs < 512 || bs > 65536 || Integer.bitCount(bs) != 1) {
+            throw new IllegalArgumentException("block size must be a power of two from 512 to 64 KiB: " + bs);
+        }
+        long size = d.size();
+        if (size < 0 || size % bs != 0) {
+            throw new IllegalArgumentException("size " + size + " is not a multiple of the block size " + bs);
+        }
+    }
+
+    /** The address clients connect to, as an NBD URI ({@code nbd+unix:///NAME?socket=PATH} or {@code nbd://HOST:PORT/NAME}). */
+    public String uri() {
+        return uri;
+    }
+
+    /** Clients connected now. */
+    public int clients() {
+        return clients.size();
+    }
+
+    BlockDriver driver() {
+        return driver;
+    }
+
+    String exportName() {
+        return exportName;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) LOG.log(Level.WARNING, "NBD accept failed: " + e.getMessage());
+                return;
+            }
+            clients.add(c);
+            Thread.ofPlatform().daemon().name("nbd-client").start(() -> {
+                try {
+                    new NbdConnection(this, c).run();
+                } finally {
+                    clients.remove(c);
+                    try {
+                        c.close();
+                    } catch (IOException ignored) {
+                        // the client is gone either way
+                    }
+                }
+            });
+        }
+    }
+
+    /** Stops listening and disconnects every client. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+        for (SocketChannel c : clients) c.close();
+        if (socketPath != null) Files.deleteIfExists(socketPath);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.j4l.drivers.ramdisk;
+
+import dev.j4l.block.BlockData;
+import dev.j4l.block.BlockDriver;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A sparse RAM disk (like Linux's null_blk with memory backing): the device is cut into 64 KiB chunks, a chunk
+ * exists only once something other than zeroes was written to it, and reading where none exists gives zeroes.
+ * Memory is bounded: a write that needs a chunk beyond {@code memoryLimit} bytes fails with ENOSPC (the device
+ * stays usable), never an OutOfMemoryError. Discard and write-zeroes give whole chunks back.
+ */
+public final class RamDisk implements BlockDriver {
+    static final int CHUNK = 64 * 1024;
+
+    private final long size;
+    private final long memoryLimit;
+    private final ConcurrentHashMap<Long, byte[]> chunks = new ConcurrentHashMap<>();
+    private final AtomicLong held = new AtomicLong();
+
+    /**
+     * @param size bytes, a multiple of 512
+     * @param memoryLimit most bytes of chunks held at once
+     */
+    public RamDisk(long size, long memoryLimit) {
+        if (size <= 0 || size % 512 != 0) throw new IllegalArgumentException("size must be a positive multiple of 512: " + size);
+        if (memoryLimit < 0) throw new IllegalArgumentException("negative memory limit");
+        this.size = size;
+        this.memoryLimit = memoryLimit;
+    }
+
+    /** A RAM disk that may hold all of its size. */
+    public RamDisk(long size) {
+        this(size, size);
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public boolean canDiscard() {
+        return true;
+    }
+
+    /** Bytes of chunks held now. */
+    public long memoryHeld() {
+        return held.get();
+    }
+
+    @Override
+    public void read(long offset, BlockData into) {
+        int length = into.length();
+        for (int done = 0; done < length; ) {
+            long at = offset + done;
+            int in = (int) (at % CHUNK);
+            int n = Math.min(length - done, CHUNK - in);
+            byte[] c = chunks.get(at / CHUNK);
+            if (c == null) {
+                into.fill(done, n, (byte) 0);
+            } else {
+                synchronized (c) {
+                    into.put(done, c, in, n);
+                }
+            }
+            done += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
+        int length = from.length();
+        for (int done = 0; done < length; ) {
+            long at = offset + done;
+            int in = (int) (at % CHUNK);
+            int n = Math.min(length - done, CHUNK - in);
+            byte[] c = chunks.get(at / CHUNK);
+            if (c == null) c = allocate(at / CHUNK);
+            synchronized (c) {
+                from.get(done, c, in, n);
+            }
+            done += n;
+        }
+    }
+
+    private byte[] allocate(long index) throws ErrnoException {
+        if (held.addAndGet(CHUNK) > memoryLimit) {
+            held.addAndGet(-CHUNK);
+            throw new ErrnoException(Errno.ENOSPC, "ramdisk memory limit of " + memoryLimit + " bytes reached");
+        }
+        byte[] fresh;
+        try {
+            fresh = new byte[CHUNK];
+        } catch (OutOfMemoryError e) {
+            held.addAndGet(-CHUNK);
+            throw new ErrnoException(Errno.ENOSPC, "no heap left for the ramdisk");
+        }
+        byte[] prev = chunks.putIfAbsent(index, fresh);
+        if (prev != null) {
+            held.addAndGet(-CHUNK);
+            return prev;
+        }
+        return fresh;
+    }
+
+    @Override
+    public void discard(long offset, long length) {
+        zero(offset, length);
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean fua) {
+        zero(offset, length);
+    }
+
+    /** Drops the whole chunks in the range and zeroes the parts of the others. */
+    private void zero(long offset, long length) {
+        long end = offset + length;
+        for (long at = offset; at < end; ) {
+            long index = at / CHUNK;
+            int in = (int) (at % CHUNK);
+            int n = (int) Math.min(end - at, CHUNK - in);
+            if (n == CHUNK) {
+                if (chunks.remove(index) != null) held.addAndGet(-CHUNK);
+            } else {
+                byte[] c = chunks.get(index);
+                if (c != null) {
+                    synchronized (c) {
+                        java.util.Arrays.fill(c, in, in + n, (byte) 0);
+                    }
+                }
+            }
+            at += n;
+        }
+    }
+}

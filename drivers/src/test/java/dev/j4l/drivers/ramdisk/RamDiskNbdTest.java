@@ -1,0 +1,244 @@
+package dev.j4l.drivers.ramdisk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.j4l.block.nbd.NbdServer;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The ramdisk served over NBD, checked with real clients from Debian (qemu-img, nbdinfo) and with a hostile
+ * one that speaks the protocol by hand: malformed input gets the protocol's error reply or a closed connection,
+ * and the server keeps serving everyone else.
+ */
+class RamDiskNbdTest {
+    private static final int MIB = 1 << 20;
+
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    private Path socket;
+
+    private NbdServer serve(RamDisk disk) throws IOException {
+        socket = mounts.dir("nbd").resolve("sock");
+        return mounts.closeAfter(NbdServer.unix(disk, socket, "ramdisk"));
+    }
+
+    private static String qemuImg(String... args) throws Exception {
+        String[] argv = new String[args.length + 1];
+        argv[0] = "qemu-img";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return Command.of(argv).run();
+    }
+
+    @Test
+    void qemuImgRoundTripsAnImage() throws Exception {
+        Needs.program("qemu-img");
+        Needs.program("nbdinfo");
+        NbdServer server = serve(new RamDisk(16 * MIB));
+        assertEquals(String.valueOf(16 * MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
+        Path dir = mounts.dir("images");
+        byte[] image = new byte[16 * MIB];
+        new Random(5).nextBytes(image);
+        Arrays.fill(image, 3 * MIB, 7 * MIB, (byte) 0); // a hole, which qemu-img sends as WRITE_ZEROES
+        Files.write(dir.resolve("in.raw"), image);
+        qemuImg("convert", "-n", "-f", "raw", "-O", "raw", dir.resolve("in.raw").toString(), server.uri());
+        qemuImg("convert", "-f", "raw", "-O", "raw", server.uri(), dir.resolve("out.raw").toString());
+        assertArrayEquals(image, Files.readAllBytes(dir.resolve("out.raw")));
+        // Two clients at once: a second connection sees what the first wrote.
+        String compare = Command.of("qemu-img", "compare", "-f", "raw", "-F", "raw", dir.resolve("in.raw").toString(),
+                server.uri()).exec().output();
+        assertTrue(compare.contains("Images are identical"), compare);
+    }
+
+    @Test
+    void theMemoryLimitIsEnospcNotAnOutOfMemoryError() throws Exception {
+        Needs.program("qemu-img");
+        RamDisk disk = new RamDisk(16 * MIB, MIB);
+        NbdServer server = serve(disk);
+        Path in = mounts.dir("images").resolve("in.raw");
+        byte[] image = new byte[4 * MIB];
+        new Random(6).nextBytes(image);
+        Files.write(in, image);
+        Command.Result r = Command.of("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", in.toString(),
+                server.uri()).exec();
+        assertFalse(r.ok(), "a write past the memory limit must fail: " + r.output());
+        assertTrue(disk.memoryHeld() <= MIB);
+        // Still serving.
+        assertEquals(String.valueOf(16 * MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
+    }
+
+    /** A client that speaks NBD by hand. */
+    private static final class RawClient implements AutoCloseable {
+        final SocketChannel ch;
+
+        RawClient(Path socket) throws IOException {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        }
+
+        RawClient(InetSocketAddress address) throws IOException {
+            ch = SocketChannel.open(address);
+        }
+
+        ByteBuffer read(int n) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining()) if (ch.read(b) < 0) throw new EOFException("closed after " + b.position());
+            return b.flip();
+        }
+
+        void send(ByteBuffer b) throws IOException {
+            b.flip();
+            while (b.hasRemaining()) ch.write(b);
+        }
+
+        /** Handshake with NBD_OPT_GO for {@code name}; returns the option reply types seen. */
+        void go(String name) throws IOException {
+            read(18); // NBDMAGIC, IHAVEOPT, handshake flags
+            send(ByteBuffer.allocate(4).putInt(3)); // fixed newstyle, no zeroes
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            send(ByteBuffer.allocate(16 + 4 + n.length + 2).putLong(0x49484156454f5054L).putInt(7)
+                    .putInt(4 + n.length + 2).putInt(n.length).put(n).putShort((short) 0));
+            while (true) {
+                ByteBuffer h = read(20);
+                h.getLong();
+                h.getInt();
+                int type = h.getInt();
+                int len = h.getInt();
+                read(len);
+                if (type == 1) return;
+                if (type < 0) throw new IOException("option error " + Integer.toHexString(type));
+            }
+        }
+
+        /** Sends a request; returns the reply's error. */
+        int request(int type, long offset, int length, byte[] payload) throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length));
+            b.putInt(0x25609513).putShort((short) 0).putShort((short) type).putLong(77).putLong(offset).putInt(length);
+            if (payload != null) b.put(payload);
+            send(b);
+            ByteBuffer r = read(16);
+            assertEquals(0x67446698, r.getInt());
+            int error = r.getInt();
+            assertEquals(77, r.getLong());
+            if (type == 0 && error == 0) read(length);
+            return error;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    @Test
+    void malformedInputGetsErrorsOrAClosedConnectionAndOthersAreServed() throws Exception {
+        Needs.program("nbdinfo");
+        NbdServer server = serve(new RamDisk(MIB));
+        try (RawClient c = new RawClient(socket)) {
+            c.go("ramdisk");
+            assertEquals(22, c.request(0, MIB - 512, 1024, null), "read past the end: EINVAL");
+            assertEquals(22, c.request(0, 100, 512, null), "unaligned read: EINVAL");
+            assertEquals(22, c.request(0, -512, 512, null), "negative offset: EINVAL");
+            assertEquals(22, c.request(42, 0, 512, null), "unknown command: EINVAL");
+            assertEquals(0, c.request(1, 512, 512, new byte[512]), "and a good write still works");
+            // A bad request magic cannot be framed: the connection is closed.
+            c.send(ByteBuffer.allocate(28).putInt(0x12345678).position(28));
+            assertTrue(closedWithin(c));
+        }
+        try (RawClient c = new RawClient(socket)) {
+            c.go("ramdisk");
+            // A write that claims more data than the limit: closed, not allocated.
+            c.send(ByteBuffer.allocate(28).putInt(0x25609513).putShort((short) 0).putShort((short) 1).putLong(1)
+                    .putLong(0).putInt(Integer.MAX_VALUE));
+            assertTrue(closedWithin(c));
+        }
+        try (RawClient c = new RawClient(socket)) {
+            c.go("ramdisk");
+            // A client that vanishes in the middle of a write's data.
+            c.send(ByteBuffer.allocate(38).putInt(0x25609513).putShort((short) 0).putShort((short) 1).putLong(1)
+                    .putLong(0).putInt(4096).put(new byte[10]));
+        }
+        try (RawClient c = new RawClient(socket)) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> c.go("no-such-export"));
+            assertTrue(e.getMessage().contains("80000006"), e.getMessage()); // NBD_REP_ERR_UNKNOWN
+        }
+        assertEquals(String.valueOf(MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
+    }
+
+    @Test
+    void servesOverTcpOnLoopback() throws Exception {
+        Needs.program("nbdinfo");
+        try (NbdServer server = NbdServer.tcp(new RamDisk(2 * MIB), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                "ramdisk")) {
+            assertTrue(server.uri().startsWith("nbd://127.0.0.1:"), server.uri());
+            assertEquals(String.valueOf(2 * MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
+        }
+    }
+
+    @Test
+    void aBlockDataKeptPastItsCallThrows() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<dev.j4l.block.BlockData> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        RamDisk disk = new RamDisk(MIB);
+        dev.j4l.block.BlockDriver stashing = new dev.j4l.block.BlockDriver() {
+            @Override
+            public long size() {
+                return disk.size();
+            }
+
+            @Override
+            public void read(long offset, dev.j4l.block.BlockData into) {
+                kept.set(into);
+                disk.read(offset, into);
+            }
+
+            @Override
+            public void write(long offset, dev.j4l.block.BlockData from, boolean fua) throws dev.j4l.kernel.ErrnoException {
+                disk.write(offset, from, fua);
+            }
+        };
+        socket = mounts.dir("nbd").resolve("sock");
+        mounts.closeAfter(NbdServer.unix(stashing, socket, "ramdisk"));
+        try (RawClient c = new RawClient(socket)) {
+            c.go("ramdisk");
+            assertEquals(0, c.request(1, 0, 512, new byte[512]));
+            assertEquals(0, c.request(0, 0, 512, null));
+            // The next request reuses the buffer behind the kept view: the view must not show it.
+            assertEquals(0, c.request(1, 0, 512, "secret".repeat(85).concat("xx").getBytes(StandardCharsets.UTF_8)));
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> kept.get().get(0, new byte[16], 0, 16));
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> kept.get().length());
+    }
+
+    private static boolean closedWithin(RawClient c) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        try {
+            while (true) {
+                b.clear();
+                if (c.ch.read(b) < 0) return true;
+            }
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
+    }
+}
