@@ -21,6 +21,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
         m.put("bench", new dev.j4l.cli.bench.BenchCommand());
+        m.put("block", new BlockCommand());
         m.put("mount", new MountCommand());
         m.put("probe", new ProbeCommand());
         m.put("switch", new SwitchCommand());
