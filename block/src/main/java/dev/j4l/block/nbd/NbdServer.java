@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NbdServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.block");
+    /** Most clients served at once. */
+    public static final int MAX_CLIENTS = 64;
 
     private final BlockDriver driver;
     private final String exportName;
@@ -41,13 +43,13 @@ public final class NbdServer implements AutoCloseable {
         this.uri = uri;
         this.socketPath = socketPath;
         this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept").unstarted(this::acceptLoop);
-        checkGeometry(driver);
         acceptor.start();
     }
 
     /** Listens on a new Unix socket at {@code socket} (which must not exist). */
     public static NbdServer unix(BlockDriver driver, Path socket, String exportName) throws IOException {
         checkName(exportName);
+        checkGeometry(driver);
         ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             l.bind(UnixDomainSocketAddress.of(socket));
@@ -61,6 +63,7 @@ public final class NbdServer implements AutoCloseable {
     /** Listens on TCP at {@code address} (port 0: any free port); loopback unless the caller says otherwise. */
     public static NbdServer tcp(BlockDriver driver, InetSocketAddress address, String exportName) throws IOException {
         checkName(exportName);
+        checkGeometry(driver);
         ServerSocketChannel l = ServerSocketChannel.open();
         try {
             l.bind(address);
@@ -120,6 +123,16 @@ public final class NbdServer implements AutoCloseable {
             } catch (IOException e) {
                 if (!closed) LOG.log(Level.WARNING, "NBD accept failed: " + e.getMessage());
                 return;
+            }
+            if (clients.size() >= MAX_CLIENTS) {
+                // Each client holds a thread and up to MAX_PAYLOAD of buffer: past the limit, refuse.
+                LOG.log(Level.WARNING, "NBD: " + MAX_CLIENTS + " clients already connected; refusing another");
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // refused either way
+                }
+                continue;
             }
             clients.add(c);
             Thread.ofPlatform().daemon().name("nbd-client").start(() -> {
