@@ -46,8 +46,12 @@ public interface BlockDriver {
         throw new ErrnoException(Errno.EOPNOTSUPP);
     }
 
-    /** Makes the range read as zeroes. The default writes zeroes through {@link #write}, a block at a time. */
-    default void writeZeroes(long offset, long length, boolean fua) throws ErrnoException {
+    /**
+     * Makes the range read as zeroes. Without {@code noHole} the driver may free the range's storage (as a
+     * discard that reads back zeroes); with it the storage must stay allocated, so later writes there cannot run
+     * out of space. The default writes zeroes through {@link #write}, a block at a time.
+     */
+    default void writeZeroes(long offset, long length, boolean fua, boolean noHole) throws ErrnoException {
         int chunk = (int) Math.min(length, 1 << 20);
         ZeroData zeroes = new ZeroData(chunk);
         for (long done = 0; done < length; ) {

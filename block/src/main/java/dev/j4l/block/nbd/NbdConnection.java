@@ -76,7 +76,9 @@ final class NbdConnection {
             readFully(ByteBuffer.wrap(payload));
             switch (option) {
                 case OPT_EXPORT_NAME -> {
-                    if (!server.exportName().equals(new String(payload, StandardCharsets.UTF_8))) {
+                    String asked = new String(payload, StandardCharsets.UTF_8);
+                    // An empty name asks for the default export, which is the one there is.
+                    if (!asked.isEmpty() && !server.exportName().equals(asked)) {
                         throw new ProtocolViolation("no export named '" + new String(payload, StandardCharsets.UTF_8) + "'");
                     }
                     ByteBuffer b = ByteBuffer.allocate(10 + (noZeroes ? 0 : 124));
@@ -192,10 +194,15 @@ final class NbdConnection {
     /** Serves one request; returns the NBD error (0 on success). */
     private int serve(int type, int flags, long offset, long length) {
         boolean fua = (flags & CMD_FLAG_FUA) != 0;
+        boolean noHole = (flags & CMD_FLAG_NO_HOLE) != 0;
+        // FUA goes with any command; NO_HOLE only with WRITE_ZEROES; anything else was never negotiated.
+        int allowed = CMD_FLAG_FUA | (type == CMD_WRITE_ZEROES ? CMD_FLAG_NO_HOLE : 0);
+        if ((flags & ~allowed) != 0) return EINVAL;
         int bs = driver.blockSize();
         boolean ranged = type != CMD_FLUSH;
         if (ranged) {
-            if (offset < 0 || length > driver.size() || offset > driver.size() - length) return EINVAL;
+            boolean inside = offset >= 0 && length <= driver.size() && offset <= driver.size() - length;
+            if (!inside) return type == CMD_WRITE || type == CMD_WRITE_ZEROES ? ENOSPC : EINVAL;
             if (offset % bs != 0 || length % bs != 0) return EINVAL;
             if (type == CMD_READ && length > MAX_PAYLOAD) return EINVAL;
             if (driver.readOnly() && type != CMD_READ) return EPERM;
@@ -205,6 +212,9 @@ final class NbdConnection {
             switch (type) {
                 case CMD_READ -> {
                     ensure((int) length);
+                    // The buffer held the last request: a driver that reads its window, or leaves part of it
+                    // unfilled, must see zeroes, never another request's bytes.
+                    java.util.Arrays.fill(data, 0, (int) length, (byte) 0);
                     lent = new LentData(data, (int) length);
                     driver.read(offset, lent);
                 }
@@ -217,7 +227,7 @@ final class NbdConnection {
                     if (!driver.canDiscard()) return EINVAL;
                     driver.discard(offset, length);
                 }
-                case CMD_WRITE_ZEROES -> driver.writeZeroes(offset, length, fua);
+                case CMD_WRITE_ZEROES -> driver.writeZeroes(offset, length, fua, noHole);
                 default -> {
                     return EINVAL;
                 }
@@ -251,9 +261,10 @@ final class NbdConnection {
             case EPERM, EROFS -> EPERM;
             case ENOMEM -> ENOMEM;
             case EINVAL -> EINVAL;
-            case ENOSPC, EDQUOT -> ENOSPC;
+            case ENOSPC, EDQUOT, EFBIG -> ENOSPC;
             case EOVERFLOW -> EOVERFLOW;
-            case EOPNOTSUPP -> ENOTSUP;
+            // NBD keeps ENOTSUP for fast zeroing: an operation the driver does not do is an invalid request.
+            case EOPNOTSUPP -> EINVAL;
             case ESHUTDOWN -> ESHUTDOWN;
             default -> EIO;
         };

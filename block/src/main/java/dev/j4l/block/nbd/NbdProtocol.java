@@ -38,11 +38,10 @@ final class NbdProtocol {
 
     // Commands and command flags
     static final int CMD_READ = 0, CMD_WRITE = 1, CMD_DISC = 2, CMD_FLUSH = 3, CMD_TRIM = 4, CMD_WRITE_ZEROES = 6;
-    static final int CMD_FLAG_FUA = 1;
+    static final int CMD_FLAG_FUA = 1, CMD_FLAG_NO_HOLE = 1 << 1;
     /** The largest read or write payload served (what NBD_INFO_BLOCK_SIZE advertises as the maximum). */
     static final int MAX_PAYLOAD = 32 << 20;
 
     // Errors on the wire (Linux values; anything else is sent as EIO)
-    static final int EPERM = 1, EIO = 5, ENOMEM = 12, EINVAL = 22, ENOSPC = 28, EOVERFLOW = 75, ENOTSUP = 95,
-            ESHUTDOWN = 108;
+    static final int EPERM = 1, EIO = 5, ENOMEM = 12, EINVAL = 22, ENOSPC = 28, EOVERFLOW = 75, ESHUTDOWN = 108;
 }

@@ -121,8 +121,15 @@ public final class NbdServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (!closed) LOG.log(Level.WARNING, "NBD accept failed: " + e.getMessage());
-                return;
+                if (closed) return;
+                // Out of descriptors, say: keep listening, a little later.
+                LOG.log(Level.WARNING, "NBD accept failed: " + e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
             }
             if (clients.size() >= MAX_CLIENTS) {
                 // Each client holds a thread and up to MAX_PAYLOAD of buffer: past the limit, refuse.

@@ -34,7 +34,7 @@ public final class RamDisk implements BlockDriver {
 
     /** A RAM disk that may hold all of its size. */
     public RamDisk(long size) {
-        this(size, size);
+        this(size, (size + CHUNK - 1) / CHUNK * CHUNK); // memory comes in whole chunks
     }
 
     @Override
@@ -74,11 +74,16 @@ public final class RamDisk implements BlockDriver {
     @Override
     public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
         int length = from.length();
+        boolean zeroes = from.isZero(); // zeroes where nothing is stored stay unstored: the disk stays sparse
         for (int done = 0; done < length; ) {
             long at = offset + done;
             int in = (int) (at % CHUNK);
             int n = Math.min(length - done, CHUNK - in);
             byte[] c = chunks.get(at / CHUNK);
+            if (c == null && zeroes) {
+                done += n;
+                continue;
+            }
             if (c == null) c = allocate(at / CHUNK);
             synchronized (c) {
                 from.get(done, c, in, n);
@@ -109,22 +114,30 @@ public final class RamDisk implements BlockDriver {
 
     @Override
     public void discard(long offset, long length) {
-        zero(offset, length);
+        zero(offset, length, true);
     }
 
     @Override
-    public void writeZeroes(long offset, long length, boolean fua) {
-        zero(offset, length);
+    public void writeZeroes(long offset, long length, boolean fua, boolean noHole) throws ErrnoException {
+        if (noHole) reserve(offset, length); // the range keeps its memory: later writes there cannot fail
+        zero(offset, length, !noHole);
     }
 
-    /** Drops the whole chunks in the range and zeroes the parts of the others. */
-    private void zero(long offset, long length) {
+    /** Allocates every chunk the range touches. */
+    private void reserve(long offset, long length) throws ErrnoException {
+        for (long index = offset / CHUNK; index <= (offset + length - 1) / CHUNK; index++) {
+            if (!chunks.containsKey(index)) allocate(index);
+        }
+    }
+
+    /** Zeroes the range; with {@code free}, whole chunks in it are given back instead. */
+    private void zero(long offset, long length, boolean free) {
         long end = offset + length;
         for (long at = offset; at < end; ) {
             long index = at / CHUNK;
             int in = (int) (at % CHUNK);
             int n = (int) Math.min(end - at, CHUNK - in);
-            if (n == CHUNK) {
+            if (n == CHUNK && free) {
                 if (chunks.remove(index) != null) held.addAndGet(-CHUNK);
             } else {
                 byte[] c = chunks.get(index);

@@ -132,8 +132,12 @@ class RamDiskNbdTest {
 
         /** Sends a request; returns the reply's error. */
         int request(int type, long offset, int length, byte[] payload) throws IOException {
+            return request(type, 0, offset, length, payload);
+        }
+
+        int request(int type, int flags, long offset, int length, byte[] payload) throws IOException {
             ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length));
-            b.putInt(0x25609513).putShort((short) 0).putShort((short) type).putLong(77).putLong(offset).putInt(length);
+            b.putInt(0x25609513).putShort((short) flags).putShort((short) type).putLong(77).putLong(offset).putInt(length);
             if (payload != null) b.put(payload);
             send(b);
             ByteBuffer r = read(16);
@@ -160,6 +164,9 @@ class RamDiskNbdTest {
             assertEquals(22, c.request(0, 100, 512, null), "unaligned read: EINVAL");
             assertEquals(22, c.request(0, -512, 512, null), "negative offset: EINVAL");
             assertEquals(22, c.request(42, 0, 512, null), "unknown command: EINVAL");
+            assertEquals(22, c.request(0, 1 << 2, 0, 512, null), "DF never negotiated: EINVAL");
+            assertEquals(22, c.request(1, 1 << 1, 0, 512, new byte[512]), "NO_HOLE on a write: EINVAL");
+            assertEquals(28, c.request(1, 0, MIB, 512, new byte[512]), "write past the end: ENOSPC");
             assertEquals(0, c.request(1, 512, 512, new byte[512]), "and a good write still works");
             // A bad request magic cannot be framed: the connection is closed.
             c.send(ByteBuffer.allocate(28).putInt(0x12345678).position(28));
@@ -183,6 +190,21 @@ class RamDiskNbdTest {
             assertTrue(e.getMessage().contains("80000006"), e.getMessage()); // NBD_REP_ERR_UNKNOWN
         }
         assertEquals(String.valueOf(MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
+    }
+
+    @Test
+    void writeZeroesWithNoHoleKeepsTheMemoryAndWithoutItGivesItBack() throws Exception {
+        RamDisk disk = new RamDisk(MIB);
+        serve(disk);
+        try (RawClient c = new RawClient(socket)) {
+            c.go("ramdisk");
+            assertEquals(0, c.request(6, 1 << 1, 0, 256 * 1024, null), "WRITE_ZEROES with NO_HOLE");
+            assertEquals(256 * 1024, disk.memoryHeld(), "NO_HOLE leaves the range allocated");
+            assertEquals(0, c.request(6, 0, 0, 256 * 1024, null), "WRITE_ZEROES may punch");
+            assertEquals(0, disk.memoryHeld());
+            assertEquals(0, c.request(1, 0, 0, 4096, new byte[4096]), "zeroes written where nothing is");
+            assertEquals(0, disk.memoryHeld(), "the disk stays sparse");
+        }
     }
 
     @Test
