@@ -27,6 +27,8 @@ final class NbdConnection {
     private byte[] data = new byte[0];
     private ByteBuffer dataView = ByteBuffer.wrap(data);
     private boolean noZeroes;
+    /** Set once the client chose the export; the handshake timer leaves the connection alone from then on. */
+    private volatile boolean transmitting;
 
     NbdConnection(NbdServer server, SocketChannel channel) {
         this.server = server;
@@ -34,9 +36,16 @@ final class NbdConnection {
         this.channel = channel;
     }
 
+    boolean inTransmission() {
+        return transmitting;
+    }
+
     void run() {
         try {
-            if (handshake()) transmission();
+            if (handshake()) {
+                transmitting = true;
+                transmission();
+            }
         } catch (EOFException e) {
             LOG.log(Level.DEBUG, "NBD client left");
         } catch (ProtocolViolation e) {

@@ -26,6 +26,12 @@ public final class NbdServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.block");
     /** Most clients served at once. */
     public static final int MAX_CLIENTS = 64;
+    /** How long a client may take to choose the export before it is disconnected (default). */
+    public static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /** Closes connections whose handshake ran out of time: one daemon thread for every server. */
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                    .name("nbd-handshake-timer").unstarted(r));
 
     private final BlockDriver driver;
     private final String exportName;
@@ -35,6 +41,7 @@ public final class NbdServer implements AutoCloseable {
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
+    private volatile java.time.Duration handshakeTimeout = HANDSHAKE_TIMEOUT;
 
     private NbdServer(BlockDriver driver, String exportName, ServerSocketChannel listener, String uri, Path socketPath) {
         this.driver = driver;
@@ -100,6 +107,16 @@ public final class NbdServer implements AutoCloseable {
         return uri;
     }
 
+    /**
+     * How long a new client may take to choose the export (the handshake) before it is disconnected, so
+     * clients that connect and say nothing cannot hold every slot. Applies to clients that connect after the call.
+     */
+    public NbdServer handshakeTimeout(java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
     /** Clients connected now. */
     public int clients() {
         return clients.size();
@@ -142,9 +159,20 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             clients.add(c);
+            NbdConnection connection = new NbdConnection(this, c);
+            TIMER.schedule(() -> {
+                if (!connection.inTransmission()) {
+                    LOG.log(Level.WARNING, "NBD client dropped: no export chosen within " + handshakeTimeout);
+                    try {
+                        c.close();
+                    } catch (IOException ignored) {
+                        // it is gone either way
+                    }
+                }
+            }, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             Thread.ofPlatform().daemon().name("nbd-client").start(() -> {
                 try {
-                    new NbdConnection(this, c).run();
+                    connection.run();
                 } finally {
                     clients.remove(c);
                     try {

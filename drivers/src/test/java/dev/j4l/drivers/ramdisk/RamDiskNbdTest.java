@@ -208,6 +208,21 @@ class RamDiskNbdTest {
     }
 
     @Test
+    void aClientThatSaysNothingIsDisconnected() throws Exception {
+        NbdServer server = serve(new RamDisk(MIB)).handshakeTimeout(java.time.Duration.ofMillis(300));
+        try (RawClient silent = new RawClient(socket); RawClient chosen = new RawClient(socket)) {
+            chosen.go("ramdisk");
+            silent.read(18); // the greeting, and then nothing from us
+            assertTrue(closedWithin(silent), "a silent client must be disconnected");
+            Thread.sleep(500);
+            assertEquals(0, chosen.request(0, 0, 512, null), "a client past its handshake is not timed out");
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (server.clients() > 1 && System.nanoTime() < end) Thread.sleep(10);
+            assertEquals(1, server.clients());
+        }
+    }
+
+    @Test
     void servesOverTcpOnLoopback() throws Exception {
         Needs.program("nbdinfo");
         try (NbdServer server = NbdServer.tcp(new RamDisk(2 * MIB), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
