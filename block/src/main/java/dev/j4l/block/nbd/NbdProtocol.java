@@ -1,5 +1,7 @@
 package dev.j4l.block.nbd;
 
+import dev.j4l.kernel.Errno;
+
 /**
  * The NBD protocol's numbers (the protocol document of the NBD project, "proto.md"): magics, handshake and
  * transmission flags, options and their replies, commands, command flags, and the error values, all
@@ -42,6 +44,8 @@ final class NbdProtocol {
     /** The largest read or write payload served (what NBD_INFO_BLOCK_SIZE advertises as the maximum). */
     static final int MAX_PAYLOAD = 32 << 20;
 
-    // Errors on the wire (Linux values; anything else is sent as EIO)
-    static final int EPERM = 1, EIO = 5, ENOMEM = 12, EINVAL = 22, ENOSPC = 28, EOVERFLOW = 75, ESHUTDOWN = 108;
+    // Errors on the wire: NBD carries Linux errno values (anything else is sent as EIO), so they are Errno's.
+    static final int EPERM = Errno.EPERM.number(), EIO = Errno.EIO.number(), ENOMEM = Errno.ENOMEM.number(),
+            EINVAL = Errno.EINVAL.number(), ENOSPC = Errno.ENOSPC.number(), EOVERFLOW = Errno.EOVERFLOW.number(),
+            ESHUTDOWN = Errno.ESHUTDOWN.number();
 }

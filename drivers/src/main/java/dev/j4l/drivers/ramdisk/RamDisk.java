@@ -4,6 +4,7 @@ import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -143,7 +144,7 @@ public final class RamDisk implements BlockDriver {
                 byte[] c = chunks.get(index);
                 if (c != null) {
                     synchronized (c) {
-                        java.util.Arrays.fill(c, in, in + n, (byte) 0);
+                        Arrays.fill(c, in, in + n, (byte) 0);
                     }
                 }
             }

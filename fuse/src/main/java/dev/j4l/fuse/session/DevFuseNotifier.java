@@ -42,7 +42,7 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
         b.putLong(OUT_HEADER + NOTIFY_INVAL_INODE_INO, id);
         b.putLong(OUT_HEADER + NOTIFY_INVAL_INODE_OFF, offset);
         b.putLong(OUT_HEADER + NOTIFY_INVAL_INODE_LEN, length);
-        return send(NOTIFY_INVAL_INODE, b, NOTIFY_INVAL_INODE_OUT) == 0;
+        return send(NOTIFY_INVAL_INODE, b) == 0;
     }
 
     @Override
@@ -61,13 +61,11 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
         long id = session.inodes.nodeidOf(parent);
         if (id == 0) return false;
         byte[] nb = FileNames.encode(name);
-        int body = NOTIFY_INVAL_ENTRY_OUT + nb.length + 1;
-        NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + body);
+        NativeBuffer b = message(NOTIFY_INVAL_ENTRY_OUT, nb, 1);
         b.putLong(OUT_HEADER + NOTIFY_INVAL_ENTRY_PARENT, id);
         b.putInt(OUT_HEADER + NOTIFY_INVAL_ENTRY_NAMELEN, nb.length);
         b.putInt(OUT_HEADER + NOTIFY_INVAL_ENTRY_FLAGS, flags);
-        b.put(OUT_HEADER + NOTIFY_INVAL_ENTRY_OUT, nb, 0, nb.length);
-        return send(NOTIFY_INVAL_ENTRY, b, body) == 0;
+        return send(NOTIFY_INVAL_ENTRY, b) == 0;
     }
 
     @Override
@@ -77,26 +75,22 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
         if (p == 0) return false;
         if (c == 0) return invalidateEntry(parent, name);
         byte[] nb = FileNames.encode(name);
-        int body = NOTIFY_DELETE_OUT + nb.length + 1;
-        NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + body);
+        NativeBuffer b = message(NOTIFY_DELETE_OUT, nb, 1);
         b.putLong(OUT_HEADER + NOTIFY_DELETE_PARENT, p);
         b.putLong(OUT_HEADER + NOTIFY_DELETE_CHILD, c);
         b.putInt(OUT_HEADER + NOTIFY_DELETE_NAMELEN, nb.length);
-        b.put(OUT_HEADER + NOTIFY_DELETE_OUT, nb, 0, nb.length);
-        return send(NOTIFY_DELETE, b, body) == 0;
+        return send(NOTIFY_DELETE, b) == 0;
     }
 
     @Override
     public boolean store(N node, long offset, byte[] data) {
         long id = session.inodes.nodeidOf(node);
         if (id == 0) return false;
-        int body = NOTIFY_STORE_OUT + data.length;
-        NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + body);
+        NativeBuffer b = message(NOTIFY_STORE_OUT, data, 0);
         b.putLong(OUT_HEADER + NOTIFY_STORE_NODEID, id);
         b.putLong(OUT_HEADER + NOTIFY_STORE_OFFSET, offset);
         b.putInt(OUT_HEADER + NOTIFY_STORE_SIZE, data.length);
-        b.put(OUT_HEADER + NOTIFY_STORE_OUT, data, 0, data.length);
-        return send(NOTIFY_STORE, b, body) == 0;
+        return send(NOTIFY_STORE, b) == 0;
     }
 
     @Override
@@ -114,7 +108,7 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
         b.putLong(OUT_HEADER + NOTIFY_RETRIEVE_NODEID, id);
         b.putLong(OUT_HEADER + NOTIFY_RETRIEVE_OFFSET, offset);
         b.putInt(OUT_HEADER + NOTIFY_RETRIEVE_SIZE, size);
-        int err = send(NOTIFY_RETRIEVE, b, NOTIFY_RETRIEVE_OUT);
+        int err = send(NOTIFY_RETRIEVE, b);
         if (err != 0) {
             retrieves.remove(unique);
             f.completeExceptionally(new ErrnoException(Errno.orEio(err), "NOTIFY_RETRIEVE refused"));
@@ -143,17 +137,17 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
     public boolean pollWakeup(PollHandle handle) {
         NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + NOTIFY_POLL_OUT);
         b.putLong(OUT_HEADER + NOTIFY_POLL_KH, handle.kernelHandle());
-        return send(NOTIFY_POLL, b, NOTIFY_POLL_OUT) == 0;
+        return send(NOTIFY_POLL, b) == 0;
     }
 
     @Override
     public boolean resendPending() {
-        return send(NOTIFY_RESEND, NativeBuffer.allocate(OUT_HEADER), 0) == 0;
+        return send(NOTIFY_RESEND, NativeBuffer.allocate(OUT_HEADER)) == 0;
     }
 
     @Override
     public boolean newEpoch() {
-        return send(NOTIFY_INC_EPOCH, NativeBuffer.allocate(OUT_HEADER), 0) == 0;
+        return send(NOTIFY_INC_EPOCH, NativeBuffer.allocate(OUT_HEADER)) == 0;
     }
 
     @Override
@@ -169,13 +163,20 @@ final class DevFuseNotifier<N> implements FuseNotifier<N> {
         NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + body);
         b.putInt(OUT_HEADER + NOTIFY_PRUNE_COUNT, count);
         for (int i = 0; i < count; i++) b.putLong(OUT_HEADER + NOTIFY_PRUNE_OUT + i * 8, ids[i]);
-        return send(NOTIFY_PRUNE, b, body) == 0;
+        return send(NOTIFY_PRUNE, b) == 0;
     }
 
-    /** Returns 0 or the positive errno of a refused notification. */
-    private int send(int code, NativeBuffer b, int body) {
+    /** A message of a {@code fixed}-byte struct followed by {@code tail} and {@code pad} zero bytes (a name's NUL). */
+    private static NativeBuffer message(int fixed, byte[] tail, int pad) {
+        NativeBuffer b = NativeBuffer.allocate(OUT_HEADER + fixed + tail.length + pad);
+        b.put(OUT_HEADER + fixed, tail, 0, tail.length);
+        return b;
+    }
+
+    /** Sends the whole of {@code b} (its body is everything after the out-header); 0 or the positive errno. */
+    private int send(int code, NativeBuffer b) {
         if (!session.isServing()) return Errno.ENOTCONN.number();
-        int err = channel.notify(code, b, body);
+        int err = channel.notify(code, b, (int) b.size() - OUT_HEADER);
         if (err != 0 && err != Errno.ENOENT.number() && err != Errno.ENODEV.number()) {
             LOG.log(Level.WARNING, "FUSE notification " + code + " refused: " + Errno.orEio(err).name());
         }

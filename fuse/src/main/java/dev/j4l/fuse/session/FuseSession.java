@@ -21,7 +21,6 @@ import dev.j4l.kernel.Poller;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,8 +73,7 @@ public final class FuseSession<N, H> {
         this.options = options;
         this.device = device;
         this.label = options.subtype() != null ? options.subtype() : options.fsname();
-        Set<FuseCapability> declared = fs.capabilities();
-        this.capabilities = declared.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(declared));
+        this.capabilities = Set.copyOf(fs.capabilities());
         this.inodes = new InodeTable<>(fs.root(), this::forgotten, capabilities.contains(FuseCapability.EXPORT));
         this.replies = new ReplyBuilder<>(this);
         this.notifier = new DevFuseNotifier<>(this, new DevFuseChannel(device));

@@ -114,8 +114,7 @@ final class ReplyBuilder<N, H> {
     int attr(NativeBuffer b, Attr a, long timeout) {
         if (a == null) throw new IllegalStateException("getattr/setattr answered null");
         long t = timeout < 0 ? attrTimeoutNanos : timeout;
-        b.putLong(OUT_HEADER + ATTR_OUT_VALID, t / 1_000_000_000L);
-        b.putInt(OUT_HEADER + ATTR_OUT_VALID_NSEC, (int) (t % 1_000_000_000L));
+        putTime(b, OUT_HEADER + ATTR_OUT_VALID, OUT_HEADER + ATTR_OUT_VALID_NSEC, t);
         b.putInt(OUT_HEADER + ATTR_OUT_DUMMY, 0);
         putAttr(b, OUT_HEADER + ATTR_OUT_ATTR, a, 0);
         return negotiated().attrOutSize();
@@ -270,10 +269,8 @@ final class ReplyBuilder<N, H> {
         b.putLong(off + ENTRY_GENERATION, generation);
         long ev = e.entryTimeoutNanos() < 0 ? entryTimeoutNanos : e.entryTimeoutNanos();
         long av = e.attrTimeoutNanos() < 0 ? attrTimeoutNanos : e.attrTimeoutNanos();
-        b.putLong(off + ENTRY_VALID, ev / 1_000_000_000L);
-        b.putLong(off + ENTRY_ATTR_VALID, av / 1_000_000_000L);
-        b.putInt(off + ENTRY_VALID_NSEC, (int) (ev % 1_000_000_000L));
-        b.putInt(off + ENTRY_ATTR_VALID_NSEC, (int) (av % 1_000_000_000L));
+        putTime(b, off + ENTRY_VALID, off + ENTRY_VALID_NSEC, ev);
+        putTime(b, off + ENTRY_ATTR_VALID, off + ENTRY_ATTR_VALID_NSEC, av);
         if (e.attr() != null) {
             putAttr(b, off + ENTRY_ATTR, e.attr(), nodeid);
         } else {
@@ -287,12 +284,9 @@ final class ReplyBuilder<N, H> {
         b.putLong(off + ATTR_INO, a.ino() != 0 ? a.ino() : nodeid);
         b.putLong(off + ATTR_SIZE_F, a.size());
         b.putLong(off + ATTR_BLOCKS, a.blocks());
-        b.putLong(off + ATTR_ATIME, Math.floorDiv(a.atime(), 1_000_000_000L));
-        b.putLong(off + ATTR_MTIME, Math.floorDiv(a.mtime(), 1_000_000_000L));
-        b.putLong(off + ATTR_CTIME, Math.floorDiv(a.ctime(), 1_000_000_000L));
-        b.putInt(off + ATTR_ATIMENSEC, (int) Math.floorMod(a.atime(), 1_000_000_000L));
-        b.putInt(off + ATTR_MTIMENSEC, (int) Math.floorMod(a.mtime(), 1_000_000_000L));
-        b.putInt(off + ATTR_CTIMENSEC, (int) Math.floorMod(a.ctime(), 1_000_000_000L));
+        putTime(b, off + ATTR_ATIME, off + ATTR_ATIMENSEC, a.atime());
+        putTime(b, off + ATTR_MTIME, off + ATTR_MTIMENSEC, a.mtime());
+        putTime(b, off + ATTR_CTIME, off + ATTR_CTIMENSEC, a.ctime());
         b.putInt(off + ATTR_MODE, a.mode());
         b.putInt(off + ATTR_NLINK, a.nlink());
         b.putInt(off + ATTR_UID, a.uid());
@@ -340,8 +334,7 @@ final class ReplyBuilder<N, H> {
         Attr a = s.attr();
         int p = OUT_HEADER;
         b.fill(p, STATX_OUT, (byte) 0);
-        b.putLong(p + STATX_OUT_ATTR_VALID, t / 1_000_000_000L);
-        b.putInt(p + STATX_OUT_ATTR_VALID_NSEC, (int) (t % 1_000_000_000L));
+        putTime(b, p + STATX_OUT_ATTR_VALID, p + STATX_OUT_ATTR_VALID_NSEC, t);
         int x = p + STATX_STAT;
         b.putInt(x + SX_MASK, s.mask());
         b.putInt(x + SX_BLKSIZE, a.blksize());
@@ -354,18 +347,19 @@ final class ReplyBuilder<N, H> {
         b.putLong(x + SX_SIZE_F, a.size());
         b.putLong(x + SX_BLOCKS, a.blocks());
         b.putLong(x + SX_ATTRIBUTES_MASK, s.attributesMask());
-        putTime(b, x + SX_ATIME, a.atime());
-        putTime(b, x + SX_BTIME, s.btime());
-        putTime(b, x + SX_CTIME, a.ctime());
-        putTime(b, x + SX_MTIME, a.mtime());
+        putTime(b, x + SX_ATIME + SX_TIME_SEC, x + SX_ATIME + SX_TIME_NSEC, a.atime());
+        putTime(b, x + SX_BTIME + SX_TIME_SEC, x + SX_BTIME + SX_TIME_NSEC, s.btime());
+        putTime(b, x + SX_CTIME + SX_TIME_SEC, x + SX_CTIME + SX_TIME_NSEC, a.ctime());
+        putTime(b, x + SX_MTIME + SX_TIME_SEC, x + SX_MTIME + SX_TIME_NSEC, a.mtime());
         // The kernel's dev_t encoding: major in bits 8-19, minor in bits 0-7 and 20-31.
         b.putInt(x + SX_RDEV_MAJOR, (a.rdev() >>> 8) & 0xfff);
         b.putInt(x + SX_RDEV_MINOR, (a.rdev() & 0xff) | ((a.rdev() >>> 12) & 0xfff00));
         return STATX_OUT;
     }
 
-    private static void putTime(NativeBuffer b, int off, long nanos) {
-        b.putLong(off + SX_TIME_SEC, Math.floorDiv(nanos, 1_000_000_000L));
-        b.putInt(off + SX_TIME_NSEC, (int) Math.floorMod(nanos, 1_000_000_000L));
+    /** A time or timeout in nanoseconds as the kernel's seconds (u64/s64 at {@code sec}) and nanoseconds (u32). */
+    private static void putTime(NativeBuffer b, int sec, int nsec, long nanos) {
+        b.putLong(sec, Math.floorDiv(nanos, 1_000_000_000L));
+        b.putInt(nsec, (int) Math.floorMod(nanos, 1_000_000_000L));
     }
 }
