@@ -1,5 +1,8 @@
 package dev.j4l.block;
 
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.OwnedFd;
+
 /**
  * A window of a transport's buffer lent to a driver for one call: the data of a write, or the room for a
  * read's. Positions are relative to the window, checked against its {@link #length()}; after the call returns,
@@ -20,4 +23,15 @@ public interface BlockData {
 
     /** Whether the whole window is zero bytes (to keep a sparse device sparse). */
     boolean isZero();
+
+    /**
+     * Fills {@code [position, position+n)} of the window from {@code fd} at file offset {@code fileOffset}
+     * ({@code pread(2)}, repeated until done); returns the bytes read, fewer only at end of file. Transports
+     * keep their windows page-aligned, so a file opened with {@code O_DIRECT} can be read straight into them
+     * when the file offset and length are aligned too.
+     */
+    int readFrom(OwnedFd fd, long fileOffset, int position, int n) throws KernelException;
+
+    /** Writes {@code [position, position+n)} of the window to {@code fd} at {@code fileOffset} ({@code pwrite(2)}, repeated until done). */
+    void writeTo(OwnedFd fd, long fileOffset, int position, int n) throws KernelException;
 }

@@ -1,10 +1,15 @@
 package dev.j4l.block;
 
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.NativeBuffer;
+import dev.j4l.kernel.OwnedFd;
 import java.util.Arrays;
 import java.util.Objects;
 
 /** A read-only window of zeroes, for {@link BlockDriver#writeZeroes}'s default. */
 final class ZeroData implements BlockData {
+    /** Zeroes to write from; only ever read, so one buffer serves every thread. */
+    private static final NativeBuffer ZEROES = NativeBuffer.allocate(1 << 20, 4096);
     private final int capacity;
     private int length;
 
@@ -41,5 +46,20 @@ final class ZeroData implements BlockData {
     @Override
     public boolean isZero() {
         return true;
+    }
+
+    @Override
+    public int readFrom(OwnedFd fd, long fileOffset, int position, int n) {
+        throw new UnsupportedOperationException("a write's data is read-only");
+    }
+
+    @Override
+    public void writeTo(OwnedFd fd, long fileOffset, int position, int n) throws KernelException {
+        Objects.checkFromIndexSize(position, n, length);
+        for (int done = 0; done < n; ) {
+            int w = fd.pwrite(ZEROES, 0, (int) Math.min(n - done, ZEROES.size()), fileOffset + done);
+            if (w <= 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
+            done += w;
+        }
     }
 }

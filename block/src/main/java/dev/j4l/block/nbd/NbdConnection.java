@@ -3,8 +3,12 @@ package dev.j4l.block.nbd;
 import static dev.j4l.block.nbd.NbdProtocol.*;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.BlockOp;
+import dev.j4l.block.transport.DriverCall;
+import dev.j4l.block.transport.LentData;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.NativeBuffer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -24,8 +28,9 @@ final class NbdConnection {
     private final BlockDriver driver;
     private final SocketChannel channel;
     private final ByteBuffer header = ByteBuffer.allocate(32);
-    private byte[] data = new byte[0];
-    private ByteBuffer dataView = ByteBuffer.wrap(data);
+    /** Page-aligned, so drivers can read and write it with O_DIRECT. */
+    private NativeBuffer data = NativeBuffer.allocate(0, 4096);
+    private ByteBuffer dataView = data.asByteBuffer();
     private boolean noZeroes;
     /** Set once the client chose the export; the handshake timer leaves the connection alone from then on. */
     private volatile boolean transmitting;
@@ -202,66 +207,36 @@ final class NbdConnection {
 
     /** Serves one request; returns the NBD error (0 on success). */
     private int serve(int type, int flags, long offset, long length) {
-        boolean fua = (flags & CMD_FLAG_FUA) != 0;
-        boolean noHole = (flags & CMD_FLAG_NO_HOLE) != 0;
         // FUA goes with any command; NO_HOLE only with WRITE_ZEROES; anything else was never negotiated.
         int allowed = CMD_FLAG_FUA | (type == CMD_WRITE_ZEROES ? CMD_FLAG_NO_HOLE : 0);
         if ((flags & ~allowed) != 0) return EINVAL;
-        int bs = driver.blockSize();
-        boolean ranged = type != CMD_FLUSH;
-        if (ranged) {
-            boolean inside = offset >= 0 && length <= driver.size() && offset <= driver.size() - length;
-            if (!inside) return type == CMD_WRITE || type == CMD_WRITE_ZEROES ? ENOSPC : EINVAL;
-            if (offset % bs != 0 || length % bs != 0) return EINVAL;
-            if (type == CMD_READ && length > MAX_PAYLOAD) return EINVAL;
-            if (driver.readOnly() && type != CMD_READ) return EPERM;
-        }
+        BlockOp op = switch (type) {
+            case CMD_READ -> BlockOp.READ;
+            case CMD_WRITE -> BlockOp.WRITE;
+            case CMD_FLUSH -> BlockOp.FLUSH;
+            case CMD_TRIM -> BlockOp.DISCARD;
+            case CMD_WRITE_ZEROES -> BlockOp.WRITE_ZEROES;
+            default -> null;
+        };
+        if (op == null) return EINVAL;
+        if (op == BlockOp.READ && length > MAX_PAYLOAD) return EINVAL;
         LentData lent = null;
-        try {
-            switch (type) {
-                case CMD_READ -> {
-                    ensure((int) length);
-                    // The buffer held the last request: a driver that reads its window, or leaves part of it
-                    // unfilled, must see zeroes, never another request's bytes.
-                    java.util.Arrays.fill(data, 0, (int) length, (byte) 0);
-                    lent = new LentData(data, (int) length);
-                    driver.read(offset, lent);
-                }
-                case CMD_WRITE -> {
-                    lent = new LentData(data, (int) length);
-                    driver.write(offset, lent, fua);
-                }
-                case CMD_FLUSH -> driver.flush();
-                case CMD_TRIM -> {
-                    if (!driver.canDiscard()) return EINVAL;
-                    driver.discard(offset, length);
-                }
-                case CMD_WRITE_ZEROES -> driver.writeZeroes(offset, length, fua, noHole);
-                default -> {
-                    return EINVAL;
-                }
+        if (op == BlockOp.READ || op == BlockOp.WRITE) {
+            if (DriverCall.check(driver, op, offset, length) == null && op == BlockOp.READ) {
+                ensure((int) length);
+                // The buffer held the last request: a driver that reads its window, or leaves part of it
+                // unfilled, must see zeroes, never another request's bytes.
+                data.fill(0, length, (byte) 0);
             }
-            return 0;
-        } catch (ErrnoException e) {
-            return wire(e.errno());
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "block driver failed in " + name(type) + " of " + length + " bytes at " + offset
-                    + "; answering EIO", e);
-            return EIO;
+            lent = new LentData(data, (int) Math.min(length, data.size()));
+        }
+        try {
+            Errno e = DriverCall.call(driver, op, offset, length, (flags & CMD_FLAG_FUA) != 0,
+                    (flags & CMD_FLAG_NO_HOLE) != 0, lent);
+            return e == null ? 0 : wire(e);
         } finally {
             if (lent != null) lent.close();
         }
-    }
-
-    private static String name(int type) {
-        return switch (type) {
-            case CMD_READ -> "read";
-            case CMD_WRITE -> "write";
-            case CMD_FLUSH -> "flush";
-            case CMD_TRIM -> "trim";
-            case CMD_WRITE_ZEROES -> "write-zeroes";
-            default -> "command " + type;
-        };
     }
 
     /** The errno values NBD carries; anything else is EIO. */
@@ -282,9 +257,9 @@ final class NbdConnection {
     // ---- I/O
 
     private void ensure(int length) {
-        if (data.length < length) {
-            data = new byte[Math.max(length, Math.min(MAX_PAYLOAD, Math.max(data.length * 2, 1 << 16)))];
-            dataView = ByteBuffer.wrap(data);
+        if (data.size() < length) {
+            data = NativeBuffer.allocate(Math.max(length, Math.min(MAX_PAYLOAD, Math.max(data.size() * 2, 1 << 16))), 4096);
+            dataView = data.asByteBuffer();
         }
     }
 

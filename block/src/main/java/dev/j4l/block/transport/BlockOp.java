@@ -1,0 +1,31 @@
+package dev.j4l.block.transport;
+
+/** The operations a transport forwards to a {@link dev.j4l.block.BlockDriver}, named as logs name them. */
+public enum BlockOp {
+    READ("read"),
+    WRITE("write"),
+    FLUSH("flush"),
+    DISCARD("discard"),
+    WRITE_ZEROES("write-zeroes");
+
+    private final String label;
+
+    BlockOp(String label) {
+        this.label = label;
+    }
+
+    /** Whether the operation addresses a range of the device (all but flush). */
+    public boolean ranged() {
+        return this != FLUSH;
+    }
+
+    /** Whether the operation changes the device (refused on a read-only one). */
+    public boolean modifies() {
+        return this != READ && this != FLUSH;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

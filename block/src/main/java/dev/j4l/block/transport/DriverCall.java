@@ -1,0 +1,61 @@
+package dev.j4l.block.transport;
+
+import dev.j4l.block.BlockDriver;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import java.lang.System.Logger.Level;
+
+/**
+ * What every transport does with a request between decoding it and answering it, in one place: checks it
+ * against the device (range, alignment, read-only, discard support), calls the driver, and turns what the
+ * driver threw into the errno to answer (EIO, logged with the operation and range, for anything but an
+ * {@link ErrnoException}).
+ */
+public final class DriverCall {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.block");
+
+    private DriverCall() {}
+
+    /**
+     * Null when the request may reach the driver, else the error to answer: a range outside the device is
+     * ENOSPC for a write (as a full disk) and EINVAL otherwise; misalignment to the block size is EINVAL; a
+     * change to a read-only device EPERM; a discard the driver does not do EOPNOTSUPP.
+     */
+    public static Errno check(BlockDriver driver, BlockOp op, long offset, long length) {
+        if (!op.ranged()) return null;
+        long size = driver.size();
+        boolean inside = offset >= 0 && length >= 0 && length <= size && offset <= size - length;
+        if (!inside) return op == BlockOp.WRITE || op == BlockOp.WRITE_ZEROES ? Errno.ENOSPC : Errno.EINVAL;
+        int bs = driver.blockSize();
+        if (offset % bs != 0 || length % bs != 0) return Errno.EINVAL;
+        if (op.modifies() && driver.readOnly()) return Errno.EPERM;
+        if (op == BlockOp.DISCARD && !driver.canDiscard()) return Errno.EOPNOTSUPP;
+        return null;
+    }
+
+    /**
+     * Checks the request, then calls the driver; returns null on success or the errno to answer. {@code data}
+     * is the window for READ and WRITE (its length is the request's), null otherwise; the caller closes it.
+     */
+    public static Errno call(BlockDriver driver, BlockOp op, long offset, long length, boolean fua, boolean noHole,
+            LentData data) {
+        Errno refused = check(driver, op, offset, length);
+        if (refused != null) return refused;
+        try {
+            switch (op) {
+                case READ -> driver.read(offset, data);
+                case WRITE -> driver.write(offset, data, fua);
+                case FLUSH -> driver.flush();
+                case DISCARD -> driver.discard(offset, length);
+                case WRITE_ZEROES -> driver.writeZeroes(offset, length, fua, noHole);
+            }
+            return null;
+        } catch (ErrnoException e) {
+            return e.errno();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "block driver failed in " + op + " of " + length + " bytes at " + offset
+                    + "; answering EIO", e);
+            return Errno.EIO;
+        }
+    }
+}
