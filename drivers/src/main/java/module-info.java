@@ -6,6 +6,7 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
     requires transitive dev.j4l.net;
     requires transitive dev.j4l.block;
+    requires transitive dev.j4l.block.loop;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.memfs;
     exports dev.j4l.drivers.netswitch;

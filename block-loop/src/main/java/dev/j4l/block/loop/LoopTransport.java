@@ -1,0 +1,185 @@
+package dev.j4l.block.loop;
+
+import dev.j4l.block.BlockDriver;
+import dev.j4l.fuse.FuseMount;
+import dev.j4l.fuse.MountOptions;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.LoopDevice;
+import dev.j4l.kernel.Mounts;
+import dev.j4l.kernel.OwnedFd;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+
+/**
+ * Serves a {@link BlockDriver} as a real block device, {@code /dev/loopN}: the driver's bytes are one file of a
+ * private j4l FUSE mount, attached to a free loop device with direct I/O and the driver's block size. The mount
+ * is detached from the file tree as soon as the file is open, so no path leads to it and nothing is left in the
+ * mount table whatever happens to this process: the open file alone keeps the FUSE connection up.
+ *
+ * <p>{@link #detach()} (or {@link #close()}) releases the device and ends the connection; it is refused while
+ * the device is in use (a mounted filesystem). If the process dies instead, the FUSE connection is aborted: every
+ * request to the device fails with an I/O error (nothing hangs), and the kernel frees the device once its last
+ * user closes it (it is set to clear itself).
+ *
+ * <p>Needs CAP_SYS_ADMIN (mounting, loop devices) and a loop driver in the kernel ({@code /dev/loop-control}).
+ */
+public final class LoopTransport implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.j4l.block");
+    /** Where the private mounts are made, for the moment between mounting and detaching. */
+    private static final Path MOUNTS = Path.of("/run/j4l/loop");
+
+    private final BlockDriver driver;
+    private final DeviceFile file;
+    private final FuseMount<DeviceFile.Node> mount;
+    private final LoopDevice device;
+    private final Thread shutdownHook;
+    private volatile boolean detached;
+
+    private LoopTransport(BlockDriver driver, DeviceFile file, FuseMount<DeviceFile.Node> mount, LoopDevice device) {
+        this.driver = driver;
+        this.file = file;
+        this.mount = mount;
+        this.device = device;
+        this.shutdownHook = Thread.ofPlatform().name("j4l-loop-detach").unstarted(this::detachAtExit);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Attaches {@code driver} to a free loop device.
+     *
+     * @throws IOException naming the reason: no privilege, no loop support, a block size the loop device cannot
+     *     take (it takes 512 to 4096), or the kernel refusing the mount or the device
+     */
+    public static LoopTransport attach(BlockDriver driver) throws IOException {
+        int blockSize = driver.blockSize();
+        if (blockSize < 512 || blockSize > 4096 || Integer.bitCount(blockSize) != 1) {
+            throw new IOException("a loop device's block size is a power of two from 512 to 4096; the driver's is " + blockSize);
+        }
+        long size = driver.size();
+        if (size <= 0 || size % blockSize != 0) {
+            throw new IOException("device size " + size + " is not a positive multiple of the block size " + blockSize);
+        }
+        Files.createDirectories(MOUNTS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = Files.createTempDirectory(MOUNTS, "dev");
+        DeviceFile file = new DeviceFile(driver);
+        FuseMount<DeviceFile.Node> mount = null;
+        LoopDevice device = null;
+        try {
+            mount = FuseMount.mount(dir, file, MountOptions.builder().fsname("j4l-block").subtype("loop")
+                    .readOnly(driver.readOnly()).timeouts(Duration.ofDays(1))
+                    .readdirplus(MountOptions.Readdirplus.OFF)
+                    // The loop device keeps many direct-I/O requests in flight; let them all reach the driver.
+                    .maxBackground(128).build());
+            int access = driver.readOnly() ? Fs.O_RDONLY : Fs.O_RDWR;
+            try (OwnedFd backing = Fs.open(dir.resolve(DeviceFile.NAME).toString(), access | Fs.O_DIRECT)) {
+                device = LoopDevice.attach(backing, new LoopDevice.Config(blockSize, driver.readOnly(), true));
+            }
+            // From here the loop device's reference to the file keeps the connection; the path is not needed.
+            Mounts.unmount(dir.toString(), Mounts.MNT_DETACH);
+            return new LoopTransport(driver, file, mount, device);
+        } catch (KernelException e) {
+            if (device != null) device.close();
+            if (mount != null) mount.close();
+            throw new IOException("cannot attach a loop device: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (device != null) device.close();
+            if (mount != null) mount.close();
+            throw e;
+        } finally {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, () -> "leaving " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The block device, {@code /dev/loopN}. */
+    public String devicePath() {
+        return device.path();
+    }
+
+    /** The driver served. */
+    public BlockDriver driver() {
+        return driver;
+    }
+
+    /** True while the device is attached and its connection up. */
+    public boolean isAttached() {
+        return !detached && mount.isAlive();
+    }
+
+    /**
+     * Takes the driver's {@link BlockDriver#size()} again after it changed: the device's capacity follows (what
+     * {@code blockdev --getsize64} and file systems see).
+     */
+    public void resized() throws IOException {
+        file.resized();
+        mount.notifier().invalidateInode(DeviceFile.Node.DEVICE, -1, 0);
+        try {
+            device.updateCapacity();
+        } catch (KernelException e) {
+            throw new IOException("cannot update the capacity of " + device.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Detaches the device and ends the connection.
+     *
+     * @throws IOException when the device is in use (a mounted filesystem: unmount it first); nothing is changed
+     */
+    public void detach() throws IOException {
+        if (detached) return;
+        try {
+            device.detach();
+        } catch (KernelException e) {
+            throw new IOException(e.errno() == Errno.EBUSY
+                    ? "cannot detach " + device.path() + ": it is in use (mounted?); unmount it first"
+                    : "cannot detach " + device.path() + ": " + e.getMessage(), e);
+        }
+        detached = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what called us
+        }
+        mount.close();
+    }
+
+    /** Blocks until the FUSE connection ends (the device was detached, by this process or when it died). */
+    public void awaitDetached() throws InterruptedException {
+        mount.awaitUnmount();
+    }
+
+    /** {@link #detach()}; when the device is in use it is left to the kernel to free once its last user closes it. */
+    @Override
+    public void close() throws IOException {
+        if (detached) return;
+        try {
+            detach();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, e.getMessage() + "; it stays until then, and its I/O fails once this process exits");
+            detached = true;
+            device.close();
+        }
+    }
+
+    private void detachAtExit() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "loop device " + device.path() + " not detached at exit: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoopTransport[" + device.path() + "]";
+    }
+}

@@ -1,0 +1,158 @@
+package dev.j4l.drivers.ramdisk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.j4l.block.BlockData;
+import dev.j4l.block.BlockDriver;
+import dev.j4l.block.loop.LoopTransport;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.Mounts;
+import dev.j4l.testkit.Command;
+import dev.j4l.testkit.Needs;
+import dev.j4l.testkit.TempMounts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The ramdisk as a real block device through the loop transport ({@code /dev/loopN} over a file of a private
+ * j4l FUSE mount): a file system made, filled, checked and re-read on it with the kernel's ext4 and e2fsprogs,
+ * fio's verifying random I/O on the raw device, a driver's failures reaching the kernel as I/O errors, and
+ * detaching refused while mounted.
+ */
+class RamDiskLoopTest {
+    private static final long MIB = 1 << 20;
+
+    @RegisterExtension
+    final TempMounts mounts = new TempMounts();
+
+    @BeforeEach
+    void needsLoopAndFuse() {
+        Needs.root();
+        Needs.fuse();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/loop-control")),
+                "needs loop devices (/dev/loop-control)");
+    }
+
+    private LoopTransport attach(BlockDriver driver) throws IOException {
+        return mounts.closeAfter(LoopTransport.attach(driver));
+    }
+
+    /** Mounts {@code device} at a new directory, unmounted before the transport is closed. */
+    private Path mount(String device, String name) throws Exception {
+        Path dir = mounts.dir(name);
+        Command.of("mount", "-o", "nosuid,nodev", device, dir.toString()).run();
+        mounts.closeAfter(() -> {
+            try {
+                Mounts.unmount(dir.toString(), 0);
+            } catch (dev.j4l.kernel.KernelException e) {
+                if (e.errno() != Errno.EINVAL) throw e; // EINVAL: the test unmounted it already
+            }
+        });
+        return dir;
+    }
+
+    @Test
+    void ext4IsMadeFilledCheckedAndReadBack() throws Exception {
+        Needs.program("mkfs.ext4");
+        Needs.program("fsck.ext4");
+        LoopTransport loop = attach(new RamDisk(256 * MIB));
+        String dev = loop.devicePath();
+        assertTrue(dev.matches("/dev/loop\\d+"), dev);
+        assertEquals(String.valueOf(256 * MIB), Command.of("blockdev", "--getsize64", dev).run().trim());
+        String n = dev.substring("/dev/loop".length());
+        assertEquals("1", Files.readString(Path.of("/sys/block/loop" + n + "/loop/dio")).trim(), "direct I/O");
+
+        Command.of("mkfs.ext4", "-q", "-F", dev).run();
+        Path source = Path.of(System.getProperty("user.dir")).getParent().resolve("kernel/src");
+        Path fs = mount(dev, "ext4");
+        Command.of("cp", "-a", source.toString(), fs.resolve("tree").toString()).timeout(Duration.ofSeconds(120)).run();
+        Command.of("sync").run();
+        Mounts.unmount(fs.toString(), 0);
+
+        Command.Result fsck = Command.of("fsck.ext4", "-fn", dev).timeout(Duration.ofSeconds(120)).exec();
+        assertEquals(0, fsck.exit(), "fsck.ext4 -fn: " + fsck.output());
+
+        Command.of("mount", "-o", "ro,nosuid,nodev", dev, fs.toString()).run();
+        Command.Result diff = Command.of("diff", "-r", source.toString(), fs.resolve("tree").toString()).exec();
+        assertEquals(0, diff.exit(), "diff -r: " + diff.output());
+    }
+
+    @Test
+    void fioVerifiesRandomWritesOnTheRawDevice() throws Exception {
+        Needs.program("fio");
+        LoopTransport loop = attach(new RamDisk(64 * MIB));
+        Command.Result fio = Command.of("fio", "--name=verify", "--filename=" + loop.devicePath(), "--direct=1",
+                "--ioengine=libaio", "--rw=randwrite", "--bs=4k", "--iodepth=16", "--size=32M",
+                "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--output-format=terse")
+                .timeout(Duration.ofSeconds(240)).exec();
+        assertEquals(0, fio.exit(), "fio: " + fio.output());
+        assertFalse(fio.output().contains("verify: bad"), fio.output());
+    }
+
+    @Test
+    void detachingAMountedDeviceIsRefusedWithAClearMessage() throws Exception {
+        Needs.program("mkfs.ext4");
+        LoopTransport loop = attach(new RamDisk(32 * MIB));
+        Command.of("mkfs.ext4", "-q", "-F", loop.devicePath()).run();
+        Path fs = mount(loop.devicePath(), "busy");
+        IOException refused = assertThrows(IOException.class, loop::detach);
+        assertTrue(refused.getMessage().contains("in use") && refused.getMessage().contains("unmount it first"),
+                refused.getMessage());
+        assertTrue(Files.isDirectory(fs.resolve("lost+found")), "the file system keeps working");
+        Mounts.unmount(fs.toString(), 0);
+        loop.detach();
+        assertFalse(loop.isAttached());
+    }
+
+    @Test
+    void aThrowingDriverGivesIoErrorsAndTheDeviceKeepsServing() throws Exception {
+        RamDisk ram = new RamDisk(8 * MIB);
+        long badFrom = 4 * MIB, badTo = 5 * MIB;
+        BlockDriver flaky = new BlockDriver() {
+            @Override
+            public long size() {
+                return ram.size();
+            }
+
+            @Override
+            public void read(long offset, BlockData into) throws ErrnoException {
+                if (offset < badTo && offset + into.length() > badFrom) throw new IllegalStateException("injected");
+                ram.read(offset, into);
+            }
+
+            @Override
+            public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
+                if (offset < badTo && offset + from.length() > badFrom) throw new ErrnoException(Errno.ENOSPC);
+                ram.write(offset, from, fua);
+            }
+        };
+        LoopTransport loop = attach(flaky);
+        String dev = loop.devicePath();
+        Command.Result bad = Command.of("dd", "if=" + dev, "of=/dev/null", "bs=4k", "skip=1024", "count=1",
+                "iflag=direct").timeout(Duration.ofSeconds(30)).exec();
+        assertTrue(bad.exit() != 0 && bad.output().contains("Input/output error"), bad.output());
+        Command.Result badWrite = Command.of("dd", "if=/dev/zero", "of=" + dev, "bs=4k", "seek=1100", "count=1",
+                "oflag=direct").timeout(Duration.ofSeconds(30)).exec();
+        assertTrue(badWrite.exit() != 0, badWrite.output());
+        Path data = mounts.dir("data").resolve("random");
+        byte[] bytes = new byte[64 * 1024];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(data, bytes);
+        Command.Result good = Command.of("dd", "if=" + data, "of=" + dev, "bs=64k", "count=1", "oflag=direct")
+                .timeout(Duration.ofSeconds(30)).exec();
+        assertEquals(0, good.exit(), good.output());
+        Path back = data.resolveSibling("back");
+        Command.of("dd", "if=" + dev, "of=" + back, "bs=64k", "count=1", "iflag=direct").run();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(back), "the device keeps serving");
+        assertTrue(loop.isAttached());
+    }
+}
