@@ -151,4 +151,22 @@ public final class RamDisk implements BlockDriver {
             at += n;
         }
     }
+
+    /**
+     * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN}, until
+     * Ctrl-C (or SIGTERM), which detaches it. Needs root. {@code ./j4l block ramdisk} does the same with size
+     * suffixes and an NBD option.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: RamDisk SIZE_IN_BYTES");
+            System.exit(2);
+        }
+        try (dev.j4l.block.loop.LoopTransport loop = dev.j4l.block.loop.LoopTransport.attach(new RamDisk(Long.parseLong(args[0])))) {
+            System.out.println(loop.devicePath());
+            System.out.flush();
+            System.err.println("ramdisk at " + loop.devicePath() + "; Ctrl-C to detach it");
+            loop.awaitDetached();
+        }
+    }
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -154,5 +155,59 @@ class RamDiskLoopTest {
         Command.of("dd", "if=" + dev, "of=" + back, "bs=64k", "count=1", "iflag=direct").run();
         org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(back), "the device keeps serving");
         assertTrue(loop.isAttached());
+    }
+
+    /**
+     * A daemon killed with SIGKILL, with a file system mounted on its device: I/O then fails (nothing hangs),
+     * the file system can be unmounted, and the device is freed once nothing holds it.
+     */
+    @Test
+    void killingTheDaemonGivesIoErrorsAndTheDeviceCanBeCleanedUp() throws Exception {
+        Needs.program("mkfs.ext4");
+        String modulePath = System.getProperty("jdk.module.path");
+        org.junit.jupiter.api.Assumptions.assumeTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
+        Path log = mounts.dir("log").resolve("ramdisk.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process daemon = new ProcessBuilder(java, "--enable-native-access=dev.j4l.kernel",
+                "--illegal-native-access=deny", "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism",
+                "--module-path", modulePath, "-m", "dev.j4l.drivers/" + RamDisk.class.getName(), String.valueOf(64 * MIB))
+                .redirectError(log.toFile()).start();
+        mounts.closeAfter(daemon::destroyForcibly);
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream()));
+        String dev = out.readLine();
+        assertTrue(dev != null && dev.matches("/dev/loop\\d+"), () -> "no device path; log: " + read(log));
+        Path backing = Path.of("/sys/block/" + dev.substring(5) + "/loop/backing_file");
+        assertTrue(Files.exists(backing), "attached");
+
+        Command.of("mkfs.ext4", "-q", "-F", dev).run();
+        Path fs = mount(dev, "killed");
+        Files.writeString(fs.resolve("before"), "written before the kill");
+        Command.of("sync").run();
+
+        daemon.destroyForcibly();
+        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS));
+        // Uncached I/O now fails, and fails promptly (the command's timeout would show a hang).
+        Command.Result read = Command.of("dd", "if=" + dev, "of=/dev/null", "bs=4k", "count=1", "iflag=direct")
+                .timeout(Duration.ofSeconds(30)).exec();
+        assertFalse(read.timedOut(), "a read of the dead device hung");
+        assertTrue(read.exit() != 0 && read.output().contains("Input/output error"), read.output());
+        Command.Result write = Command.of("sh", "-c", "echo after > " + fs.resolve("after") + " && sync -f " + fs)
+                .timeout(Duration.ofSeconds(30)).exec();
+        assertFalse(write.timedOut(), "a write to the dead device hung");
+        assertTrue(write.exit() != 0, "sync after the kill reported success: " + write.output());
+
+        Command.Result umount = Command.of("umount", fs.toString()).timeout(Duration.ofSeconds(30)).exec();
+        assertEquals(0, umount.exit(), umount.output());
+        // Nothing holds the device now: it clears itself.
+        for (int i = 0; i < 200 && Files.exists(backing); i++) Thread.sleep(50);
+        assertFalse(Files.exists(backing), dev + " still attached after its daemon died and its file system was unmounted");
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 }
