@@ -109,6 +109,7 @@ public final class Fs {
     public static final int STATX_BTIME = 0x800;
     public static final int STATX_MNT_ID = 0x1000;
     public static final int STATX_ALL = 0xfff;
+    public static final int STATX_DIOALIGN = 0x2000;
 
     private static final int EINTR = -Errno.EINTR.number();
 
@@ -256,6 +257,33 @@ public final class Fs {
                     b.get(JAVA_LONG, Structs.STATX_MNT_ID));
         } finally {
             dir.release();
+        }
+    }
+
+    /**
+     * What direct I/O ({@code O_DIRECT}) on an open file must be aligned to, from statx's {@code STATX_DIOALIGN}
+     * (Linux 6.1+): {@code memory} for buffers, {@code offset} for file offsets and lengths. Both are 0 when
+     * the file does not support direct I/O or its file system does not say.
+     */
+    public record DirectIoAlignment(int memory, int offset) {}
+
+    /** statx(2) of {@code fd} for {@code STATX_DIOALIGN}; see {@link DirectIoAlignment}. */
+    public static DirectIoAlignment directIoAlignment(OwnedFd fd) throws KernelException {
+        int d = fd.acquire();
+        try {
+            Native.Scratch s = Native.scratch();
+            MemorySegment p = cString(s, "");
+            MemorySegment b = s.allocate(Structs.STATX);
+            // SAFETY: p is the empty NUL-terminated path (AT_EMPTY_PATH: the descriptor itself); b is the 256-byte
+            // struct statx the kernel fills (its full size). Both are scratch, kept alive by the downcall, and b is
+            // read before this thread's next scratch().
+            int r = LibcFs.statx(d, p, AT_EMPTY_PATH, STATX_DIOALIGN, b);
+            if (r < 0) throw KernelException.of("statx", fd.description(), r);
+            if ((b.get(JAVA_INT, Structs.STATX_MASK) & STATX_DIOALIGN) == 0) return new DirectIoAlignment(0, 0);
+            return new DirectIoAlignment(b.get(JAVA_INT, Structs.STATX_DIO_MEM_ALIGN),
+                    b.get(JAVA_INT, Structs.STATX_DIO_OFFSET_ALIGN));
+        } finally {
+            fd.release();
         }
     }
 

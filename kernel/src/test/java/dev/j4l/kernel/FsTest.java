@@ -189,6 +189,20 @@ class FsTest {
     }
 
     @Test
+    void directIoAlignmentIsReportedForAFileThatSupportsIt() throws Exception {
+        Path f = tmp.resolve("direct");
+        try (OwnedFd fd = Fs.open(f.toString(), Fs.O_CREAT | Fs.O_RDWR | Fs.O_DIRECT, 0600)) {
+            Fs.DirectIoAlignment a = Fs.directIoAlignment(fd);
+            org.junit.jupiter.api.Assumptions.assumeTrue(a.offset() != 0, "filesystem of " + tmp + " does not report it");
+            assertTrue(Integer.bitCount(a.offset()) == 1 && a.offset() <= 65536, "offset alignment " + a.offset());
+            assertTrue(Integer.bitCount(a.memory()) == 1 && a.memory() <= 65536, "memory alignment " + a.memory());
+            // An aligned direct write works.
+            NativeBuffer b = NativeBuffer.allocate(a.offset(), 4096);
+            assertEquals(a.offset(), fd.pwrite(b, 0, a.offset(), 0));
+        }
+    }
+
+    @Test
     void copyFileRangeAndVectoredIo() throws Exception {
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
         Files.writeString(a, "hello, world");

@@ -47,12 +47,15 @@ public final class Structs {
             JAVA_INT.withName("stx_dev_major"),
             JAVA_INT.withName("stx_dev_minor"),
             JAVA_LONG.withName("stx_mnt_id"),
-            paddingLayout(256 - 152));
+            JAVA_INT.withName("stx_dio_mem_align"),
+            JAVA_INT.withName("stx_dio_offset_align"),
+            paddingLayout(256 - 160));
 
     public static final long STATX_MASK = 0, STATX_BLKSIZE = 4, STATX_ATTRIBUTES = 8, STATX_NLINK = 16,
             STATX_UID = 20, STATX_GID = 24, STATX_MODE = 28, STATX_INO = 32, STATX_SIZE = 40, STATX_BLOCKS = 48,
             STATX_ATIME = 64, STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_RDEV_MAJOR = 128,
-            STATX_RDEV_MINOR = 132, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140, STATX_MNT_ID = 144;
+            STATX_RDEV_MINOR = 132, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140, STATX_MNT_ID = 144,
+            STATX_DIO_MEM_ALIGN = 152, STATX_DIO_OFFSET_ALIGN = 156;
 
     /** {@code struct statfs} (64-bit): 120 bytes. */
     public static final StructLayout STATFS = structLayout(

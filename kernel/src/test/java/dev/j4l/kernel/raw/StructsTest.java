@@ -28,6 +28,8 @@ class StructsTest {
         assertEquals(128, offset(Structs.STATX, "stx_rdev_major"));
         assertEquals(136, offset(Structs.STATX, "stx_dev_major"));
         assertEquals(144, offset(Structs.STATX, "stx_mnt_id"));
+        assertEquals(152, offset(Structs.STATX, "stx_dio_mem_align"));
+        assertEquals(156, offset(Structs.STATX, "stx_dio_offset_align"));
         // The constants the safe layer reads through must agree with the layout.
         assertEquals(offset(Structs.STATX, "stx_mode"), Structs.STATX_MODE);
         assertEquals(offset(Structs.STATX, "stx_size"), Structs.STATX_SIZE);
@@ -35,6 +37,8 @@ class StructsTest {
         assertEquals(offset(Structs.STATX, "stx_mtime"), Structs.STATX_MTIME);
         assertEquals(offset(Structs.STATX, "stx_rdev_minor"), Structs.STATX_RDEV_MINOR);
         assertEquals(offset(Structs.STATX, "stx_dev_minor"), Structs.STATX_DEV_MINOR);
+        assertEquals(offset(Structs.STATX, "stx_dio_mem_align"), Structs.STATX_DIO_MEM_ALIGN);
+        assertEquals(offset(Structs.STATX, "stx_dio_offset_align"), Structs.STATX_DIO_OFFSET_ALIGN);
     }
 
     @Test
