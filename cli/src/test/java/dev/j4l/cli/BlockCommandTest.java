@@ -12,15 +12,32 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code j4l block}: argument errors, and a ramdisk served over NBD until stopped. */
+/**
+ * {@code j4l block}: argument errors, a ramdisk served over NBD until stopped, the fault knobs, and the image
+ * and cow drivers as users run them: a separate JVM killed with SIGKILL after a flush keeps what was flushed.
+ */
 class BlockCommandTest {
+    private static final int MIB = 1 << 20;
+
     @RegisterExtension
     final TempMounts mounts = new TempMounts();
+
+    private final List<Process> daemons = new ArrayList<>();
+
+    @AfterEach
+    void killDaemons() throws Exception {
+        for (Process p : daemons) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
 
     @Test
     void badArgumentsAreClearErrors() {
@@ -34,6 +51,169 @@ class BlockCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unix:PATH or tcp:PORT"), err.toString());
         assertEquals(0, Main.run(new String[] {"block", "--help"}, o, e));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("j4l block cow commit BASE --delta FILE"));
+    }
+
+    /** {@code j4l block ARGS} through {@link Main}: the exit status and standard error. */
+    private static String[] block(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        String[] argv = new String[args.length + 1];
+        argv[0] = "block";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        int status = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {Integer.toString(status), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void badImageCowAndFaultArgumentsAreClearErrors() throws Exception {
+        Path dir = mounts.dir("args");
+        Path base = Files.write(dir.resolve("base"), new byte[MIB]);
+        assertTrue(block("image")[1].contains("image takes one FILE"));
+        assertTrue(block("image", "a", "b")[1].contains("image takes one FILE"));
+        assertTrue(block("image", base.toString(), "--fast")[1].contains("unknown option --fast for image"));
+        assertTrue(block("image", dir.resolve("missing").toString())[1].contains("ENOENT"));
+        assertTrue(block("cow", base.toString())[1].contains("cow needs --delta"));
+        assertTrue(block("cow", "commit", base.toString())[1].contains("cow commit needs --delta"));
+        assertTrue(block("cow", "discard", base.toString(), "--delta", dir.resolve("none").toString(), "--nbd", "tcp:1")[1]
+                .contains("unknown option --nbd for cow discard"));
+        assertTrue(block("ramdisk", "--size", "1M", "--latency", "fast")[1].contains("bad time 'fast'"));
+        assertTrue(block("ramdisk", "--size", "1M", "--fail-reads", "2")[1].contains("fraction from 0 to 1"));
+        assertTrue(block("ramdisk", "--size", "1M", "--fail-range", "1M")[1].contains("OFFSET+LENGTH"));
+        String[] r = block("ramdisk", "--size", "1M", "--size");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("--size needs a value"), r[1]);
+    }
+
+    @Test
+    void faultKnobsReachTheClient() throws Exception {
+        Needs.program("qemu-io");
+        Path socket = mounts.dir("nbd").resolve("sock");
+        CountDownLatch stop = new CountDownLatch(1);
+        String uri = serveInThread(stop, "ramdisk", "--size", "4M", "--nbd", "unix:" + socket, "--fail-range", "0+64K",
+                "--latency", "100us");
+        try {
+            String out = Command.of("qemu-io", "-f", "raw", "-c", "read 0 4k", "-c", "read 64k 4k", uri).exec().output();
+            assertTrue(out.contains("read failed: Input/output error") && out.contains("read 4096/4096"), out);
+        } finally {
+            stop.countDown();
+        }
+    }
+
+    /** Serves {@code args} on a thread of this JVM until {@code stop}; returns the URI it printed. */
+    private static String serveInThread(CountDownLatch stop, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                BlockCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        });
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
+        if (failed.get() != null) throw new AssertionError("serving failed", failed.get());
+        return out.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    /** {@code j4l block ARGS} in a child JVM from this build's modules; returns its URI once it serves. */
+    private String startDaemon(Path log, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String modulePath = System.getProperty("jdk.module.path");
+        Assumptions.assumeTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
+        List<String> argv = new ArrayList<>(List.of(java, "--enable-native-access=dev.j4l.kernel",
+                "--illegal-native-access=deny", "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism",
+                "--module-path", modulePath, "-m", "dev.j4l.cli/dev.j4l.cli.Main", "block"));
+        argv.addAll(List.of(args));
+        Files.deleteIfExists(log);
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        daemons.add(p);
+        for (int i = 0; i < 300 && !read(log).contains("nbd+unix://"); i++) {
+            if (!p.isAlive()) throw new AssertionError("daemon exited " + p.exitValue() + ": " + read(log));
+            Thread.sleep(50);
+        }
+        String uri = read(log).lines().filter(l -> l.startsWith("nbd+unix://")).findFirst()
+                .orElseThrow(() -> new AssertionError("no URI after 15 s: " + read(log)));
+        return uri;
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String qemuIo(String uri, String... commands) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+        for (String c : commands) argv.addAll(List.of("-c", c));
+        argv.add(uri);
+        return Command.of(argv).exec().output();
+    }
+
+    /** {@code j4l block cow ACTION BASE --delta DELTA}; returns what it printed. */
+    private static String endCow(String action, Path base, Path delta) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, BlockCommand.serve(new String[] {"cow", action, base.toString(), "--delta", delta.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new CountDownLatch(0)));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void kill9(int daemon) throws Exception {
+        Process p = daemons.get(daemon);
+        p.destroyForcibly();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "SIGKILL did not end the daemon");
+    }
+
+    @Test
+    void anImageKeepsAFlushedWriteWhenTheDaemonIsKilled() throws Exception {
+        Needs.program("qemu-io");
+        Path dir = mounts.dir("image");
+        Path image = dir.resolve("disk.raw");
+        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(8 * MIB);
+        }
+        String uri = startDaemon(dir.resolve("daemon.log"), "image", image.toString(), "--nbd",
+                "unix:" + dir.resolve("sock"));
+        assertEquals("nbd+unix:///image?socket=" + dir.resolve("sock"), uri);
+        String out = qemuIo(uri, "write -P 0x5a 1M 1M", "flush");
+        assertTrue(out.contains("wrote 1048576/1048576"), out);
+        kill9(0);
+        byte[] file = Files.readAllBytes(image);
+        for (int i = MIB; i < 2 * MIB; i++) if (file[i] != 0x5a) throw new AssertionError("byte " + i + " lost");
+        assertEquals(0, file[MIB - 1]);
+        assertEquals(0, file[2 * MIB]);
+    }
+
+    @Test
+    void aCowDeltaKeepsFlushedWritesThroughSigkillUntilCommitted() throws Exception {
+        Needs.program("qemu-io");
+        Path dir = mounts.dir("cow");
+        byte[] baseBytes = new byte[8 * MIB];
+        new java.util.Random(3).nextBytes(baseBytes);
+        Path base = Files.write(dir.resolve("base.raw"), baseBytes);
+        Path delta = dir.resolve("delta");
+        String[] serve = {"cow", base.toString(), "--delta", delta.toString(), "--nbd", "unix:" + dir.resolve("sock")};
+        String uri = startDaemon(dir.resolve("daemon.log"), serve);
+        String out = qemuIo(uri, "write -P 0x5a 1M 1M", "flush");
+        assertTrue(out.contains("wrote 1048576/1048576"), out);
+        kill9(0);
+        assertTrue(java.util.Arrays.equals(baseBytes, Files.readAllBytes(base)), "the base is never written");
+        Files.delete(dir.resolve("sock")); // a killed server leaves its socket, and NbdServer will not bind over it
+        uri = startDaemon(dir.resolve("daemon.log"), serve);
+        out = qemuIo(uri, "read -P 0x5a 1M 1M");
+        assertTrue(out.contains("read 1048576/1048576") && !out.contains("Pattern verification failed"),
+                "the flushed write survived: " + out);
+        kill9(1);
+        assertTrue(endCow("commit", base, delta).contains("committed 1048576 bytes"));
+        byte[] now = Files.readAllBytes(base);
+        for (int i = MIB; i < 2 * MIB; i++) if (now[i] != 0x5a) throw new AssertionError("byte " + i + " not committed");
+        assertTrue(java.util.Arrays.equals(baseBytes, 0, MIB, now, 0, MIB), "the rest of the base is as it was");
+        String discarded = endCow("discard", base, delta);
+        assertTrue(discarded.contains("discarded 0 bytes"), "commit emptied the delta: " + discarded);
     }
 
     @Test
