@@ -124,25 +124,35 @@ final class BlockCommand implements Main.Command {
         return 0;
     }
 
-    /** Serves {@code driver} until {@code stop}, with the fault knobs asked for; prints the URI once serving. */
+    /** Serves {@code driver} until {@code stop}, with the fault knobs asked for; prints where once serving. */
     private static int serve(BlockDriver driver, String name, Args a, PrintStream out, CountDownLatch stop)
             throws Exception {
-        try (NbdServer server = openTransport(a.value("--nbd"), withFaults(driver, a), name)) {
-            out.println(server.uri());
+        try (Served served = openTransport(a.value("--nbd"), withFaults(driver, a), name)) {
+            out.println(served.address());
             out.flush();
             stop.await();
         }
         return 0;
     }
 
+    /** A driver being served: where clients find it (an NBD URI) and the transport to close when done. */
+    record Served(String address, java.io.Closeable transport) implements java.io.Closeable {
+        @Override
+        public void close() throws IOException {
+            transport.close();
+        }
+    }
+
     /**
      * The one place that turns {@code --nbd} (null when not given) into a serving transport, for every driver:
      * the default is a Unix socket named after the driver.
      */
-    static NbdServer openTransport(String nbd, BlockDriver driver, String name) throws IOException {
+    static Served openTransport(String nbd, BlockDriver driver, String name) throws IOException {
         if (nbd == null) nbd = "unix:/run/j4l-" + name + ".sock";
-        if (nbd.startsWith("unix:")) return NbdServer.unix(driver, Path.of(nbd.substring(5)), name);
-        if (nbd.startsWith("tcp:")) {
+        NbdServer server;
+        if (nbd.startsWith("unix:")) {
+            server = NbdServer.unix(driver, Path.of(nbd.substring(5)), name);
+        } else if (nbd.startsWith("tcp:")) {
             int port;
             try {
                 port = Integer.parseInt(nbd.substring(4));
@@ -150,9 +160,11 @@ final class BlockCommand implements Main.Command {
                 throw new IllegalArgumentException("--nbd tcp:PORT needs a port number, got '" + nbd + "'");
             }
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
-            return NbdServer.tcp(driver, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), name);
+            server = NbdServer.tcp(driver, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), name);
+        } else {
+            throw new IllegalArgumentException("--nbd takes unix:PATH or tcp:PORT, got '" + nbd + "'");
         }
-        throw new IllegalArgumentException("--nbd takes unix:PATH or tcp:PORT, got '" + nbd + "'");
+        return new Served(server.uri(), server::close);
     }
 
     /** {@code driver} behind a {@link FaultInjector} when any fault option was given, else as it is. */
