@@ -1,6 +1,7 @@
 package dev.j4l.cli;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.loop.LoopTransport;
 import dev.j4l.block.nbd.NbdServer;
 import dev.j4l.drivers.cow.CowDisk;
 import dev.j4l.drivers.faults.FaultInjector;
@@ -35,7 +36,7 @@ final class BlockCommand implements Main.Command {
 
     @Override
     public String summary() {
-        return "serve a block device (ramdisk, image file, cow overlay) over NBD until Ctrl-C";
+        return "serve a block device (ramdisk, image file, cow overlay) as /dev/loopN or over NBD until Ctrl-C";
     }
 
     @Override
@@ -47,8 +48,10 @@ final class BlockCommand implements Main.Command {
                        j4l block cow commit BASE --delta FILE
                        j4l block cow discard BASE --delta FILE
 
-                Serves a block device as the NBD export named after its driver and prints its URI (for qemu-img,
-                qemu-io, nbdinfo, nbd-client, fio's nbd engine); Ctrl-C stops serving.
+                Serves a block device as a loop device and prints its path (/dev/loopN: mkfs, mount, fio...), or
+                with --nbd as the NBD export named after its driver and prints its URI (for qemu-img, qemu-io,
+                nbdinfo, nbdcopy, fio's nbd engine). Ctrl-C stops serving and detaches the device, unless a file
+                system is still mounted on it: unmount it first.
 
                   ramdisk      a sparse RAM disk of SIZE (e.g. 512M, 1G); memory grows with what is written
                   image        a raw image file or block device, read and written with O_DIRECT; FLUSH is
@@ -60,7 +63,7 @@ final class BlockCommand implements Main.Command {
                   (commit and discard refuse a delta being served; name a BASE called commit as ./commit)
 
                 SERVE OPTIONS:
-                  --nbd unix:PATH | tcp:PORT  where to serve (default unix:/run/j4l-DRIVER.sock; TCP on loopback)
+                  --nbd unix:PATH | tcp:PORT  serve over NBD instead of a loop device (TCP on loopback)
                   --latency TIME              delay every request (e.g. 200us, 1ms, 0.5s)
                   --fail-reads FRACTION       fail this fraction of reads with EIO (0 to 1, e.g. 0.01)
                   --fail-writes FRACTION      fail this fraction of writes, write-zeroes and discards with EIO
@@ -145,10 +148,21 @@ final class BlockCommand implements Main.Command {
 
     /**
      * The one place that turns {@code --nbd} (null when not given) into a serving transport, for every driver:
-     * the default is a Unix socket named after the driver.
+     * without it, a loop device ({@code /dev/loopN}); with it, an NBD export on a Unix socket or a TCP port.
      */
     static Served openTransport(String nbd, BlockDriver driver, String name) throws IOException {
-        if (nbd == null) nbd = "unix:/run/j4l-" + name + ".sock";
+        if (nbd == null) {
+            LoopTransport loop = LoopTransport.attach(driver);
+            return new Served(loop.devicePath(), () -> {
+                try {
+                    loop.detach();
+                } catch (IOException inUse) {
+                    System.err.println("j4l: " + inUse.getMessage() + "; its I/O fails from now on, and the kernel"
+                            + " frees it once it is unmounted");
+                    loop.close();
+                }
+            });
+        }
         NbdServer server;
         if (nbd.startsWith("unix:")) {
             server = NbdServer.unix(driver, Path.of(nbd.substring(5)), name);

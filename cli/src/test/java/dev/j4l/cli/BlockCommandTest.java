@@ -242,4 +242,39 @@ class BlockCommandTest {
         assertEquals(null, failed.get());
         assertFalse(Files.exists(socket), "the socket is removed when serving stops");
     }
+
+    /** Without --nbd the ramdisk is a loop device: its path is printed, it is sized, and stopping detaches it. */
+    @Test
+    void servesARamdiskAsALoopDeviceByDefault() throws Exception {
+        Needs.root();
+        Needs.fuse();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/loop-control")), "needs loop devices");
+        CountDownLatch stop = new CountDownLatch(1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                BlockCommand.serve(new String[] {"ramdisk", "--size", "8M"},
+                        new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        });
+        try {
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
+            assertEquals(null, failed.get());
+            String dev = out.toString(StandardCharsets.UTF_8).trim();
+            assertTrue(dev.matches("/dev/loop\\d+"), dev);
+            assertEquals(String.valueOf(8 << 20), Command.of("blockdev", "--getsize64", dev).run().trim());
+            Path backing = Path.of("/sys/block/" + dev.substring(5) + "/loop/backing_file");
+            assertTrue(Files.exists(backing));
+            stop.countDown();
+            t.join(20_000);
+            assertEquals(null, failed.get());
+            assertFalse(Files.exists(backing), dev + " is still attached after serving stopped");
+        } finally {
+            stop.countDown();
+        }
+    }
 }

@@ -134,7 +134,7 @@ public final class LoopTransport implements AutoCloseable {
      *
      * @throws IOException when the device is in use (a mounted filesystem: unmount it first); nothing is changed
      */
-    public void detach() throws IOException {
+    public synchronized void detach() throws IOException {
         if (detached) return;
         try {
             device.detach();
@@ -159,7 +159,7 @@ public final class LoopTransport implements AutoCloseable {
 
     /** {@link #detach()}; when the device is in use it is left to the kernel to free once its last user closes it. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (detached) return;
         try {
             detach();
