@@ -69,6 +69,10 @@ final class KeptFuseViews implements Attack {
                     DataSource stale = fs.lastKeptSource;
                     fs.findings.expectRefusalExplained("a kept DataSource read outside any call",
                             () -> "get(0) answered " + stale.get(0), IllegalStateException.class);
+                    dev.j4l.kernel.NativeBuffer staleBuffer = fs.lastKeptSourceBuffer;
+                    fs.findings.expectRefusalExplained("a kept write data buffer read outside any call",
+                            () -> "getByte(0) answered " + staleBuffer.getByte(0), IllegalStateException.class,
+                            WrongThreadException.class);
                 }
                 case DATA_SINK -> {
                     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -78,6 +82,9 @@ final class KeptFuseViews implements Attack {
                     DataSink stale = fs.lastKeptSink;
                     fs.findings.expectRefusal("a kept DataSink filled outside any call",
                             () -> stale.put(new byte[] {'O'}, 0, 1), IllegalStateException.class);
+                    dev.j4l.kernel.NativeBuffer staleWindow = fs.lastKeptWindow;
+                    fs.findings.expectRefusal("a kept reply window filled outside any call",
+                            () -> staleWindow.putByte(0, (byte) 'O'), IllegalStateException.class, WrongThreadException.class);
                 }
                 case FILLER -> {
                     for (int i = 0; i < 2; i++) {

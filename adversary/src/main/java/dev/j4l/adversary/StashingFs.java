@@ -53,6 +53,11 @@ final class StashingFs implements FuseFilesystem<String, Void> {
     private DataSource keptSource;
     private boolean sourceTried;
     volatile DataSource lastKeptSource;
+    private dev.j4l.kernel.NativeBuffer keptSourceBuffer;
+    volatile dev.j4l.kernel.NativeBuffer lastKeptSourceBuffer;
+    private dev.j4l.kernel.NativeBuffer keptWindow;
+    volatile dev.j4l.kernel.NativeBuffer lastKeptWindow;
+    private boolean windowTried;
     private DataSink keptSink;
     private boolean sinkTried;
     volatile DataSink lastKeptSink;
@@ -110,13 +115,21 @@ final class StashingFs implements FuseFilesystem<String, Void> {
         if (keptSource == null) {
             keptSource = data;
             lastKeptSource = data;
+            dev.j4l.kernel.NativeBuffer lent = data.buffer();
+            keptSourceBuffer = lent;
+            lastKeptSourceBuffer = lent;
             fromAnotherThread("a write's DataSource read from another thread during the call", () -> "get(0) answered " + data.get(0));
+            fromAnotherThread("a write's lent data buffer read from another thread during the call",
+                    () -> "getByte(0) answered " + lent.getByte(0));
         } else if (!sourceTried) {
             sourceTried = true;
             DataSource stale = keptSource;
             findings.expectRefusalExplained("a DataSource kept from an earlier write, read in a later write",
                     () -> "get(0) answered '" + (char) stale.get(0) + "' (this write's first byte is '" + (char) data.get(0) + "')",
                     IllegalStateException.class);
+            dev.j4l.kernel.NativeBuffer staleBuffer = keptSourceBuffer;
+            findings.expectRefusalExplained("a write's data buffer kept from an earlier write, read in a later write",
+                    () -> "getByte(0) answered '" + (char) staleBuffer.getByte(0) + "'", IllegalStateException.class);
         }
         return data.size();
     }
@@ -144,9 +157,24 @@ final class StashingFs implements FuseFilesystem<String, Void> {
             }, IllegalStateException.class);
         }
         int n = (int) Math.max(0, Math.min(out.remaining(), SIZE - offset));
-        byte[] f = new byte[n];
-        java.util.Arrays.fill(f, (byte) 'F');
-        out.put(f, 0, n);
+        // Filled in place, through a window of the reply lent for this call.
+        dev.j4l.kernel.NativeBuffer w = out.window(n);
+        w.fill(0, n, (byte) 'F');
+        if (keptWindow == null) {
+            keptWindow = w;
+            lastKeptWindow = w;
+            fromAnotherThread("a read's reply window filled from another thread during the call", () -> {
+                w.putByte(0, (byte) 'T');
+                return "putByte() from another thread succeeded";
+            });
+        } else if (!windowTried) {
+            windowTried = true;
+            dev.j4l.kernel.NativeBuffer stale = keptWindow;
+            findings.expectRefusalExplained("a reply window kept from an earlier read, filled in a later read", () -> {
+                stale.putByte(0, (byte) 'S');
+                return "putByte() into the stale window succeeded";
+            }, IllegalStateException.class);
+        }
     }
 
     @Override

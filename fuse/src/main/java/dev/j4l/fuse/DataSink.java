@@ -34,4 +34,12 @@ public interface DataSink {
      * ({@code pread(2)}); returns the bytes read, 0 at end of file.
      */
     int putFrom(OwnedFd fd, long position, int length) throws KernelException;
+
+    /**
+     * Appends {@code length} bytes and lends them as a buffer the driver fills in place, in any order (a
+     * transport's window, say, that a block driver writes into directly). The bytes start as zeroes, count as put
+     * at once, and the buffer is usable only on this thread until the read call returns; then every access
+     * through it throws.
+     */
+    NativeBuffer window(int length);
 }

@@ -22,6 +22,13 @@ public interface DataSource {
     /** Writes all of it to {@code fd} at {@code position} ({@code pwrite(2)}, repeated until done). */
     void writeTo(OwnedFd fd, long position) throws KernelException;
 
+    /**
+     * All of the data as a buffer lent for this call only (usable on this thread until the call returns; then
+     * every access throws), to be read in place without a copy. It is this request's own copy of the data:
+     * writing to it changes nothing but what later reads of it in this call see.
+     */
+    NativeBuffer buffer();
+
     /** A copy of all of it. */
     default byte[] toByteArray() {
         byte[] b = new byte[size()];

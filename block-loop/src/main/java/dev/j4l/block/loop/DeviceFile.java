@@ -15,7 +15,6 @@ import dev.j4l.fuse.Request;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
-import dev.j4l.kernel.NativeBuffer;
 
 /**
  * The FUSE side of the loop transport: a filesystem holding one file, {@value #NAME}, whose bytes are the block
@@ -32,11 +31,6 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
     private final BlockDriver driver;
     private final Attr rootAttr;
     private volatile Attr deviceAttr;
-    /**
-     * One bounce buffer per serving thread, grown to the largest request it served (at most the mount's maximum
-     * transfer): FUSE lends requests' data as its own views, so the driver's window is copied once each way.
-     */
-    private final ThreadLocal<NativeBuffer> bounce = new ThreadLocal<>();
 
     DeviceFile(BlockDriver driver) {
         this.driver = driver;
@@ -80,25 +74,21 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
         long end = Math.min(driver.size(), offset + size);
         if (offset >= end) return; // end of the device
         int n = (int) (end - offset);
-        NativeBuffer b = buffer(n);
-        // The buffer held this thread's last request: the driver's window starts as zeroes, never old data.
-        b.fill(0, n, (byte) 0);
-        LentData window = new LentData(b, n);
+        // The driver fills the reply in place: a zeroed window of the reply buffer, dead after this call.
+        LentData window = new LentData(out.window(n), n);
         try {
             fail(DriverCall.call(driver, BlockOp.READ, offset, n, false, false, window));
         } finally {
             window.close();
         }
-        out.put(b, 0, n);
     }
 
     @Override
     public int write(Request r, Node node, Void handle, long offset, DataSource data, int writeFlags)
             throws ErrnoException {
         int n = data.size();
-        NativeBuffer b = buffer(n);
-        data.copyTo(0, b, 0, n);
-        LentData window = new LentData(b, n);
+        // The driver reads the request's own data in place.
+        LentData window = new LentData(data.buffer(), n);
         try {
             fail(DriverCall.call(driver, BlockOp.WRITE, offset, n, false, false, window));
         } finally {
@@ -127,15 +117,6 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
         else if (rest == Fs.FALLOC_FL_ZERO_RANGE) keepAllocated = true;
         else throw new ErrnoException(Errno.EOPNOTSUPP);
         fail(DriverCall.call(driver, BlockOp.WRITE_ZEROES, offset, length, false, keepAllocated, null));
-    }
-
-    private NativeBuffer buffer(int n) {
-        NativeBuffer b = bounce.get();
-        if (b == null || b.size() < n) {
-            b = NativeBuffer.allocate(Math.max(n, 1 << 17), 4096);
-            bounce.set(b);
-        }
-        return b;
     }
 
     private static void fail(Errno e) throws ErrnoException {

@@ -2,6 +2,7 @@ package dev.j4l.fuse.session;
 
 import dev.j4l.fuse.DataSink;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.LoanScope;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 
@@ -25,9 +26,13 @@ final class ReadReplySink implements DataSink {
         this.capacity = (int) Math.max(0, Math.min(capacity, out.size() - base));
     }
 
+    /** Made by the first {@link #window}: its views die when the call ends. */
+    private LoanScope loan;
+
     /** Ends the call; returns the bytes put. */
     int close() {
         valid = false;
+        if (loan != null) loan.close();
         return length;
     }
 
@@ -74,6 +79,17 @@ final class ReadReplySink implements DataSink {
         check(n);
         out.fill(base + length, n, (byte) 0);
         length += n;
+    }
+
+    @Override
+    public NativeBuffer window(int n) {
+        check(n);
+        if (loan == null) loan = LoanScope.open();
+        // The reply buffer holds earlier replies: the window is zeroed before the driver sees it.
+        out.fill(base + length, n, (byte) 0);
+        NativeBuffer w = loan.lend(out).slice(base + length, n);
+        length += n;
+        return w;
     }
 
     @Override

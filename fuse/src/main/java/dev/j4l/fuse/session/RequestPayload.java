@@ -2,6 +2,7 @@ package dev.j4l.fuse.session;
 
 import dev.j4l.fuse.DataSource;
 import dev.j4l.kernel.KernelException;
+import dev.j4l.kernel.LoanScope;
 import dev.j4l.kernel.NativeBuffer;
 import dev.j4l.kernel.OwnedFd;
 import java.util.Objects;
@@ -25,8 +26,12 @@ final class RequestPayload implements DataSource {
         this.size = size;
     }
 
+    /** Made by the first {@link #buffer()}: its views die when the call ends. */
+    private LoanScope loan;
+
     void close() {
         valid = false;
+        if (loan != null) loan.close();
     }
 
     private void checkLive() {
@@ -55,6 +60,13 @@ final class RequestPayload implements DataSource {
     public void get(int from, byte[] dst, int offset, int n) {
         check(from, n);
         in.get(base + from, dst, offset, n);
+    }
+
+    @Override
+    public NativeBuffer buffer() {
+        checkLive();
+        if (loan == null) loan = LoanScope.open();
+        return loan.lend(in).slice(base, size);
     }
 
     @Override
