@@ -157,6 +157,40 @@ class RamDiskLoopTest {
         assertTrue(loop.isAttached());
     }
 
+    /** A driver whose size changes: after {@code resized()} the device has the new capacity. */
+    @Test
+    void aCapacityChangeReachesTheDevice() throws Exception {
+        RamDisk ram = new RamDisk(32 * MIB);
+        java.util.concurrent.atomic.AtomicLong size = new java.util.concurrent.atomic.AtomicLong(16 * MIB);
+        BlockDriver growing = new BlockDriver() {
+            @Override
+            public long size() {
+                return size.get();
+            }
+
+            @Override
+            public void read(long offset, BlockData into) {
+                ram.read(offset, into);
+            }
+
+            @Override
+            public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
+                ram.write(offset, from, fua);
+            }
+        };
+        LoopTransport loop = attach(growing);
+        assertEquals(String.valueOf(16 * MIB), Command.of("blockdev", "--getsize64", loop.devicePath()).run().trim());
+        Command.Result past = Command.of("dd", "if=/dev/zero", "of=" + loop.devicePath(), "bs=1M", "seek=20", "count=1",
+                "oflag=direct").timeout(Duration.ofSeconds(30)).exec();
+        assertTrue(past.exit() != 0, "wrote past the end: " + past.output());
+        size.set(32 * MIB);
+        loop.resized();
+        assertEquals(String.valueOf(32 * MIB), Command.of("blockdev", "--getsize64", loop.devicePath()).run().trim());
+        Command.Result grown = Command.of("dd", "if=/dev/zero", "of=" + loop.devicePath(), "bs=1M", "seek=20", "count=1",
+                "oflag=direct").timeout(Duration.ofSeconds(30)).exec();
+        assertEquals(0, grown.exit(), grown.output());
+    }
+
     /**
      * A daemon killed with SIGKILL, with a file system mounted on its device: I/O then fails (nothing hangs),
      * the file system can be unmounted, and the device is freed once nothing holds it.
