@@ -33,6 +33,18 @@ public interface BlockDriver {
      */
     void write(long offset, BlockData from, boolean fua) throws ErrnoException;
 
+    /**
+     * Reports how {@code [offset, offset+length)} is stored (which parts are holes, which read as zeroes), as
+     * consecutive extents from {@code offset} into {@code sink}, stopping when it returns false; a driver may
+     * stop earlier (see {@link ExtentSink}). Transports ask it for NBD's {@code base:allocation} block status,
+     * which lets copying tools skip holes, and before reads, to send holes without reading them. The answer
+     * need only be true when given: a write racing with it may change the range. The default reports the whole
+     * range as {@link Allocation#DATA}, which is always correct.
+     */
+    default void extents(long offset, long length, ExtentSink sink) throws ErrnoException {
+        sink.extent(length, Allocation.DATA);
+    }
+
     /** Makes every write completed so far durable. A device without a cache has nothing to do. */
     default void flush() throws ErrnoException {}
 

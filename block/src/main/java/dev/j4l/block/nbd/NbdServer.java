@@ -1,6 +1,7 @@
 package dev.j4l.block.nbd;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.PayloadPool;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -13,14 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves one {@link BlockDriver} as one NBD export, on a Unix socket or a TCP port: fixed newstyle handshake
- * (NBD_OPT_GO / INFO / EXPORT_NAME / LIST / ABORT), simple replies, and READ, WRITE (with FUA), FLUSH, TRIM and
- * WRITE_ZEROES. Each client gets a platform thread of its own; a client that sends what the protocol does not
- * allow gets the protocol's error reply, or its connection closed, and the other clients are not disturbed.
- * Pure Java (NIO channels): the transport needs no native access.
+ * (NBD_OPT_GO / INFO / EXPORT_NAME / LIST / ABORT / STRUCTURED_REPLY / LIST_META_CONTEXT / SET_META_CONTEXT),
+ * simple or structured replies, and READ, WRITE (with FUA), FLUSH, TRIM, WRITE_ZEROES and BLOCK_STATUS
+ * ({@code base:allocation}, from {@link BlockDriver#extents}). Each client gets a platform thread that reads its
+ * requests; a few worker threads shared by all clients serve them, many at once. Request data lives in one pool
+ * of {@link #PAYLOAD_MEMORY} bytes for all clients: when it is spent, requests wait. A client that sends what
+ * the protocol does not allow gets the protocol's error reply, or its connection closed, and the other clients
+ * are not disturbed. Pure Java (NIO channels): the transport needs no native access.
  */
 public final class NbdServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.block");
@@ -28,6 +37,15 @@ public final class NbdServer implements AutoCloseable {
     public static final int MAX_CLIENTS = 64;
     /** How long a client may take to choose the export before it is disconnected (default). */
     public static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /** How long a reply may go without the client reading a byte of it before the client is dropped (default). */
+    public static final java.time.Duration REPLY_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /**
+     * Bytes of request data (writes' and reads') all clients together may have in flight; the largest request
+     * (32 MiB) fits twice. Its pages are taken only once used.
+     */
+    public static final int PAYLOAD_MEMORY = 64 << 20;
+    /** Threads serving requests, shared by every client: enough to keep the cores and a few blocking calls busy. */
+    static final int WORKERS = Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 16);
     /** Closes connections whose handshake ran out of time: one daemon thread for every server. */
     private static final java.util.concurrent.ScheduledExecutorService TIMER =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
@@ -38,10 +56,20 @@ public final class NbdServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final String uri;
     private final Path socketPath;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Set<NbdConnection> clients = ConcurrentHashMap.newKeySet();
+    private final PayloadPool payloads = new PayloadPool(PAYLOAD_MEMORY);
+    /**
+     * The workers. Its queue never fills: it holds at most every client's requests in flight. Threads start as
+     * requests come and end after a while idle.
+     */
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_CLIENTS * NbdConnection.MAX_IN_FLIGHT),
+            r -> Thread.ofPlatform().daemon().name("nbd-worker").unstarted(r));
+    private final ScheduledFuture<?> stallCheck;
     private final Thread acceptor;
     private volatile boolean closed;
     private volatile java.time.Duration handshakeTimeout = HANDSHAKE_TIMEOUT;
+    private volatile java.time.Duration replyTimeout = REPLY_TIMEOUT;
 
     private NbdServer(BlockDriver driver, String exportName, ServerSocketChannel listener, String uri, Path socketPath) {
         this.driver = driver;
@@ -49,6 +77,8 @@ public final class NbdServer implements AutoCloseable {
         this.listener = listener;
         this.uri = uri;
         this.socketPath = socketPath;
+        workers.allowCoreThreadTimeOut(true);
+        this.stallCheck = TIMER.scheduleWithFixedDelay(this::dropStalledClients, 1, 1, TimeUnit.SECONDS);
         this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept").unstarted(this::acceptLoop);
         acceptor.start();
     }
@@ -117,6 +147,16 @@ public final class NbdServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long a reply may go without the client reading any of it before the client is disconnected: a client
+     * that sends requests but never reads the answers would otherwise hold their memory, which all clients share.
+     */
+    public NbdServer replyTimeout(java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        this.replyTimeout = timeout;
+        return this;
+    }
+
     /** Clients connected now. */
     public int clients() {
         return clients.size();
@@ -128,6 +168,25 @@ public final class NbdServer implements AutoCloseable {
 
     String exportName() {
         return exportName;
+    }
+
+    PayloadPool payloads() {
+        return payloads;
+    }
+
+    Executor workers() {
+        return workers;
+    }
+
+    private void dropStalledClients() {
+        long now = System.nanoTime();
+        long limit = replyTimeout.toNanos();
+        for (NbdConnection c : clients) {
+            if (c.replyStalledFor(now) > limit) {
+                LOG.log(Level.WARNING, "NBD client dropped: it read nothing of a reply for " + replyTimeout);
+                c.close();
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -149,7 +208,7 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             if (clients.size() >= MAX_CLIENTS) {
-                // Each client holds a thread and up to MAX_PAYLOAD of buffer: past the limit, refuse.
+                // Each client holds a thread and its request slots: past the limit, refuse.
                 LOG.log(Level.WARNING, "NBD: " + MAX_CLIENTS + " clients already connected; refusing another");
                 try {
                     c.close();
@@ -158,8 +217,8 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
-            clients.add(c);
             NbdConnection connection = new NbdConnection(this, c);
+            clients.add(connection);
             TIMER.schedule(() -> {
                 if (!connection.inTransmission()) {
                     LOG.log(Level.WARNING, "NBD client dropped: no export chosen within " + handshakeTimeout);
@@ -174,7 +233,7 @@ public final class NbdServer implements AutoCloseable {
                 try {
                     connection.run();
                 } finally {
-                    clients.remove(c);
+                    clients.remove(connection);
                     try {
                         c.close();
                     } catch (IOException ignored) {
@@ -189,8 +248,11 @@ public final class NbdServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        stallCheck.cancel(false);
         listener.close();
-        for (SocketChannel c : clients) c.close();
+        for (NbdConnection c : clients) c.close();
+        // Requests in flight finish (their replies fail on the closed connections); then the workers end.
+        workers.shutdown();
         if (socketPath != null) Files.deleteIfExists(socketPath);
     }
 }

@@ -6,7 +6,9 @@ public enum BlockOp {
     WRITE("write"),
     FLUSH("flush"),
     DISCARD("discard"),
-    WRITE_ZEROES("write-zeroes");
+    WRITE_ZEROES("write-zeroes"),
+    /** {@link dev.j4l.block.BlockDriver#extents}: how a range is stored. */
+    EXTENTS("extents");
 
     private final String label;
 
@@ -21,7 +23,7 @@ public enum BlockOp {
 
     /** Whether the operation changes the device (refused on a read-only one). */
     public boolean modifies() {
-        return this != READ && this != FLUSH;
+        return this != READ && this != FLUSH && this != EXTENTS;
     }
 
     @Override

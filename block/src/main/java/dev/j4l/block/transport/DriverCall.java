@@ -48,14 +48,44 @@ public final class DriverCall {
                 case FLUSH -> driver.flush();
                 case DISCARD -> driver.discard(offset, length);
                 case WRITE_ZEROES -> driver.writeZeroes(offset, length, fua, noHole);
+                case EXTENTS -> throw new IllegalArgumentException("extents are asked through DriverCall.extents");
             }
             return null;
         } catch (ErrnoException e) {
             return e.errno();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "block driver failed in " + op + " of " + length + " bytes at " + offset
-                    + "; answering EIO", e);
-            return Errno.EIO;
+            return failed(op, offset, length, e);
         }
+    }
+
+    /**
+     * Checks the range (length positive too), then asks the driver how it is stored, into {@code into} (kept to
+     * at most {@code max} extents, whole blocks); returns null on success or the errno to answer. With {@code
+     * coverAll} the list covers the whole range even where the driver stopped early (the rest as data), as a
+     * read needs; without, it may cover less, as NBD's block status allows.
+     */
+    public static Errno extents(BlockDriver driver, long offset, long length, ExtentList into, int max,
+            boolean coverAll) {
+        Errno refused = length == 0 ? Errno.EINVAL : check(driver, BlockOp.EXTENTS, offset, length);
+        if (refused != null) return refused;
+        into.reset(length, driver.blockSize(), max);
+        LentExtents sink = new LentExtents(into);
+        try {
+            driver.extents(offset, length, sink);
+        } catch (ErrnoException e) {
+            return e.errno();
+        } catch (RuntimeException | Error e) {
+            return failed(BlockOp.EXTENTS, offset, length, e);
+        } finally {
+            sink.close();
+        }
+        into.finish(coverAll);
+        return null;
+    }
+
+    private static Errno failed(BlockOp op, long offset, long length, Throwable e) {
+        LOG.log(Level.ERROR, "block driver failed in " + op + " of " + length + " bytes at " + offset
+                + "; answering EIO", e);
+        return Errno.EIO;
     }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  */
 public final class LentData implements BlockData {
     private final NativeBuffer buffer;
+    /** Where the window starts in the buffer. */
+    private final int start;
     private final int length;
     private final Thread owner = Thread.currentThread();
     /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
@@ -21,8 +23,14 @@ public final class LentData implements BlockData {
 
     /** Lends {@code [0, length)} of {@code buffer} to a call made on this thread. */
     public LentData(NativeBuffer buffer, int length) {
-        Objects.checkFromIndexSize(0, length, buffer.size());
+        this(buffer, 0, length);
+    }
+
+    /** Lends {@code [start, start+length)} of {@code buffer} to a call made on this thread. */
+    public LentData(NativeBuffer buffer, int start, int length) {
+        Objects.checkFromIndexSize(start, length, buffer.size());
         this.buffer = buffer;
+        this.start = start;
         this.length = length;
     }
 
@@ -46,27 +54,27 @@ public final class LentData implements BlockData {
     @Override
     public void get(int position, byte[] dst, int offset, int n) {
         check(position, n);
-        buffer.get(position, dst, offset, n);
+        buffer.get(start + position, dst, offset, n);
     }
 
     @Override
     public void put(int position, byte[] src, int offset, int n) {
         check(position, n);
-        buffer.put(position, src, offset, n);
+        buffer.put(start + position, src, offset, n);
     }
 
     @Override
     public void fill(int position, int n, byte value) {
         check(position, n);
-        buffer.fill(position, n, value);
+        buffer.fill(start + position, n, value);
     }
 
     @Override
     public boolean isZero() {
         check(0, length);
         int i = 0;
-        for (; i + 8 <= length; i += 8) if (buffer.getLong(i) != 0) return false;
-        for (; i < length; i++) if (buffer.getByte(i) != 0) return false;
+        for (; i + 8 <= length; i += 8) if (buffer.getLong(start + i) != 0) return false;
+        for (; i < length; i++) if (buffer.getByte(start + i) != 0) return false;
         return true;
     }
 
@@ -75,7 +83,7 @@ public final class LentData implements BlockData {
         check(position, n);
         int done = 0;
         while (done < n) {
-            int r = fd.pread(buffer, position + done, n - done, fileOffset + done);
+            int r = fd.pread(buffer, start + position + done, n - done, fileOffset + done);
             if (r <= 0) break; // end of file (or a non-blocking descriptor with nothing ready)
             done += r;
         }
@@ -86,7 +94,7 @@ public final class LentData implements BlockData {
     public void writeTo(OwnedFd fd, long fileOffset, int position, int n) throws KernelException {
         check(position, n);
         for (int done = 0; done < n; ) {
-            int w = fd.pwrite(buffer, position + done, n - done, fileOffset + done);
+            int w = fd.pwrite(buffer, start + position + done, n - done, fileOffset + done);
             if (w <= 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
             done += w;
         }

@@ -1,7 +1,9 @@
 package dev.j4l.drivers.ramdisk;
 
+import dev.j4l.block.Allocation;
 import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.ExtentSink;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import java.util.Arrays;
@@ -12,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A sparse RAM disk (like Linux's null_blk with memory backing): the device is cut into 64 KiB chunks, a chunk
  * exists only once something other than zeroes was written to it, and reading where none exists gives zeroes.
  * Memory is bounded: a write that needs a chunk beyond {@code memoryLimit} bytes fails with ENOSPC (the device
- * stays usable), never an OutOfMemoryError. Discard and write-zeroes give whole chunks back.
+ * stays usable), never an OutOfMemoryError. Discard and write-zeroes give whole chunks back. {@link #extents}
+ * reports absent chunks as holes, so NBD clients can skip them.
  */
 public final class RamDisk implements BlockDriver {
     static final int CHUNK = 64 * 1024;
@@ -111,6 +114,18 @@ public final class RamDisk implements BlockDriver {
             return prev;
         }
         return fresh;
+    }
+
+    /** A chunk that exists is data (it may hold zeroes, but finding out would mean reading it); one that does not is a hole. */
+    @Override
+    public void extents(long offset, long length, ExtentSink sink) {
+        long end = offset + length;
+        for (long at = offset; at < end; ) {
+            long n = Math.min(end - at, CHUNK - at % CHUNK);
+            Allocation a = chunks.containsKey(at / CHUNK) ? Allocation.DATA : Allocation.HOLE;
+            if (!sink.extent(n, a)) return;
+            at += n;
+        }
     }
 
     @Override
