@@ -157,6 +157,11 @@ public final class NbdServer implements AutoCloseable {
         return this;
     }
 
+    /** Bytes of {@link #PAYLOAD_MEMORY} no request holds now (a snapshot, for monitoring). */
+    public long payloadMemoryFree() {
+        return payloads.freeBytes();
+    }
+
     /** Clients connected now. */
     public int clients() {
         return clients.size();

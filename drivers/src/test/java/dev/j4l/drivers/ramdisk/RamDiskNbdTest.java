@@ -9,14 +9,10 @@ import dev.j4l.block.nbd.NbdServer;
 import dev.j4l.testkit.Command;
 import dev.j4l.testkit.Needs;
 import dev.j4l.testkit.TempMounts;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The ramdisk served over NBD, checked with real clients from Debian (qemu-img, nbdinfo) and with a hostile
- * one that speaks the protocol by hand: malformed input gets the protocol's error reply or a closed connection,
- * and the server keeps serving everyone else.
+ * The ramdisk served over NBD with simple replies, checked with real clients from Debian (qemu-img, nbdinfo)
+ * and with a hostile one that speaks the protocol by hand: malformed input gets the protocol's error reply or a
+ * closed connection, and the server keeps serving everyone else. {@link NbdClientsTest} checks structured
+ * replies, block status and requests in flight at once.
  */
 class RamDiskNbdTest {
     private static final int MIB = 1 << 20;
@@ -87,79 +84,12 @@ class RamDiskNbdTest {
         assertEquals(String.valueOf(16 * MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
     }
 
-    /** A client that speaks NBD by hand. */
-    private static final class RawClient implements AutoCloseable {
-        final SocketChannel ch;
-
-        RawClient(Path socket) throws IOException {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        }
-
-        RawClient(InetSocketAddress address) throws IOException {
-            ch = SocketChannel.open(address);
-        }
-
-        ByteBuffer read(int n) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(n);
-            while (b.hasRemaining()) if (ch.read(b) < 0) throw new EOFException("closed after " + b.position());
-            return b.flip();
-        }
-
-        void send(ByteBuffer b) throws IOException {
-            b.flip();
-            while (b.hasRemaining()) ch.write(b);
-        }
-
-        /** Handshake with NBD_OPT_GO for {@code name}; returns the option reply types seen. */
-        void go(String name) throws IOException {
-            read(18); // NBDMAGIC, IHAVEOPT, handshake flags
-            send(ByteBuffer.allocate(4).putInt(3)); // fixed newstyle, no zeroes
-            byte[] n = name.getBytes(StandardCharsets.UTF_8);
-            send(ByteBuffer.allocate(16 + 4 + n.length + 2).putLong(0x49484156454f5054L).putInt(7)
-                    .putInt(4 + n.length + 2).putInt(n.length).put(n).putShort((short) 0));
-            while (true) {
-                ByteBuffer h = read(20);
-                h.getLong();
-                h.getInt();
-                int type = h.getInt();
-                int len = h.getInt();
-                read(len);
-                if (type == 1) return;
-                if (type < 0) throw new IOException("option error " + Integer.toHexString(type));
-            }
-        }
-
-        /** Sends a request; returns the reply's error. */
-        int request(int type, long offset, int length, byte[] payload) throws IOException {
-            return request(type, 0, offset, length, payload);
-        }
-
-        int request(int type, int flags, long offset, int length, byte[] payload) throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(28 + (payload == null ? 0 : payload.length));
-            b.putInt(0x25609513).putShort((short) flags).putShort((short) type).putLong(77).putLong(offset).putInt(length);
-            if (payload != null) b.put(payload);
-            send(b);
-            ByteBuffer r = read(16);
-            assertEquals(0x67446698, r.getInt());
-            int error = r.getInt();
-            assertEquals(77, r.getLong());
-            if (type == 0 && error == 0) read(length);
-            return error;
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
-        }
-    }
-
     @Test
     void malformedInputGetsErrorsOrAClosedConnectionAndOthersAreServed() throws Exception {
         Needs.program("nbdinfo");
         NbdServer server = serve(new RamDisk(MIB));
-        try (RawClient c = new RawClient(socket)) {
-            c.go("ramdisk");
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            c.simple("ramdisk");
             assertEquals(22, c.request(0, MIB - 512, 1024, null), "read past the end: EINVAL");
             assertEquals(22, c.request(0, 100, 512, null), "unaligned read: EINVAL");
             assertEquals(22, c.request(0, -512, 512, null), "negative offset: EINVAL");
@@ -170,23 +100,23 @@ class RamDiskNbdTest {
             assertEquals(0, c.request(1, 512, 512, new byte[512]), "and a good write still works");
             // A bad request magic cannot be framed: the connection is closed.
             c.send(ByteBuffer.allocate(28).putInt(0x12345678).position(28));
-            assertTrue(closedWithin(c));
+            assertTrue(c.closedByServer());
         }
-        try (RawClient c = new RawClient(socket)) {
-            c.go("ramdisk");
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            c.simple("ramdisk");
             // A write that claims more data than the limit: closed, not allocated.
             c.send(ByteBuffer.allocate(28).putInt(0x25609513).putShort((short) 0).putShort((short) 1).putLong(1)
                     .putLong(0).putInt(Integer.MAX_VALUE));
-            assertTrue(closedWithin(c));
+            assertTrue(c.closedByServer());
         }
-        try (RawClient c = new RawClient(socket)) {
-            c.go("ramdisk");
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            c.simple("ramdisk");
             // A client that vanishes in the middle of a write's data.
             c.send(ByteBuffer.allocate(38).putInt(0x25609513).putShort((short) 0).putShort((short) 1).putLong(1)
                     .putLong(0).putInt(4096).put(new byte[10]));
         }
-        try (RawClient c = new RawClient(socket)) {
-            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> c.go("no-such-export"));
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> c.simple("no-such-export"));
             assertTrue(e.getMessage().contains("80000006"), e.getMessage()); // NBD_REP_ERR_UNKNOWN
         }
         assertEquals(String.valueOf(MIB), Command.of("nbdinfo", "--size", server.uri()).run().trim());
@@ -196,8 +126,8 @@ class RamDiskNbdTest {
     void writeZeroesWithNoHoleKeepsTheMemoryAndWithoutItGivesItBack() throws Exception {
         RamDisk disk = new RamDisk(MIB);
         serve(disk);
-        try (RawClient c = new RawClient(socket)) {
-            c.go("ramdisk");
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            c.simple("ramdisk");
             assertEquals(0, c.request(6, 1 << 1, 0, 256 * 1024, null), "WRITE_ZEROES with NO_HOLE");
             assertEquals(256 * 1024, disk.memoryHeld(), "NO_HOLE leaves the range allocated");
             assertEquals(0, c.request(6, 0, 0, 256 * 1024, null), "WRITE_ZEROES may punch");
@@ -210,10 +140,10 @@ class RamDiskNbdTest {
     @Test
     void aClientThatSaysNothingIsDisconnected() throws Exception {
         NbdServer server = serve(new RamDisk(MIB)).handshakeTimeout(java.time.Duration.ofMillis(300));
-        try (RawClient silent = new RawClient(socket); RawClient chosen = new RawClient(socket)) {
-            chosen.go("ramdisk");
+        try (RawNbdClient silent = new RawNbdClient(socket); RawNbdClient chosen = new RawNbdClient(socket)) {
+            chosen.simple("ramdisk");
             silent.read(18); // the greeting, and then nothing from us
-            assertTrue(closedWithin(silent), "a silent client must be disconnected");
+            assertTrue(silent.closedByServer(), "a silent client must be disconnected");
             Thread.sleep(500);
             assertEquals(0, chosen.request(0, 0, 512, null), "a client past its handshake is not timed out");
             long end = System.nanoTime() + 5_000_000_000L;
@@ -255,8 +185,8 @@ class RamDiskNbdTest {
         };
         socket = mounts.dir("nbd").resolve("sock");
         mounts.closeAfter(NbdServer.unix(stashing, socket, "ramdisk"));
-        try (RawClient c = new RawClient(socket)) {
-            c.go("ramdisk");
+        try (RawNbdClient c = new RawNbdClient(socket)) {
+            c.simple("ramdisk");
             assertEquals(0, c.request(1, 0, 512, new byte[512]));
             assertEquals(0, c.request(0, 0, 512, null));
             // The next request reuses the buffer behind the kept view: the view must not show it.
@@ -265,17 +195,5 @@ class RamDiskNbdTest {
         org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                 () -> kept.get().get(0, new byte[16], 0, 16));
         org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> kept.get().length());
-    }
-
-    private static boolean closedWithin(RawClient c) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(64);
-        try {
-            while (true) {
-                b.clear();
-                if (c.ch.read(b) < 0) return true;
-            }
-        } catch (IOException e) {
-            return true; // reset by the server
-        }
     }
 }
