@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -108,17 +109,25 @@ final class NbdConnection {
             r.length = length;
             try {
                 if (type == CMD_WRITE) {
-                    r.payload = server.payloads().acquire((int) length);
+                    r.payload = NbdServer.payloads().acquire((int) length);
                     in.readFully(r.payload.view().clear().limit((int) length));
                 } else if (type == CMD_READ && length <= MAX_PAYLOAD) {
-                    r.payload = server.payloads().acquire((int) length);
+                    r.payload = NbdServer.payloads().acquire((int) length);
                 }
             } catch (IOException | RuntimeException e) {
                 giveBack(r);
                 throw e;
             }
-            if (!in.hasBuffered() && alone()) r.run();
-            else workers.execute(r);
+            if (!in.hasBuffered() && alone()) {
+                r.run();
+            } else {
+                try {
+                    workers.execute(r);
+                } catch (RejectedExecutionException e) { // the server is closing
+                    giveBack(r);
+                    throw new IOException("server closed", e);
+                }
+            }
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * simple or structured replies, and READ, WRITE (with FUA), FLUSH, TRIM, WRITE_ZEROES and BLOCK_STATUS
  * ({@code base:allocation}, from {@link BlockDriver#extents}). Each client gets a platform thread that reads its
  * requests; a few worker threads shared by all clients serve them, many at once. Request data lives in one pool
- * of {@link #PAYLOAD_MEMORY} bytes for all clients: when it is spent, requests wait. A client that sends what
+ * of {@link #PAYLOAD_MEMORY} bytes shared by every client of every server in the process: when it is spent,
+ * requests wait. A client that sends what
  * the protocol does not allow gets the protocol's error reply, or its connection closed, and the other clients
  * are not disturbed. Pure Java (NIO channels): the transport needs no native access.
  */
@@ -40,10 +41,13 @@ public final class NbdServer implements AutoCloseable {
     /** How long a reply may go without the client reading a byte of it before the client is dropped (default). */
     public static final java.time.Duration REPLY_TIMEOUT = java.time.Duration.ofSeconds(60);
     /**
-     * Bytes of request data (writes' and reads') all clients together may have in flight; the largest request
-     * (32 MiB) fits twice. Its pages are taken only once used.
+     * Bytes of request data (writes' and reads') all clients of all servers in the process together may have in
+     * flight; the largest request (32 MiB) fits twice. One pool, made with the first server and kept (its memory
+     * is reclaimed only by the garbage collector, so a pool per server would pile up); its pages are taken only
+     * once used.
      */
     public static final int PAYLOAD_MEMORY = 64 << 20;
+    private static volatile PayloadPool payloads;
     /** Threads serving requests, shared by every client: enough to keep the cores and a few blocking calls busy. */
     static final int WORKERS = Math.clamp(2L * Runtime.getRuntime().availableProcessors(), 4, 16);
     /** Closes connections whose handshake ran out of time: one daemon thread for every server. */
@@ -57,7 +61,6 @@ public final class NbdServer implements AutoCloseable {
     private final String uri;
     private final Path socketPath;
     private final Set<NbdConnection> clients = ConcurrentHashMap.newKeySet();
-    private final PayloadPool payloads = new PayloadPool(PAYLOAD_MEMORY);
     /**
      * The workers. Its queue never fills: it holds at most every client's requests in flight. Threads start as
      * requests come and end after a while idle.
@@ -87,6 +90,7 @@ public final class NbdServer implements AutoCloseable {
     public static NbdServer unix(BlockDriver driver, Path socket, String exportName) throws IOException {
         checkName(exportName);
         checkGeometry(driver);
+        payloads(); // a server that cannot have its memory fails here, not at its first request
         ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             l.bind(UnixDomainSocketAddress.of(socket));
@@ -101,6 +105,7 @@ public final class NbdServer implements AutoCloseable {
     public static NbdServer tcp(BlockDriver driver, InetSocketAddress address, String exportName) throws IOException {
         checkName(exportName);
         checkGeometry(driver);
+        payloads(); // a server that cannot have its memory fails here, not at its first request
         ServerSocketChannel l = ServerSocketChannel.open();
         try {
             l.bind(address);
@@ -157,9 +162,9 @@ public final class NbdServer implements AutoCloseable {
         return this;
     }
 
-    /** Bytes of {@link #PAYLOAD_MEMORY} no request holds now (a snapshot, for monitoring). */
-    public long payloadMemoryFree() {
-        return payloads.freeBytes();
+    /** Bytes of {@link #PAYLOAD_MEMORY} no request of any server holds now (a snapshot, for monitoring). */
+    public static long payloadMemoryFree() {
+        return payloads().freeBytes();
     }
 
     /** Clients connected now. */
@@ -175,8 +180,15 @@ public final class NbdServer implements AutoCloseable {
         return exportName;
     }
 
-    PayloadPool payloads() {
-        return payloads;
+    static PayloadPool payloads() {
+        PayloadPool p = payloads;
+        if (p == null) {
+            synchronized (NbdServer.class) {
+                p = payloads;
+                if (p == null) payloads = p = new PayloadPool(PAYLOAD_MEMORY);
+            }
+        }
+        return p;
     }
 
     Executor workers() {

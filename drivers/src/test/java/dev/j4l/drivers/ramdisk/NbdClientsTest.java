@@ -383,12 +383,12 @@ class NbdClientsTest {
             });
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while ((server.clients() > 0 || server.payloadMemoryFree() < NbdServer.PAYLOAD_MEMORY)
+        while ((server.clients() > 0 || NbdServer.payloadMemoryFree() < NbdServer.PAYLOAD_MEMORY)
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertEquals(0, server.clients(), "every connection ended");
-        assertEquals(NbdServer.PAYLOAD_MEMORY, server.payloadMemoryFree(), "every payload came back");
+        assertEquals(NbdServer.PAYLOAD_MEMORY, NbdServer.payloadMemoryFree(), "every payload came back");
     }
 
     @Test
