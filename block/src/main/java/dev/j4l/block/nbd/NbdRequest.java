@@ -53,7 +53,7 @@ final class NbdRequest implements Runnable {
         connection.serve(this);
     }
 
-    /** Serves the request: afterwards {@link #reply()} holds what to send. */
+    /** Serves the request; returns the reply to send. */
     NbdReply serve() {
         reply.clear();
         switch (type) {
@@ -61,10 +61,6 @@ final class NbdRequest implements Runnable {
             case CMD_BLOCK_STATUS -> blockStatus();
             default -> other();
         }
-        return reply;
-    }
-
-    NbdReply reply() {
         return reply;
     }
 
