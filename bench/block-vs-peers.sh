@@ -3,7 +3,7 @@
 #   loop transport: /dev/loopN of `j4l block ramdisk` (a file of a private j4l FUSE mount, direct I/O)
 #     vs the kernel's loop device over a tmpfs file (no user space at all: the limit on this machine);
 #   NBD transport: `j4l block ramdisk --nbd unix:...` vs `nbdkit memory` (C) and `qemu-nbd` over a raw file
-#     on tmpfs, all three driven by fio's nbd engine (libnbd) over a Unix socket.
+#     on tmpfs (its default cache), all three driven by fio's nbd engine (libnbd) over a Unix socket.
 # Workloads (fio, one job): 4 KiB random read and write at QD1 and QD32, 1 MiB sequential read and write at QD4.
 # Each device is filled first, so reads read data. Per target it records the daemon's CPU seconds per GiB moved
 # and its peak RSS (VmHWM). Targets take turns within each repetition; the tables show medians.
@@ -57,7 +57,7 @@ nbdkit --foreground --unix "$base/nbdkit.sock" --exit-with-parent memory "$SIZE"
 PID[nbdkit]=$!
 DEV[nbdkit]="nbd+unix:///?socket=$base/nbdkit.sock"
 truncate -s "$SIZE" "$base/tmpfs/qemu-nbd.img"
-qemu-nbd --persistent --shared=8 --format=raw --cache=none --aio=threads --socket="$base/qemu.sock" \
+qemu-nbd --persistent --shared=8 --format=raw --socket="$base/qemu.sock" \
   "$base/tmpfs/qemu-nbd.img" 2>"$OUT/qemu-nbd.log" &
 PID[qemu-nbd]=$!
 DEV[qemu-nbd]="nbd+unix:///?socket=$base/qemu.sock"
@@ -71,7 +71,7 @@ fio_on() { # target rw bs iodepth runtime -> prints the fio JSON
     *) where=(--ioengine=nbd --uri="${DEV[$t]}") ;;
   esac
   fio --name=j4l "${where[@]}" --rw="$2" --bs="$3" --iodepth="$4" --size="$bytes" --runtime="$5" \
-      --time_based=$([ "$5" = 0 ] && echo 0 || echo 1) --output-format=json 2>/dev/null
+      --time_based=$([ "$5" = 0 ] && echo 0 || echo 1) --output-format=json 2>>"$OUT/fio-$t.err"
 }
 cpu_of() { [ -n "${PID[$1]:-}" ] && awk '{print $14 + $15}' "/proc/$(daemon_of "$1")/stat" || echo 0; }
 daemon_of() { # the JVM (or C daemon) process: the j4l launcher execs java, so the PID is the daemon's
@@ -94,7 +94,8 @@ for rep in $(seq "$REPS"); do
       c0=$(cpu_of "$t")
       json=$(fio_on "$t" "$1" "$2" "$3" "$RUNTIME")
       c1=$(cpu_of "$t")
-      read -r iops mib <<<"$(python3 -c "import json,sys; j=json.loads(sys.stdin.read())['jobs'][0]; \
+      # fio's nbd engine prints "fio: connected to NBD server" before the JSON: parse from the first brace.
+      read -r iops mib <<<"$(python3 -c "import json,sys; s=sys.stdin.read(); j=json.loads(s[s.index('{'):])['jobs'][0]; \
 d=j['read'] if j['read']['io_bytes'] else j['write']; print('%.0f %.1f' % (d['iops'], d['bw']/1024))" <<<"$json")"
       gib=$(python3 -c "print($mib * $RUNTIME / 1024)")
       add "$t,$1-$2-$3" "$([ "$2" = 1M ] && echo "$mib" || echo "$iops")"
