@@ -1,12 +1,15 @@
 package dev.j4l.block.loop;
 
+import dev.j4l.block.AsyncBlockDriver;
 import dev.j4l.block.BlockDriver;
-import dev.j4l.block.transport.BlockOp;
+import dev.j4l.block.BlockOp;
 import dev.j4l.block.transport.DriverCall;
 import dev.j4l.block.transport.LentData;
+import dev.j4l.block.transport.PayloadPool;
 import dev.j4l.fuse.Attr;
 import dev.j4l.fuse.DataSink;
 import dev.j4l.fuse.DataSource;
+import dev.j4l.fuse.Deferred;
 import dev.j4l.fuse.Entry;
 import dev.j4l.fuse.FileMode;
 import dev.j4l.fuse.FuseFilesystem;
@@ -15,6 +18,7 @@ import dev.j4l.fuse.Request;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.NativeBuffer;
 
 /**
  * The FUSE side of the loop transport: a filesystem holding one file, {@value #NAME}, whose bytes are the block
@@ -74,6 +78,10 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
         long end = Math.min(driver.size(), offset + size);
         if (offset >= end) return; // end of the device
         int n = (int) (end - offset);
+        if (driver instanceof AsyncBlockDriver async) {
+            readLater(r, async, offset, n);
+            return;
+        }
         // The driver fills the reply in place: a zeroed window of the reply buffer, dead after this call.
         LentData window = new LentData(out.window(n), n);
         try {
@@ -89,6 +97,18 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
         int n = data.size();
         // The driver reads the request's own data in place.
         LentData window = new LentData(data.buffer(), n);
+        if (driver instanceof AsyncBlockDriver async) {
+            Deferred<Integer> later = r.defer();
+            try {
+                DriverCall.submit(async, BlockOp.WRITE, offset, n, false, false, window, (error, bytes, at) -> {
+                    if (error != null) later.fail(error);
+                    else later.complete(n);
+                });
+            } finally {
+                window.close();
+            }
+            return n; // the deferred answer is what the kernel gets
+        }
         try {
             fail(DriverCall.call(driver, BlockOp.WRITE, offset, n, false, false, window));
         } finally {
@@ -99,6 +119,10 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
 
     @Override
     public void fsync(Request r, Node node, Void handle, boolean datasync) throws ErrnoException {
+        if (driver instanceof AsyncBlockDriver async) {
+            later(r, async, BlockOp.FLUSH, 0, 0, false);
+            return;
+        }
         fail(DriverCall.call(driver, BlockOp.FLUSH, 0, 0, false, false, null));
     }
 
@@ -116,7 +140,65 @@ final class DeviceFile implements FuseFilesystem<DeviceFile.Node, Void> {
         if (rest == Fs.FALLOC_FL_PUNCH_HOLE) keepAllocated = false;
         else if (rest == Fs.FALLOC_FL_ZERO_RANGE) keepAllocated = true;
         else throw new ErrnoException(Errno.EOPNOTSUPP);
+        if (driver instanceof AsyncBlockDriver async) {
+            later(r, async, BlockOp.WRITE_ZEROES, offset, length, keepAllocated);
+            return;
+        }
         fail(DriverCall.call(driver, BlockOp.WRITE_ZEROES, offset, length, false, keepAllocated, null));
+    }
+
+    // ---- asynchronous drivers: every request is a deferred FUSE reply, answered when the driver answers
+
+    /** A request without data, answered (with nothing) when the driver answers. */
+    private static void later(Request r, AsyncBlockDriver async, BlockOp op, long offset, long length, boolean noHole) {
+        Deferred<Void> later = r.defer();
+        DriverCall.submit(async, op, offset, length, false, noHole, null, (error, bytes, at) -> {
+            if (error != null) later.fail(error);
+            else later.complete(null);
+        });
+    }
+
+    /**
+     * A READ: the driver's window is a block of this device's own pool (a FUSE reply window dies with the call),
+     * sent as the reply when the driver answers, then given back.
+     */
+    private void readLater(Request r, AsyncBlockDriver async, long offset, int n) {
+        Deferred<NativeBuffer> later = r.defer();
+        PayloadPool.Payload payload = pool().acquire(n);
+        NativeBuffer room = payload.buffer();
+        room.fill(0, n, (byte) 0); // the block held another request
+        LentData window = new LentData(room, 0, n);
+        try {
+            DriverCall.submit(async, BlockOp.READ, offset, n, false, false, window, (error, bytes, at) -> {
+                try {
+                    if (error != null) {
+                        later.fail(error);
+                    } else {
+                        if (bytes != null) room.put(0, bytes, at, n);
+                        later.complete(room.slice(0, n)); // encoded into the reply before this returns
+                    }
+                } finally {
+                    payload.release();
+                }
+            });
+        } finally {
+            window.close();
+        }
+    }
+
+    /** Most bytes of deferred reads in flight: past it, serving threads wait for blocks to come back. */
+    private static final int POOL_BYTES = 32 << 20;
+    private volatile PayloadPool pool;
+
+    private PayloadPool pool() {
+        PayloadPool p = pool;
+        if (p == null) {
+            synchronized (this) {
+                if (pool == null) pool = new PayloadPool(POOL_BYTES);
+                p = pool;
+            }
+        }
+        return p;
     }
 
     private static void fail(Errno e) throws ErrnoException {

@@ -131,18 +131,34 @@ final class NbdConnection {
         }
     }
 
-    /** Serves {@code r} and sends its reply (on a worker, or this connection's thread), then frees its slot. */
+    /**
+     * Serves {@code r} and sends its reply (on a worker, or this connection's thread), then frees its slot; an
+     * asynchronous driver's request answered later is sent and freed by {@link #finish} instead.
+     */
     void serve(NbdRequest r) {
+        NbdReply reply;
         try {
-            NbdReply reply = r.serve();
+            reply = r.serve();
+        } catch (RuntimeException | Error e) {
+            // A fault of ours, not the driver's (DriverCall answers those): the stream may be broken, so end it.
+            LOG.log(Level.ERROR, "NBD request failed; dropping the client", e);
+            close();
+            giveBack(r);
+            return;
+        }
+        if (reply != null) finish(r, reply);
+    }
+
+    /** Sends {@code r}'s reply whole and frees its slot, whatever happens. */
+    void finish(NbdRequest r, NbdReply reply) {
+        try {
             out.send(reply.parts(), reply.count());
         } catch (IOException e) {
             // The client is gone, or the server dropped it: the reader finds out too.
             LOG.log(Level.DEBUG, () -> "NBD reply not sent: " + e.getMessage());
             close();
         } catch (RuntimeException | Error e) {
-            // A fault of ours, not the driver's (DriverCall answers those): the stream may be broken, so end it.
-            LOG.log(Level.ERROR, "NBD request failed; dropping the client", e);
+            LOG.log(Level.ERROR, "NBD reply failed; dropping the client", e);
             close();
         } finally {
             giveBack(r);

@@ -3,8 +3,9 @@ package dev.j4l.block.nbd;
 import static dev.j4l.block.nbd.NbdProtocol.*;
 
 import dev.j4l.block.Allocation;
+import dev.j4l.block.AsyncBlockDriver;
 import dev.j4l.block.BlockDriver;
-import dev.j4l.block.transport.BlockOp;
+import dev.j4l.block.BlockOp;
 import dev.j4l.block.transport.DriverCall;
 import dev.j4l.block.transport.ExtentList;
 import dev.j4l.block.transport.LentData;
@@ -53,15 +54,32 @@ final class NbdRequest implements Runnable {
         connection.serve(this);
     }
 
-    /** Serves the request; returns the reply to send. */
+    // An asynchronous driver's request is answered by whichever comes second: serve() returning, or the
+    // driver's answer. The answer builds the reply; serve() sends it if it came first, else the answer does.
+    private static final int SERVING = 0, ANSWERED = 1, PENDING = 2;
+    private final java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
+    private boolean submitted;
+
+    /**
+     * Serves the request; returns the reply to send, or null when an asynchronous driver will answer it later
+     * (then the answer sends the reply through {@link NbdConnection#finish}).
+     */
     NbdReply serve() {
         reply.clear();
+        phase.set(SERVING);
+        submitted = false;
         switch (type) {
             case CMD_READ -> read();
             case CMD_BLOCK_STATUS -> blockStatus();
             default -> other();
         }
+        if (submitted && phase.compareAndSet(SERVING, PENDING)) return null;
         return reply;
+    }
+
+    /** The driver's answer built the reply: sends it, unless serve() has not returned yet and will. */
+    private void answered() {
+        if (!phase.compareAndSet(SERVING, ANSWERED)) connection.finish(this, reply);
     }
 
     private boolean flagsAllowed(int allowed) {
@@ -102,6 +120,20 @@ final class NbdRequest implements Runnable {
             return;
         }
         LentData lent = op == BlockOp.WRITE ? new LentData(payload.buffer(), (int) length) : null;
+        if (driver instanceof AsyncBlockDriver async) {
+            submitted = true;
+            try {
+                DriverCall.submit(async, op, offset, length, (flags & CMD_FLAG_FUA) != 0, (flags & CMD_FLAG_NO_HOLE) != 0,
+                        lent, (error, data, at) -> {
+                            if (error == null) succeeded();
+                            else failed(op, error);
+                            answered();
+                        });
+            } finally {
+                if (lent != null) lent.close();
+            }
+            return;
+        }
         Errno e;
         try {
             e = DriverCall.call(driver, op, offset, length, (flags & CMD_FLAG_FUA) != 0, (flags & CMD_FLAG_NO_HOLE) != 0,
@@ -143,6 +175,10 @@ final class NbdRequest implements Runnable {
             return;
         }
         int n = (int) length;
+        if (driver instanceof AsyncBlockDriver async) {
+            readLater(async, n);
+            return;
+        }
         if (!structured || n == 0) {
             Errno e = readRun(0, n);
             if (e != null) failed(BlockOp.READ, e);
@@ -180,6 +216,31 @@ final class NbdRequest implements Runnable {
                 firstData = false;
             }
             at += run;
+        }
+    }
+
+    /**
+     * A READ of an asynchronous driver: one run, answered when the driver answers (its bytes copied into the
+     * payload then, if it deferred); holes are not looked for.
+     */
+    private void readLater(AsyncBlockDriver async, int n) {
+        submitted = true;
+        payload.buffer().fill(0, n, (byte) 0); // the payload held another request
+        LentData lent = new LentData(payload.buffer(), 0, n);
+        try {
+            DriverCall.submit(async, BlockOp.READ, offset, n, false, false, lent, (error, data, at) -> {
+                if (error != null) {
+                    failed(BlockOp.READ, error);
+                } else {
+                    if (data != null) payload.buffer().put(0, data, at, n);
+                    if (!structured) reply.simple(cookie, 0, payloadView(0, n, true));
+                    else if (n == 0) reply.none(cookie);
+                    else reply.data(cookie, offset, payloadView(0, n, true), true);
+                }
+                answered();
+            });
+        } finally {
+            lent.close();
         }
     }
 

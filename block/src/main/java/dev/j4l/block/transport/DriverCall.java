@@ -1,6 +1,8 @@
 package dev.j4l.block.transport;
 
+import dev.j4l.block.AsyncBlockDriver;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.BlockOp;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import java.lang.System.Logger.Level;
@@ -83,7 +85,23 @@ public final class DriverCall {
         return null;
     }
 
-    private static Errno failed(BlockOp op, long offset, long length, Throwable e) {
+    /**
+     * Checks the request, then submits it to an asynchronous driver; {@code finisher} gets the answer exactly
+     * once (at once when refused or answered within submit, else later from the completing thread). {@code data}
+     * is the window for READ and WRITE, usable by the driver during submit only; the caller closes it when this
+     * returns.
+     */
+    public static void submit(AsyncBlockDriver driver, BlockOp op, long offset, long length, boolean fua,
+            boolean noHole, LentData data, Submission.Finisher finisher) {
+        Errno refused = check(driver, op, offset, length);
+        if (refused != null) {
+            finisher.finished(refused, null, 0);
+            return;
+        }
+        Submission.submit(driver, op, offset, length, fua, noHole, data, finisher);
+    }
+
+    static Errno failed(BlockOp op, long offset, long length, Throwable e) {
         LOG.log(Level.ERROR, "block driver failed in " + op + " of " + length + " bytes at " + offset
                 + "; answering EIO", e);
         return Errno.EIO;

@@ -1,13 +1,13 @@
-package dev.j4l.block.transport;
+package dev.j4l.block;
 
-/** The operations a transport forwards to a {@link dev.j4l.block.BlockDriver}, named as logs name them. */
+/** The operations a transport forwards to a {@link BlockDriver} (and an {@link AsyncBlockDriver} is submitted), named as logs name them. */
 public enum BlockOp {
     READ("read"),
     WRITE("write"),
     FLUSH("flush"),
     DISCARD("discard"),
     WRITE_ZEROES("write-zeroes"),
-    /** {@link dev.j4l.block.BlockDriver#extents}: how a range is stored. */
+    /** {@link BlockDriver#extents}: how a range is stored. */
     EXTENTS("extents");
 
     private final String label;
