@@ -26,9 +26,10 @@ public interface BlockData {
 
     /**
      * Fills {@code [position, position+n)} of the window from {@code fd} at file offset {@code fileOffset}
-     * ({@code pread(2)}, repeated until done); returns the bytes read, fewer only at end of file. Transports
-     * keep their windows page-aligned, so a file opened with {@code O_DIRECT} can be read straight into them
-     * when the file offset and length are aligned too.
+     * ({@code pread(2)}, repeated until done); returns the bytes read, fewer only at end of file. A window starts
+     * on a page when it is a whole request's, and on a multiple of the block size when a transport splits a read
+     * into runs (an NBD read around holes), so a file opened with {@code O_DIRECT} whose memory alignment is at
+     * most the block size can be read straight into it when the file offset and length are aligned too.
      */
     int readFrom(OwnedFd fd, long fileOffset, int position, int n) throws KernelException;
 

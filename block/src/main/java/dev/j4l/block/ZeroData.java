@@ -57,9 +57,9 @@ final class ZeroData implements BlockData {
     public void writeTo(OwnedFd fd, long fileOffset, int position, int n) throws KernelException {
         Objects.checkFromIndexSize(position, n, length);
         for (int done = 0; done < n; ) {
-            int w = fd.pwrite(ZEROES, 0, (int) Math.min(n - done, ZEROES.size()), fileOffset + done);
-            if (w <= 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
-            done += w;
+            int chunk = (int) Math.min(n - done, ZEROES.size());
+            fd.pwriteFully(ZEROES, 0, chunk, fileOffset + done);
+            done += chunk;
         }
     }
 }

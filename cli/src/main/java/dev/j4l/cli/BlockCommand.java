@@ -73,9 +73,7 @@ final class BlockCommand implements Main.Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        return serve(args, System.out, stop);
+        return UntilStopped.run(stop -> serve(args, System.out, stop));
     }
 
     /** Runs {@code j4l block ARGS}: serving until {@code stop}, or a cow commit or discard. */

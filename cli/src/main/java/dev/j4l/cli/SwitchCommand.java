@@ -37,22 +37,7 @@ final class SwitchCommand implements Main.Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch cleaned = new CountDownLatch(1);
-        // Ctrl-C (SIGINT) or SIGTERM: the hook asks serve() to clean up and waits until it has.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                cleaned.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        try {
-            return serve(args, System.out, stop);
-        } finally {
-            cleaned.countDown();
-        }
+        return UntilStopped.run(stop -> serve(args, System.out, stop));
     }
 
     /** Runs the switch until {@code stop} opens, then removes what it created. */

@@ -164,7 +164,8 @@ public final class LoopDevice implements AutoCloseable {
     /**
      * Detaches the file and frees the device. Refused with {@code EBUSY} while the device is {@linkplain #inUse()
      * in use}: a mounted filesystem must be unmounted first (the kernel would otherwise only mark the device to
-     * clear itself later, leaving it attached). Idempotent.
+     * clear itself later, leaving it attached). A process holding the device open without {@code O_EXCL} (dd, a
+     * VM) is not seen by that check: then the kernel releases the device when that process closes it. Idempotent.
      */
     public void detach() throws KernelException {
         if (detached) return;

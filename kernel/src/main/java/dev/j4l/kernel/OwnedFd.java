@@ -215,6 +215,37 @@ public final class OwnedFd implements AutoCloseable {
         }
     }
 
+    /**
+     * pread(2) repeated until {@code length} bytes are in {@code buf[offset..]} or the file ends; returns the
+     * bytes read (fewer only at end of file).
+     *
+     * @throws KernelException on failure, and EAGAIN from a non-blocking descriptor with nothing ready
+     */
+    public int preadFully(NativeBuffer buf, long offset, int length, long position) throws KernelException {
+        int done = 0;
+        while (done < length) {
+            int r = pread(buf, offset + done, length - done, position + done);
+            if (r < 0) throw new KernelException("pread", description, Errno.EAGAIN);
+            if (r == 0) break;
+            done += r;
+        }
+        return done;
+    }
+
+    /**
+     * pwrite(2) repeated until all of {@code buf[offset, offset+length)} is written at {@code position}.
+     *
+     * @throws KernelException on failure, EAGAIN from a non-blocking descriptor, EIO if the kernel writes nothing
+     */
+    public void pwriteFully(NativeBuffer buf, long offset, int length, long position) throws KernelException {
+        for (int done = 0; done < length; ) {
+            int w = pwrite(buf, offset + done, length - done, position + done);
+            if (w < 0) throw new KernelException("pwrite", description, Errno.EAGAIN);
+            if (w == 0) throw new KernelException("pwrite", description + " (wrote nothing)", Errno.EIO);
+            done += w;
+        }
+    }
+
     /** readv(2) scattering into each buffer in turn (whole buffers); returns the total read, 0 at EOF, -1 on EAGAIN. */
     public long readv(NativeBuffer... bufs) throws KernelException {
         return vectored("readv", bufs, -1, false);

@@ -1,6 +1,7 @@
 package dev.j4l.block.loop;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.DriverCall;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.MountOptions;
 import dev.j4l.kernel.Errno;
@@ -23,7 +24,8 @@ import java.time.Duration;
  * mount table whatever happens to this process: the open file alone keeps the FUSE connection up.
  *
  * <p>{@link #detach()} (or {@link #close()}) releases the device and ends the connection; it is refused while
- * the device is in use (a mounted filesystem). If the process dies instead, the FUSE connection is aborted: every
+ * the device is in use (a mounted filesystem). A process that merely holds the device open (without
+ * {@code O_EXCL}: dd, a VM) is not seen: the kernel then releases the device when that process closes it. If the process dies instead, the FUSE connection is aborted: every
  * request to the device fails with an I/O error (nothing hangs), and the kernel frees the device once its last
  * user closes it (it is set to clear itself).
  *
@@ -57,14 +59,12 @@ public final class LoopTransport implements AutoCloseable {
      *     take (it takes 512 to 4096), or the kernel refusing the mount or the device
      */
     public static LoopTransport attach(BlockDriver driver) throws IOException {
+        try {
+            DriverCall.checkGeometry(driver, 4096); // a loop device's largest logical block
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot serve this driver as a loop device: " + e.getMessage(), e);
+        }
         int blockSize = driver.blockSize();
-        if (blockSize < 512 || blockSize > 4096 || Integer.bitCount(blockSize) != 1) {
-            throw new IOException("a loop device's block size is a power of two from 512 to 4096; the driver's is " + blockSize);
-        }
-        long size = driver.size();
-        if (size <= 0 || size % blockSize != 0) {
-            throw new IOException("device size " + size + " is not a positive multiple of the block size " + blockSize);
-        }
         Files.createDirectories(MOUNTS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path dir = Files.createTempDirectory(MOUNTS, "dev");
         DeviceFile file = new DeviceFile(driver);
@@ -167,6 +167,11 @@ public final class LoopTransport implements AutoCloseable {
             LOG.log(Level.WARNING, e.getMessage() + "; it stays until then, and its I/O fails once this process exits");
             detached = true;
             device.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what called us
+            }
         }
     }
 

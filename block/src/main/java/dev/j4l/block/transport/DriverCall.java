@@ -19,6 +19,24 @@ public final class DriverCall {
     private DriverCall() {}
 
     /**
+     * Checks a driver's geometry before a transport serves it: a block size that is a power of two from 512 to
+     * {@code maxBlockSize} (what the transport can carry), and a size that is a positive multiple of it.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void checkGeometry(BlockDriver driver, int maxBlockSize) {
+        int bs = driver.blockSize();
+        if (bs < 512 || bs > maxBlockSize || Integer.bitCount(bs) != 1) {
+            throw new IllegalArgumentException("block size must be a power of two from 512 to " + maxBlockSize
+                    + ": " + bs);
+        }
+        long size = driver.size();
+        if (size <= 0 || size % bs != 0) {
+            throw new IllegalArgumentException("size " + size + " is not a positive multiple of the block size " + bs);
+        }
+    }
+
+    /**
      * Null when the request may reach the driver, else the error to answer: a range outside the device is
      * ENOSPC for a write (as a full disk) and EINVAL otherwise; misalignment to the block size is EINVAL; a
      * change to a read-only device EPERM; a discard the driver does not do EOPNOTSUPP.

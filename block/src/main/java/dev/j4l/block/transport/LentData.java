@@ -81,22 +81,12 @@ public final class LentData implements BlockData {
     @Override
     public int readFrom(OwnedFd fd, long fileOffset, int position, int n) throws KernelException {
         check(position, n);
-        int done = 0;
-        while (done < n) {
-            int r = fd.pread(buffer, start + position + done, n - done, fileOffset + done);
-            if (r <= 0) break; // end of file (or a non-blocking descriptor with nothing ready)
-            done += r;
-        }
-        return done;
+        return fd.preadFully(buffer, start + position, n, fileOffset);
     }
 
     @Override
     public void writeTo(OwnedFd fd, long fileOffset, int position, int n) throws KernelException {
         check(position, n);
-        for (int done = 0; done < n; ) {
-            int w = fd.pwrite(buffer, start + position + done, n - done, fileOffset + done);
-            if (w <= 0) throw new KernelException("pwrite", fd.description(), dev.j4l.kernel.Errno.EIO);
-            done += w;
-        }
+        fd.pwriteFully(buffer, start + position, n, fileOffset);
     }
 }

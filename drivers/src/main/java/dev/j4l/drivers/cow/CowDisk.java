@@ -4,6 +4,7 @@ import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.kernel.FileLocks;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.NativeBuffer;
@@ -44,6 +45,11 @@ public final class CowDisk implements BlockDriver, AutoCloseable {
     public static CowDisk open(Path base, Path delta) throws IOException {
         OwnedFd b = Fs.open(base.toString(), Fs.O_RDONLY | Fs.O_CLOEXEC);
         try {
+            // Shared with every other overlay served on this base; commit, which writes the base, takes it
+            // exclusively and is refused while any overlay is served.
+            if (!FileLocks.flock(b, FileLocks.LOCK_SH | FileLocks.LOCK_NB)) {
+                throw new IOException(base + " is being committed into; try again when that is done");
+            }
             return new CowDisk(b, DeltaFile.open(delta, Fs.seek(b, 0, Fs.SEEK_END), base, true));
         } catch (IOException | RuntimeException e) {
             b.close();
@@ -56,8 +62,17 @@ public final class CowDisk implements BlockDriver, AutoCloseable {
      * the bytes copied. A crash midway leaves the delta whole, so running commit again finishes it.
      */
     public static long commit(Path base, Path delta) throws IOException {
-        try (OwnedFd b = Fs.open(base.toString(), Fs.O_RDWR | Fs.O_CLOEXEC);
-                DeltaFile d = DeltaFile.open(delta, Fs.seek(b, 0, Fs.SEEK_END), base, false)) {
+        try (OwnedFd b = Fs.open(base.toString(), Fs.O_RDWR | Fs.O_CLOEXEC)) {
+            if (!FileLocks.flock(b, FileLocks.LOCK_EX | FileLocks.LOCK_NB)) {
+                throw new IOException(base + " is in use by a served overlay: committing would change what it reads;"
+                        + " stop it first");
+            }
+            return commitLocked(b, base, delta);
+        }
+    }
+
+    private static long commitLocked(OwnedFd b, Path base, Path delta) throws IOException {
+        try (DeltaFile d = DeltaFile.open(delta, Fs.seek(b, 0, Fs.SEEK_END), base, false)) {
             AllocationMap map = d.map();
             int bs = d.layout().blockSize();
             NativeBuffer buffer = NativeBuffer.allocate(1 << 20, 4096);
@@ -90,17 +105,10 @@ public final class CowDisk implements BlockDriver, AutoCloseable {
             throws KernelException {
         for (long done = 0; done < length; ) {
             int n = (int) Math.min(length - done, buffer.size());
-            int got = 0;
-            while (got < n) {
-                int r = from.pread(buffer, got, n - got, fromOffset + done + got);
-                if (r <= 0) throw new KernelException("pread", from.description() + " (shorter than its layout)", Errno.EIO);
-                got += r;
+            if (from.preadFully(buffer, 0, n, fromOffset + done) < n) {
+                throw new KernelException("pread", from.description() + " (shorter than its layout)", Errno.EIO);
             }
-            for (int put = 0; put < n; ) {
-                int w = to.pwrite(buffer, put, n - put, toOffset + done + put);
-                if (w <= 0) throw new KernelException("pwrite", to.description(), Errno.EIO);
-                put += w;
-            }
+            to.pwriteFully(buffer, 0, n, toOffset + done);
             done += n;
         }
     }

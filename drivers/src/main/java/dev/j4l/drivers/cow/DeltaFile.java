@@ -165,7 +165,7 @@ final class DeltaFile implements AutoCloseable {
 
     /** Writes the header of a new delta and gives the file its length, durably (directory entry included). */
     private static void initialize(OwnedFd fd, Path path, Layout layout) throws IOException {
-        writeFully(fd, NativeBuffer.copyOf(layout.header()), 0, path);
+        writeFully(fd, NativeBuffer.copyOf(layout.header()), 0);
         Fs.truncate(fd, layout.fileLength());
         Fs.fsync(fd);
         Path dir = path.toAbsolutePath().getParent();
@@ -185,21 +185,11 @@ final class DeltaFile implements AutoCloseable {
     /** Reads the page at {@code offset} into {@code b}; returns the bytes read (the rest of {@code b} zeroed). */
     private static int readPage(OwnedFd fd, NativeBuffer b, long offset) throws KernelException {
         b.fill(0, PAGE, (byte) 0);
-        int done = 0;
-        while (done < PAGE) {
-            int r = fd.pread(b, done, PAGE - done, offset + done);
-            if (r <= 0) break;
-            done += r;
-        }
-        return done;
+        return fd.preadFully(b, 0, PAGE, offset);
     }
 
-    private static void writeFully(OwnedFd fd, NativeBuffer b, long offset, Path path) throws KernelException {
-        for (int done = 0; done < b.size(); ) {
-            int w = fd.pwrite(b, done, (int) b.size() - done, offset + done);
-            if (w <= 0) throw new KernelException("pwrite", path.toString(), dev.j4l.kernel.Errno.EIO);
-            done += w;
-        }
+    private static void writeFully(OwnedFd fd, NativeBuffer b, long offset) throws KernelException {
+        fd.pwriteFully(b, 0, (int) b.size(), offset);
     }
 
     OwnedFd fd() {
@@ -227,7 +217,7 @@ final class DeltaFile implements AutoCloseable {
             if (pages.isEmpty()) return;
             for (Map.Entry<Integer, byte[]> p : pages.entrySet()) {
                 pageBuffer.put(0, p.getValue(), 0, PAGE);
-                writeFully(fd, pageBuffer, layout.bitmapOffset() + (long) p.getKey() * PAGE, path);
+                writeFully(fd, pageBuffer, layout.bitmapOffset() + (long) p.getKey() * PAGE);
             }
             Fs.fdatasync(fd);
         } catch (ErrnoException | RuntimeException e) {

@@ -144,4 +144,10 @@ public final class FaultInjector implements BlockDriver {
         arrive("write-zeroes", offset, length, writeFailure);
         driver.writeZeroes(offset, length, fua, noHole);
     }
+
+    /** How the range is stored is the wrapped driver's answer: holes stay holes (nothing is failed here). */
+    @Override
+    public void extents(long offset, long length, dev.j4l.block.ExtentSink sink) throws ErrnoException {
+        driver.extents(offset, length, sink);
+    }
 }

@@ -139,4 +139,17 @@ class CowDiskNbdTest {
         assertThrows(IOException.class, () -> CowDisk.commit(base, dir.resolve("missing")),
                 "commit needs an existing delta");
     }
+
+    /** Another overlay served on the same base: committing a delta would change what it reads, so it is refused. */
+    @Test
+    void commitIsRefusedWhileAnotherOverlayOfTheBaseIsServed() throws Exception {
+        Path second = dir.resolve("second.delta");
+        try (CowDisk other = CowDisk.open(base, second)) {
+            IOException e = assertThrows(IOException.class, () -> CowDisk.commit(base, delta));
+            assertTrue(e.getMessage().contains("in use by a served overlay"), e.getMessage());
+            assertEquals(8 * MIB, other.size(), "the other overlay is still the base's size");
+        }
+        served((disk, uri) -> {}); // the delta exists once served
+        assertEquals(0, CowDisk.commit(base, delta), "allowed once no overlay is served");
+    }
 }
