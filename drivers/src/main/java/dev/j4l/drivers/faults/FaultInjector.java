@@ -1,7 +1,9 @@
 package dev.j4l.drivers.faults;
 
 import dev.j4l.block.BlockData;
+import dev.j4l.block.Allocation;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.ExtentSink;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import java.time.Duration;
@@ -145,9 +147,17 @@ public final class FaultInjector implements BlockDriver {
         driver.writeZeroes(offset, length, fua, noHole);
     }
 
-    /** How the range is stored is the wrapped driver's answer: holes stay holes (nothing is failed here). */
+    /**
+     * How the range is stored is the wrapped driver's answer, so holes stay holes; except while reads may be
+     * failed there, when all of it is data: a transport reads a hole without asking the driver, and the read
+     * would never meet its fault.
+     */
     @Override
-    public void extents(long offset, long length, dev.j4l.block.ExtentSink sink) throws ErrnoException {
+    public void extents(long offset, long length, ExtentSink sink) throws ErrnoException {
+        if (readFailure > 0 || failing.overlaps(offset, length)) {
+            sink.extent(length, Allocation.DATA);
+            return;
+        }
         driver.extents(offset, length, sink);
     }
 }
