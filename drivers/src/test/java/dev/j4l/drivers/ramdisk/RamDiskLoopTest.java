@@ -157,6 +157,36 @@ class RamDiskLoopTest {
         assertTrue(loop.isAttached());
     }
 
+    /**
+     * Faults injected under a mounted ext4 (dev.j4l.drivers.faults): its writes and reads then fail with I/O
+     * errors, nothing hangs, and the file system can still be unmounted and the device detached.
+     */
+    @Test
+    void injectedFaultsReachAMountedFileSystemAsIoErrors() throws Exception {
+        Needs.program("mkfs.ext4");
+        dev.j4l.drivers.faults.FaultInjector faults = new dev.j4l.drivers.faults.FaultInjector(new RamDisk(64 * MIB));
+        LoopTransport loop = attach(faults);
+        Command.of("mkfs.ext4", "-q", "-F", loop.devicePath()).run();
+        Path fs = mount(loop.devicePath(), "faulty");
+        Files.write(fs.resolve("before"), new byte[1 << 20]);
+        Command.of("sync").run();
+        Command.of("sh", "-c", "echo 3 > /proc/sys/vm/drop_caches").run(); // the next read must reach the device
+        faults.failReads(1).failWrites(1);
+        Command.Result write = Command.of("sh", "-c", "head -c 1048576 /dev/urandom > " + fs.resolve("during")
+                + " && sync -f " + fs).timeout(Duration.ofSeconds(60)).exec();
+        assertFalse(write.timedOut(), "a write under injected faults hung");
+        assertTrue(write.exit() != 0, "a write and sync under injected faults succeeded: " + write.output());
+        Command.Result read = Command.of("cat", fs.resolve("before").toString()).timeout(Duration.ofSeconds(60)).exec();
+        assertFalse(read.timedOut(), "a read under injected faults hung");
+        assertTrue(read.exit() != 0 && read.output().contains("Input/output error"), read.output());
+        assertTrue(faults.injected() > 0);
+        faults.failReads(0).failWrites(0);
+        Command.Result umount = Command.of("umount", fs.toString()).timeout(Duration.ofSeconds(60)).exec();
+        assertEquals(0, umount.exit(), umount.output());
+        loop.detach();
+        assertFalse(loop.isAttached());
+    }
+
     /** A driver whose size changes: after {@code resized()} the device has the new capacity. */
     @Test
     void aCapacityChangeReachesTheDevice() throws Exception {
