@@ -37,7 +37,11 @@ final class Attacks {
             new KernelKeepsReading(),
             new CommandSockets(),
             new AttachAgent(),
-            new ForgedFileHandle());
+            new ForgedFileHandle(),
+            new KeptBlockViews(KeptBlockViews.Transport.NBD, false),
+            new KeptBlockViews(KeptBlockViews.Transport.NBD, true),
+            new KeptBlockViews(KeptBlockViews.Transport.LOOP, false),
+            new KeptBlockViews(KeptBlockViews.Transport.LOOP, true));
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;
