@@ -2,6 +2,8 @@ package dev.j4l.drivers.cow;
 
 import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.ExtentSink;
+import dev.j4l.block.FileExtents;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.FileLocks;
@@ -128,6 +130,24 @@ public final class CowDisk implements BlockDriver, AutoCloseable {
     @Override
     public int blockSize() {
         return blockSize;
+    }
+
+    /**
+     * Runs in the delta are the delta file's (a zeroed run is a hole there), the rest the base's: each reported
+     * with the holes of the file it comes from.
+     */
+    @Override
+    public void extents(long offset, long length, ExtentSink sink) throws ErrnoException {
+        long first = offset / blockSize, end = first + length / blockSize;
+        for (long block = first; block < end; ) {
+            boolean inDelta = map.isSet(block);
+            long runEnd = map.runEnd(block, end, inDelta);
+            long at = block * blockSize, n = (runEnd - block) * blockSize;
+            boolean more = inDelta ? FileExtents.report(delta.fd(), delta.fileOffset(at), n, sink)
+                    : FileExtents.report(base, at, n, sink);
+            if (!more) return;
+            block = runEnd;
+        }
     }
 
     @Override

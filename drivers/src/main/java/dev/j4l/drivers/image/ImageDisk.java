@@ -2,6 +2,8 @@ package dev.j4l.drivers.image;
 
 import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.ExtentSink;
+import dev.j4l.block.FileExtents;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
@@ -164,6 +166,12 @@ public final class ImageDisk implements BlockDriver, AutoCloseable {
             BlockDriver.super.writeZeroes(offset, length, false, noHole); // the file system lacks the mode
         }
         if (fua) Fs.fdatasync(fd);
+    }
+
+    /** The file's holes: an NBD client then copies or maps the image without reading them. */
+    @Override
+    public void extents(long offset, long length, ExtentSink sink) throws ErrnoException {
+        FileExtents.report(fd, offset, length, sink);
     }
 
     @Override

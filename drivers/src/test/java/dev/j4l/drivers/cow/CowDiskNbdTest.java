@@ -140,6 +140,21 @@ class CowDiskNbdTest {
                 "commit needs an existing delta");
     }
 
+    /** Zeroes written to the overlay are holes of the device; the (fully written) base and the delta's data are data. */
+    @Test
+    void zeroedRangesOfTheOverlayAreReportedAsHoles() throws Exception {
+        Needs.program("nbdinfo");
+        served((disk, uri) -> {
+            QemuIo.run(uri, "write -z " + MIB + " " + MIB, "write -P 5 " + 4 * MIB + " 64k");
+            java.util.List<String> lines = Command.of("nbdinfo", "--map", uri).run().lines().map(String::trim)
+                    .filter(l -> !l.isEmpty()).toList();
+            assertEquals(3, lines.size(), String.join("\n", lines));
+            assertTrue(lines.get(0).matches("0\\s+" + MIB + "\\s+0\\s+data"), lines.get(0));
+            assertTrue(lines.get(1).matches(MIB + "\\s+" + MIB + "\\s+3\\s+hole,zero"), lines.get(1));
+            assertTrue(lines.get(2).matches(2 * MIB + "\\s+" + 6 * MIB + "\\s+0\\s+data"), lines.get(2));
+        });
+    }
+
     /** Another overlay served on the same base: committing a delta would change what it reads, so it is refused. */
     @Test
     void commitIsRefusedWhileAnotherOverlayOfTheBaseIsServed() throws Exception {

@@ -92,6 +92,27 @@ class ImageDiskNbdTest {
         assertEquals(0x33, file[3 * MIB]);
     }
 
+    /** The file's holes are the export's: nbdinfo --map shows them, and only the written MiB is data. */
+    @Test
+    void theFilesHolesAreReportedAsHoles() throws Exception {
+        Needs.program("nbdinfo");
+        Path sparse = image("sparse.raw", 8 * MIB);
+        byte[] mib = new byte[MIB];
+        new Random(9).nextBytes(mib);
+        try (var f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.seek(3 * MIB);
+            f.write(mib);
+        }
+        NbdServer server = serve(ImageDisk.open(sparse, true));
+        String map = Command.of("nbdinfo", "--map", server.uri()).run();
+        // nbdinfo --map: "offset length type description" per extent; 3 = hole,zero, 0 = data
+        java.util.List<String> lines = map.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        assertEquals(3, lines.size(), map);
+        assertTrue(lines.get(0).matches("0\\s+" + 3 * MIB + "\\s+3\\s+hole,zero"), map);
+        assertTrue(lines.get(1).matches(3 * MIB + "\\s+" + MIB + "\\s+0\\s+data"), map);
+        assertTrue(lines.get(2).matches(4 * MIB + "\\s+" + 4 * MIB + "\\s+3\\s+hole,zero"), map);
+    }
+
     @Test
     void readOnlyRefusesWritesAndLeavesTheFile() throws Exception {
         byte[] data = new byte[MIB];
