@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * One client: the handshake, then its requests. This connection's thread reads them, each into a free request
  * slot (at most {@link #MAX_IN_FLIGHT} in flight: past that it stops reading until one is answered), with its
  * payload from the server's pool (waiting there when the server's budget is spent), and hands them to the
- * server's workers, which call the driver and send the replies, so a client with many requests in flight has
- * them served at once. A request alone in flight with nothing more waiting is served by this thread itself,
- * sparing the hand-over. NBD_CMD_DISC waits for every request in flight, then flushes.
+ * server's workers, which call the driver, so a client with many requests in flight has them served at once.
+ * The workers never send: they hand each reply to this connection's {@link NbdSender}, which sends it and then
+ * frees the slot, so a client slow to read its replies holds up no other client. A request alone in flight
+ * with nothing more waiting is served and answered by this thread itself, sparing both hand-overs.
+ * NBD_CMD_DISC waits for every request in flight, then flushes.
  */
 final class NbdConnection {
     private static final System.Logger LOG = System.getLogger("dev.j4l.block");
@@ -31,6 +33,7 @@ final class NbdConnection {
     private final SocketChannel channel;
     private final NbdInput in;
     private final NbdOutput out;
+    private final NbdSender sender = new NbdSender();
     /** Set once the client chose the export; the handshake timer leaves the connection alone from then on. */
     private volatile boolean transmitting;
 
@@ -62,6 +65,11 @@ final class NbdConnection {
         return out.stalledFor(now);
     }
 
+    /** Nanoseconds a request's data has been coming without a byte arriving, at {@code now}. */
+    long dataStalledFor(long now) {
+        return in.stalledFor(now);
+    }
+
     void run() {
         try {
             NbdHandshake.Negotiated negotiated = new NbdHandshake(driver, server.exportName(), in, out).run();
@@ -78,6 +86,9 @@ final class NbdConnection {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "NBD connection ended: " + e.getMessage());
             close();
+        } finally {
+            // Nothing is in flight, or the connection is closed: what is still answered is given back unsent.
+            sender.stop();
         }
     }
 
@@ -119,7 +130,7 @@ final class NbdConnection {
                 throw e;
             }
             if (!in.hasBuffered() && alone()) {
-                r.run();
+                serve(r, true);
             } else {
                 try {
                     workers.execute(r);
@@ -132,10 +143,16 @@ final class NbdConnection {
     }
 
     /**
-     * Serves {@code r} and sends its reply (on a worker, or this connection's thread), then frees its slot; an
-     * asynchronous driver's request answered later is sent and freed by {@link #finish} instead.
+     * Serves {@code r} (on a worker, or {@code inline} on this connection's thread) and has its reply sent, then
+     * its slot freed: inline, this thread sends it; a worker hands it to the sender ({@link #finish}). An
+     * asynchronous driver's request answered later is handed over by its answer instead.
      */
-    void serve(NbdRequest r) {
+    void serve(NbdRequest r, boolean inline) {
+        if (!channel.isOpen()) {
+            // Dropped, or the server is closing (and waits for the driver calls in progress): not served.
+            giveBack(r);
+            return;
+        }
         NbdReply reply;
         try {
             reply = r.serve();
@@ -146,11 +163,29 @@ final class NbdConnection {
             giveBack(r);
             return;
         }
-        if (reply != null) finish(r, reply);
+        if (reply == null) return; // an asynchronous driver answers later
+        if (inline) send(r, reply);
+        else finish(r);
+    }
+
+    /**
+     * Hands {@code r}, its reply built, to the sender, without blocking: it sends the reply and frees the slot.
+     * Once the connection has ended, there is no one to send to, and the slot is freed at once.
+     */
+    void finish(NbdRequest r) {
+        boolean queued;
+        try {
+            queued = sender.offer(r.sending);
+        } catch (RuntimeException | Error e) { // no thread to be had, say
+            LOG.log(Level.ERROR, "NBD reply not handed over; dropping the client", e);
+            close();
+            queued = false;
+        }
+        if (!queued) giveBack(r);
     }
 
     /** Sends {@code r}'s reply whole and frees its slot, whatever happens. */
-    void finish(NbdRequest r, NbdReply reply) {
+    void send(NbdRequest r, NbdReply reply) {
         try {
             out.send(reply.parts(), reply.count());
         } catch (IOException e) {

@@ -10,7 +10,8 @@ import java.nio.channels.SocketChannel;
 /**
  * What a client sends, read through one buffer of read-ahead: many request headers arrive in one read(2), and
  * the connection can tell whether more requests are already waiting. A write's data goes past the read-ahead,
- * straight into its payload. Used by the connection's reader thread only.
+ * straight into its payload. Used by the connection's reader thread only, but for {@link #stalledFor}: a
+ * request's data holds memory all clients share, so the server drops a client that stops sending it midway.
  */
 final class NbdInput {
     private static final int READ_AHEAD = 16 * 1024;
@@ -18,6 +19,8 @@ final class NbdInput {
     private final SocketChannel channel;
     /** In read mode: {@code [position, limit)} is received and not yet consumed. */
     private final ByteBuffer buffer = NativeBuffer.allocate(READ_AHEAD, 8).asByteBuffer().order(ByteOrder.BIG_ENDIAN);
+    /** When the data read in progress last received bytes ({@link System#nanoTime()}); 0 when none is in progress. */
+    private volatile long progressAt;
 
     NbdInput(SocketChannel channel) {
         this.channel = channel;
@@ -65,7 +68,10 @@ final class NbdInput {
         }
     }
 
-    /** Fills {@code dst}'s remaining bytes: first from the read-ahead, then from the socket directly. */
+    /**
+     * Fills {@code dst}'s remaining bytes (a request's data): first from the read-ahead, then from the socket
+     * directly, watched by {@link #stalledFor} meanwhile.
+     */
     void readFully(ByteBuffer dst) throws IOException {
         int n = Math.min(buffer.remaining(), dst.remaining());
         if (n > 0) {
@@ -74,8 +80,22 @@ final class NbdInput {
             dst.put(buffer);
             buffer.limit(limit);
         }
-        while (dst.hasRemaining()) {
-            if (channel.read(dst) < 0) throw new EOFException();
+        if (!dst.hasRemaining()) return;
+        progressAt = System.nanoTime();
+        try {
+            while (dst.hasRemaining()) {
+                int got = channel.read(dst);
+                if (got < 0) throw new EOFException();
+                if (got > 0) progressAt = System.nanoTime();
+            }
+        } finally {
+            progressAt = 0;
         }
+    }
+
+    /** Nanoseconds the data read in progress has gone without receiving a byte, at {@code now}; 0 when none is. */
+    long stalledFor(long now) {
+        long at = progressAt;
+        return at == 0 ? 0 : now - at;
     }
 }

@@ -6,10 +6,11 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * What the server sends to one client. Requests are answered from several threads, so each reply goes out
- * whole under one lock: its header and data are never interleaved with another reply's. Remembers when a send
- * last made progress, so the server can drop a client that stopped reading (its requests would otherwise hold
- * their payloads forever).
+ * What the server sends to one client: the handshake's answers, then replies, from the connection's sender or
+ * its reader (a request served inline). Each reply goes out whole under one lock, so its header and data are
+ * never interleaved with another reply's. Sends block on the socket, so only the connection's own threads
+ * send. Remembers when a send last made progress, so the server can drop a client that stopped reading (its
+ * requests would otherwise hold their payloads forever).
  */
 final class NbdOutput {
     private final SocketChannel channel;

@@ -15,9 +15,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One request slot of a connection: the decoded request, its payload from the server's pool, and the reply
- * being built. The connection's reader fills a free slot, then it is served (by a worker, or inline by the
- * reader) and goes back to the connection; slots are reused, so a request allocates nothing but the
- * per-call views lent to the driver.
+ * being built. The connection's reader fills a free slot, then it is served and answered (by a worker and the
+ * connection's sender, or inline by the reader) and goes back to the connection once its reply is sent; slots
+ * are reused, so a request allocates nothing but the per-call views lent to the driver.
  */
 final class NbdRequest implements Runnable {
     /** Most extents in a block status reply (clients ask again for the rest). */
@@ -40,18 +40,21 @@ final class NbdRequest implements Runnable {
     long length;
     /** READ and WRITE only: at least {@link #length} bytes; given back when the reply is sent. */
     PayloadPool.Payload payload;
+    /** What the connection's sender runs: sends the reply built, then gives the slot back. */
+    final Runnable sending;
 
     NbdRequest(NbdConnection connection, BlockDriver driver, NbdHandshake.Negotiated negotiated) {
         this.connection = connection;
         this.driver = driver;
         this.structured = negotiated.structured();
         this.allocationContext = negotiated.allocationContext();
+        this.sending = () -> connection.send(this, reply);
     }
 
-    /** Serves the request, sends its reply, and gives the slot back, whatever happens. */
+    /** Serves the request on a worker: its reply goes to the sender, and the slot back, whatever happens. */
     @Override
     public void run() {
-        connection.serve(this);
+        connection.serve(this, false);
     }
 
     // An asynchronous driver's request is answered by whichever comes second: serve() returning, or the
@@ -62,7 +65,7 @@ final class NbdRequest implements Runnable {
 
     /**
      * Serves the request; returns the reply to send, or null when an asynchronous driver will answer it later
-     * (then the answer sends the reply through {@link NbdConnection#finish}).
+     * (then the answer hands the reply to the sender through {@link NbdConnection#finish}).
      */
     NbdReply serve() {
         reply.clear();
@@ -77,9 +80,9 @@ final class NbdRequest implements Runnable {
         return reply;
     }
 
-    /** The driver's answer built the reply: sends it, unless serve() has not returned yet and will. */
+    /** The driver's answer built the reply: hands it over, unless serve() has not returned yet and will. */
     private void answered() {
-        if (!phase.compareAndSet(SERVING, ANSWERED)) connection.finish(this, reply);
+        if (!phase.compareAndSet(SERVING, ANSWERED)) connection.finish(this);
     }
 
     private boolean flagsAllowed(int allowed) {

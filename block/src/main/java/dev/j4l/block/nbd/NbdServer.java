@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * (NBD_OPT_GO / INFO / EXPORT_NAME / LIST / ABORT / STRUCTURED_REPLY / LIST_META_CONTEXT / SET_META_CONTEXT),
  * simple or structured replies, and READ, WRITE (with FUA), FLUSH, TRIM, WRITE_ZEROES and BLOCK_STATUS
  * ({@code base:allocation}, from {@link BlockDriver#extents}). Each client gets a platform thread that reads its
- * requests; a few worker threads shared by all clients serve them, many at once. Request data lives in one pool
- * of {@link #PAYLOAD_MEMORY} bytes shared by every client of every server in the process: when it is spent,
- * requests wait. A client that sends what
+ * requests, and one that sends their replies while any wait; a few worker threads shared by all clients serve
+ * them, many at once, and never wait on a client. Request data lives in one pool of {@link #PAYLOAD_MEMORY}
+ * bytes shared by every client of every server in the process: when it is spent, requests wait, so a client
+ * that stops sending a request's data or reading a reply is dropped after a while. A client that sends what
  * the protocol does not allow gets the protocol's error reply, or its connection closed, and the other clients
  * are not disturbed. Pure Java (NIO channels): the transport needs no native access.
  */
@@ -40,6 +41,13 @@ public final class NbdServer implements AutoCloseable {
     public static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(30);
     /** How long a reply may go without the client reading a byte of it before the client is dropped (default). */
     public static final java.time.Duration REPLY_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /**
+     * How long a request's data (a WRITE's) may go without a byte arriving before the client is dropped
+     * (default).
+     */
+    public static final java.time.Duration REQUEST_DATA_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** Longest {@link #close()} waits for the driver calls in progress to return. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
     /**
      * Bytes of request data (writes' and reads') all clients of all servers in the process together may have in
      * flight; the largest request (32 MiB) fits twice. One pool, made with the first server and kept (its memory
@@ -60,7 +68,8 @@ public final class NbdServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final String uri;
     private final Path socketPath;
-    private final Set<NbdConnection> clients = ConcurrentHashMap.newKeySet();
+    /** Each client connected, with the thread that reads its requests (and may call the driver). */
+    private final Map<NbdConnection, Thread> clients = new ConcurrentHashMap<>();
     /**
      * The workers. Its queue never fills: it holds at most every client's requests in flight. Threads start as
      * requests come and end after a while idle.
@@ -73,6 +82,7 @@ public final class NbdServer implements AutoCloseable {
     private volatile boolean closed;
     private volatile java.time.Duration handshakeTimeout = HANDSHAKE_TIMEOUT;
     private volatile java.time.Duration replyTimeout = REPLY_TIMEOUT;
+    private volatile java.time.Duration requestDataTimeout = REQUEST_DATA_TIMEOUT;
 
     private NbdServer(BlockDriver driver, String exportName, ServerSocketChannel listener, String uri, Path socketPath) {
         this.driver = driver;
@@ -162,6 +172,17 @@ public final class NbdServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long a request's data (a WRITE's) may go without a byte arriving before the client is disconnected:
+     * the request holds memory all clients share from its header on, so a client that stops midway would
+     * otherwise keep it, and every request of every server would wait for it. Applies at once, to every client.
+     */
+    public NbdServer requestDataTimeout(java.time.Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        this.requestDataTimeout = timeout;
+        return this;
+    }
+
     /** Bytes of {@link #PAYLOAD_MEMORY} no request of any server holds now (a snapshot, for monitoring). */
     public static long payloadMemoryFree() {
         return payloads().freeBytes();
@@ -197,10 +218,14 @@ public final class NbdServer implements AutoCloseable {
 
     private void dropStalledClients() {
         long now = System.nanoTime();
-        long limit = replyTimeout.toNanos();
-        for (NbdConnection c : clients) {
-            if (c.replyStalledFor(now) > limit) {
-                LOG.log(Level.WARNING, "NBD client dropped: it read nothing of a reply for " + replyTimeout);
+        java.time.Duration replies = replyTimeout;
+        java.time.Duration data = requestDataTimeout;
+        for (NbdConnection c : clients.keySet()) {
+            if (c.replyStalledFor(now) > replies.toNanos()) {
+                LOG.log(Level.WARNING, "NBD client dropped: it read nothing of a reply for " + replies);
+                c.close();
+            } else if (c.dataStalledFor(now) > data.toNanos()) {
+                LOG.log(Level.WARNING, "NBD client dropped: it sent nothing of a request's data for " + data);
                 c.close();
             }
         }
@@ -224,6 +249,14 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
+            if (closed) { // accepted as close() began: it closes only the clients it finds
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // refused either way
+                }
+                return;
+            }
             if (clients.size() >= MAX_CLIENTS) {
                 // Each client holds a thread and its request slots: past the limit, refuse.
                 LOG.log(Level.WARNING, "NBD: " + MAX_CLIENTS + " clients already connected; refusing another");
@@ -235,7 +268,6 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             NbdConnection connection = new NbdConnection(this, c);
-            clients.add(connection);
             TIMER.schedule(() -> {
                 if (!connection.inTransmission()) {
                     LOG.log(Level.WARNING, "NBD client dropped: no export chosen within " + handshakeTimeout);
@@ -246,7 +278,7 @@ public final class NbdServer implements AutoCloseable {
                     }
                 }
             }, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            Thread.ofPlatform().daemon().name("nbd-client").start(() -> {
+            Thread reader = Thread.ofPlatform().daemon().name("nbd-client").unstarted(() -> {
                 try {
                     connection.run();
                 } finally {
@@ -258,18 +290,43 @@ public final class NbdServer implements AutoCloseable {
                     }
                 }
             });
+            clients.put(connection, reader);
+            reader.start();
         }
     }
 
-    /** Stops listening and disconnects every client. */
+    /**
+     * Stops listening, disconnects every client, and waits (at most {@link #CLOSE_WAIT}) for the driver calls in
+     * progress to return, so the caller may close the driver next. Requests not yet begun are dropped unserved.
+     * An asynchronous driver's deferred requests are its own: their answers find the clients gone.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
         stallCheck.cancel(false);
         listener.close();
-        for (NbdConnection c : clients) c.close();
-        // Requests in flight finish (their replies fail on the closed connections); then the workers end.
-        workers.shutdown();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            // Once the acceptor is done, no client is added behind the loop below.
+            acceptor.join(remaining(deadline));
+            for (NbdConnection c : clients.keySet()) c.close();
+            // Queued requests of the closed connections are dropped unserved; then the workers end.
+            workers.shutdown();
+            workers.awaitTermination(remaining(deadline), TimeUnit.MILLISECONDS);
+            // Readers serve lone requests and flush at disconnect; on the closed connections they end.
+            for (Thread reader : clients.values()) reader.join(remaining(deadline));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the caller wants out: stop waiting
+        }
+        if (!workers.isTerminated() || !clients.isEmpty()) {
+            LOG.log(Level.WARNING, "NBD server closed before every driver call in progress returned (waited "
+                    + CLOSE_WAIT + " at most)");
+        }
         if (socketPath != null) Files.deleteIfExists(socketPath);
+    }
+
+    /** Milliseconds to {@code deadline} ({@link System#nanoTime()}); at least 1, as 0 means forever to join. */
+    private static long remaining(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 }

@@ -82,7 +82,9 @@ public final class DriverCall {
      * Checks the range (length positive too), then asks the driver how it is stored, into {@code into} (kept to
      * at most {@code max} extents, whole blocks); returns null on success or the errno to answer. With {@code
      * coverAll} the list covers the whole range even where the driver stopped early (the rest as data), as a
-     * read needs; without, it may cover less, as NBD's block status allows.
+     * read needs; without, it may cover less, as NBD's block status allows. A read asking ahead ({@code
+     * coverAll}) answers no error when this fails, but reads the whole range as data: a driver that threw is
+     * logged as a warning saying so, not as EIO answered.
      */
     public static Errno extents(BlockDriver driver, long offset, long length, ExtentList into, int max,
             boolean coverAll) {
@@ -95,7 +97,8 @@ public final class DriverCall {
         } catch (ErrnoException e) {
             return e.errno();
         } catch (RuntimeException | Error e) {
-            return failed(BlockOp.EXTENTS, offset, length, e);
+            return coverAll ? failed(BlockOp.EXTENTS, offset, length, e, Level.WARNING, "reading the range as data")
+                    : failed(BlockOp.EXTENTS, offset, length, e);
         } finally {
             sink.close();
         }
@@ -120,8 +123,12 @@ public final class DriverCall {
     }
 
     static Errno failed(BlockOp op, long offset, long length, Throwable e) {
-        LOG.log(Level.ERROR, "block driver failed in " + op + " of " + length + " bytes at " + offset
-                + "; answering EIO", e);
+        return failed(op, offset, length, e, Level.ERROR, "answering EIO");
+    }
+
+    /** Logs what the driver threw and what comes of it ({@code outcome}); the errno it maps to. */
+    private static Errno failed(BlockOp op, long offset, long length, Throwable e, Level level, String outcome) {
+        LOG.log(level, "block driver failed in " + op + " of " + length + " bytes at " + offset + "; " + outcome, e);
         return Errno.EIO;
     }
 }
