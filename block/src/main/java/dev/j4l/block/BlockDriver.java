@@ -19,6 +19,14 @@ public interface BlockDriver {
         return 512;
     }
 
+    /**
+     * The physical block size: the unit the device writes without a read-modify-write, a multiple of
+     * {@link #blockSize()} (the same by default). NBD advertises it as the preferred request size.
+     */
+    default int physicalBlockSize() {
+        return blockSize();
+    }
+
     /** A read-only device refuses writes, discards and zeroing with EPERM before the driver sees them. */
     default boolean readOnly() {
         return false;

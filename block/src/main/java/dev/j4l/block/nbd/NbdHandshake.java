@@ -118,8 +118,9 @@ final class NbdHandshake {
                 .putShort(transmissionFlags()).flip());
         // Always said, asked or not: requests must be aligned to the driver's block size.
         int bs = driver.blockSize();
+        // Preferred: the physical block size, and at least a page (what clients' caches work in).
         reply(option, REP_INFO, ByteBuffer.allocate(14).putShort(INFO_BLOCK_SIZE).putInt(bs)
-                .putInt(Math.max(bs, 4096)).putInt(MAX_PAYLOAD).flip());
+                .putInt(Math.max(driver.physicalBlockSize(), 4096)).putInt(MAX_PAYLOAD).flip());
         reply(option, REP_ACK, null);
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.j4l.block.nbd;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.DriverCall;
 import dev.j4l.block.transport.PayloadPool;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -96,13 +97,17 @@ public final class NbdServer implements AutoCloseable {
         acceptor.start();
     }
 
-    /** Listens on a new Unix socket at {@code socket} (which must not exist). */
+    /**
+     * Listens on a new Unix socket at {@code socket}. A socket left there by a server that is gone (killed, say)
+     * is replaced; one a live server listens on is refused.
+     */
     public static NbdServer unix(BlockDriver driver, Path socket, String exportName) throws IOException {
         checkName(exportName);
-        checkGeometry(driver);
+        DriverCall.checkGeometry(driver, 65536); // NBD carries any block size; 64 KiB is the page size's limit
         payloads(); // a server that cannot have its memory fails here, not at its first request
         ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
+            removeStaleSocket(socket);
             l.bind(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
             l.close();
@@ -114,7 +119,7 @@ public final class NbdServer implements AutoCloseable {
     /** Listens on TCP at {@code address} (port 0: any free port); loopback unless the caller says otherwise. */
     public static NbdServer tcp(BlockDriver driver, InetSocketAddress address, String exportName) throws IOException {
         checkName(exportName);
-        checkGeometry(driver);
+        DriverCall.checkGeometry(driver, 65536); // NBD carries any block size; 64 KiB is the page size's limit
         payloads(); // a server that cannot have its memory fails here, not at its first request
         ServerSocketChannel l = ServerSocketChannel.open();
         try {
@@ -129,21 +134,28 @@ public final class NbdServer implements AutoCloseable {
         return new NbdServer(driver, exportName, l, "nbd://" + host + ":" + bound.getPort() + "/" + exportName, null);
     }
 
+    /** Deletes a socket at {@code path} that nothing listens on; refuses one that something does. */
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.readAttributes(path, java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()) {
+            throw new IOException(path + " exists and is not a socket");
+        }
+        SocketChannel probe;
+        try {
+            probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
+        } catch (java.net.ConnectException refused) {
+            Files.delete(path); // left by a server that is gone
+            return;
+        }
+        probe.close();
+        throw new IOException("a server is listening on " + path + " already");
+    }
+
     private static void checkName(String exportName) {
         Objects.requireNonNull(exportName, "exportName");
         if (exportName.length() > 4096 || exportName.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("export name must be at most 4096 printable characters");
-        }
-    }
-
-    private static void checkGeometry(BlockDriver d) {
-        int bs = d.blockSize();
-        if (bs < 512 || bs > 65536 || Integer.bitCount(bs) != 1) {
-            throw new IllegalArgumentException("block size must be a power of two from 512 to 64 KiB: " + bs);
-        }
-        long size = d.size();
-        if (size < 0 || size % bs != 0) {
-            throw new IllegalArgumentException("size " + size + " is not a multiple of the block size " + bs);
         }
     }
 

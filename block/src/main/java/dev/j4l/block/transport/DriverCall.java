@@ -34,6 +34,10 @@ public final class DriverCall {
         if (size <= 0 || size % bs != 0) {
             throw new IllegalArgumentException("size " + size + " is not a positive multiple of the block size " + bs);
         }
+        int physical = driver.physicalBlockSize();
+        if (physical < bs || physical % bs != 0 || Integer.bitCount(physical) != 1) {
+            throw new IllegalArgumentException("physical block size " + physical + " is not a power-of-two multiple of the block size " + bs);
+        }
     }
 
     /**

@@ -14,6 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -195,5 +197,24 @@ class RamDiskNbdTest {
         org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                 () -> kept.get().get(0, new byte[16], 0, 16));
         org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> kept.get().length());
+    }
+
+    /** A socket left by a server that died is replaced; a live server's socket is refused, and it keeps serving. */
+    @Test
+    void aStaleSocketIsReplacedAndALiveOneRefused() throws Exception {
+        Needs.program("nbdinfo");
+        Path dir = mounts.dir("stale");
+        Path path = dir.resolve("sock");
+        // A socket nobody listens on any more, as a killed daemon leaves it.
+        java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        dead.bind(UnixDomainSocketAddress.of(path));
+        dead.close();
+        assertTrue(Files.exists(path));
+        NbdServer live = mounts.closeAfter(NbdServer.unix(new RamDisk(MIB), path, "ramdisk"));
+        assertEquals(String.valueOf(MIB), Command.of("nbdinfo", "--size", live.uri()).run().trim());
+        IOException refused = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> NbdServer.unix(new RamDisk(MIB), path, "ramdisk"));
+        assertTrue(refused.getMessage().contains("listening on " + path + " already"), refused.getMessage());
+        assertEquals(String.valueOf(MIB), Command.of("nbdinfo", "--size", live.uri()).run().trim());
     }
 }
