@@ -3,7 +3,9 @@
  * here: capabilities, devices, programs), {@link dev.j4l.testkit.Command} (run a program and see how it
  * ended), {@link dev.j4l.testkit.TempMounts} (mount points that are unmounted and removed after the test,
  * even when it fails), and in {@link dev.j4l.testkit.posix} the differential POSIX suite, which checks a
- * filesystem case by case against kernel tmpfs.
+ * filesystem case by case against kernel tmpfs. {@link dev.j4l.testkit.NeedsKernel} marks a class that needs
+ * kernel modules or devices a CI host may lack: skipped where they are missing, run in the kernel test VM tier
+ * ({@code ./j4l test --vm}).
  *
  * <p>Tests run against the real kernel: the kit mounts, unmounts and asks for capabilities with real
  * system calls, through {@code dev.j4l.kernel} like any j4l code.
