@@ -25,6 +25,7 @@ public final class Main {
         m.put("mount", new MountCommand());
         m.put("probe", new ProbeCommand());
         m.put("switch", new SwitchCommand());
+        m.put("test", new TestCommand());
         return m;
     }
 
@@ -39,7 +40,6 @@ public final class Main {
             out.println();
             out.println("commands:");
             commands.forEach((name, c) -> out.printf("  %-10s %s%n", name, c.summary()));
-            out.printf("  %-10s %s%n", "test", "run the test suite against the real kernel (handled by ./j4l itself)");
             return 0;
         }
         Command c = commands.get(args[0]);
