@@ -277,4 +277,48 @@ class BlockCommandTest {
             stop.countDown();
         }
     }
+
+    /** Stopping while a file system is mounted on the device says why it stays, and the device goes once unmounted. */
+    @Test
+    void stoppingWhileMountedSaysSoAndTheDeviceGoesOnceUnmounted() throws Exception {
+        Needs.root();
+        Needs.fuse();
+        Needs.program("mkfs.ext4");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/loop-control")), "needs loop devices");
+        CountDownLatch stop = new CountDownLatch(1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        PrintStream realErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        Path fs = mounts.dir("mounted");
+        String dev = null;
+        try {
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    BlockCommand.serve(new String[] {"ramdisk", "--size", "32M"},
+                            new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
+            assertEquals(null, failed.get());
+            dev = out.toString(StandardCharsets.UTF_8).trim();
+            Command.of("mkfs.ext4", "-q", "-F", dev).run();
+            Command.of("mount", "-o", "nosuid,nodev", dev, fs.toString()).run();
+            stop.countDown();
+            t.join(30_000);
+            assertEquals(null, failed.get());
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertTrue(said.contains("cannot detach " + dev) && said.contains("unmount it first"), said);
+        } finally {
+            System.setErr(realErr);
+            stop.countDown();
+            Command.of("umount", fs.toString()).exec();
+        }
+        Path backing = Path.of("/sys/block/" + dev.substring(5) + "/loop/backing_file");
+        for (int i = 0; i < 200 && Files.exists(backing); i++) Thread.sleep(50);
+        assertFalse(Files.exists(backing), dev + " still attached after it was unmounted");
+    }
 }

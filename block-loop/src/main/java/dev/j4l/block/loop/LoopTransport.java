@@ -42,6 +42,8 @@ public final class LoopTransport implements AutoCloseable {
     private final LoopDevice device;
     private final Thread shutdownHook;
     private volatile boolean detached;
+    /** Why {@link #close()} could not detach: {@link #detach()} says it again rather than pretend success. */
+    private IOException leftAttached;
 
     private LoopTransport(BlockDriver driver, DeviceFile file, FuseMount<DeviceFile.Node> mount, LoopDevice device) {
         this.driver = driver;
@@ -135,6 +137,7 @@ public final class LoopTransport implements AutoCloseable {
      * @throws IOException when the device is in use (a mounted filesystem: unmount it first); nothing is changed
      */
     public synchronized void detach() throws IOException {
+        if (leftAttached != null) throw leftAttached;
         if (detached) return;
         try {
             device.detach();
@@ -165,6 +168,7 @@ public final class LoopTransport implements AutoCloseable {
             detach();
         } catch (IOException e) {
             LOG.log(Level.WARNING, e.getMessage() + "; it stays until then, and its I/O fails once this process exits");
+            leftAttached = e;
             detached = true;
             device.close();
             try {
