@@ -29,7 +29,16 @@ public final class Main {
         return m;
     }
 
+    /**
+     * Log lines: one per record, time, level, component (the logger: dev.j4l.fuse, dev.j4l.block...) and message,
+     * instead of java.util.logging's two-line default. Set before anything logs; -D on the command line wins.
+     */
+    static final String LOG_FORMAT = "%1$tT %4$s %3$s: %5$s%6$s%n";
+
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
         System.exit(run(args, System.out, System.err));
     }
 

@@ -130,10 +130,21 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         return budget.live();
     }
 
+    /**
+     * The mount's source as the mount table shows it: the mirrored directory, as bindfs and libfuse's
+     * passthrough examples show theirs, so tools that find or unmount a mount by its source work. A path that
+     * mount options cannot carry (a comma, '=', white space) is shown as {@code j4l-passthrough}.
+     */
+    static String fsname(java.nio.file.Path source) {
+        String s = source.toAbsolutePath().normalize().toString();
+        boolean carried = !s.isEmpty() && s.chars().noneMatch(c -> c == ',' || c == '=' || c == 0 || Character.isWhitespace(c));
+        return carried ? s : "j4l-passthrough";
+    }
+
     /** The FUSE options passthroughfs mounts with: tuned like the fastest peers. */
     public MountOptions mountOptions() {
         return MountOptions.builder()
-                .fsname("j4l-passthrough")
+                .fsname(fsname(options.source()))
                 .subtype("passthrough")
                 // With allow_other the kernel checks every caller's permissions. Without it only the mounting
                 // user can enter, with the daemon's own ids, so the source filesystem's own checks on the daemon's

@@ -80,4 +80,16 @@ class PassthroughFsTest {
             assertEquals(passthrough, m.fs.passthroughActive(), "passthrough in use");
         }
     }
+
+    /** The mount table shows the mirrored directory as the mount's source, as bindfs and libfuse's examples do. */
+    @Test
+    void theMountsSourceIsTheMirroredDirectory() throws Exception {
+        Needs.root();
+        try (Mirror m = Mirror.mount(dir, false)) {
+            MountTable.Mount entry = MountTable.at(m.mnt.toString()).orElseThrow();
+            assertEquals(m.src.toAbsolutePath().normalize().toString(), entry.source());
+        }
+        assertEquals("j4l-passthrough", PassthroughFs.fsname(Path.of("/srv/with space")));
+        assertEquals("j4l-passthrough", PassthroughFs.fsname(Path.of("/srv/a,b")));
+    }
 }
