@@ -59,6 +59,8 @@ public record KernelFeatures(
         Check loop,
         Check userfaultfd,
         Check fusectl,
+        Check rngCurrent,
+        Check rngAvailable,
         boolean capSysAdmin,
         boolean capNetAdmin,
         Map<String, String> config) {
@@ -104,7 +106,7 @@ public record KernelFeatures(
         return new KernelFeatures(uts[0], uts[1], devFuse, fuseAbi, init.major, init.minor, init.flags,
                 passthrough, fuseIoUring, enableUring == null ? "absent" : enableUring, uringWritable, ioUring,
                 List.copyOf(ops), probeSyncInit(devFuse), tun, tunFeatures[0], existsCheck("/dev/cuse", "CUSE"),
-                existsCheck("/dev/ublk-control", "ublk"), probeNbd(), probeLoop(), probeUserfaultfd(), probeFusectl(), sysAdmin,
+                existsCheck("/dev/ublk-control", "ublk"), probeNbd(), probeLoop(), probeUserfaultfd(), probeFusectl(), probeRngCurrent(), probeRngAvailable(), sysAdmin,
                 netAdmin, config);
     }
 
@@ -332,6 +334,34 @@ public record KernelFeatures(
             return Check.no("cannot read /proc/self/mounts: " + e.getMessage());
         }
         return Check.no("fusectl not mounted (mount -t fusectl none /sys/fs/fuse/connections)");
+    }
+
+    /** The hw_random source /dev/hwrng reads from ({@code rng_current}), and whether the device node is right. */
+    private static Check probeRngCurrent() {
+        if (!HwRng.supported()) return Check.no(HwRng.SYSFS + " absent (no CONFIG_HW_RANDOM)");
+        try {
+            var current = HwRng.current();
+            if (current.isEmpty()) return Check.no("rng_current is none (no hardware RNG driver bound)");
+            try (HwRng _ = HwRng.open()) {
+                return Check.yes(current.get() + "; " + HwRng.PATH + " is char 10:183");
+            } catch (KernelException e) {
+                // The source is there; opening the node needs root (mode 0600) or it is not the misc device.
+                return Check.yes(current.get() + "; " + HwRng.PATH + " not opened: " + e.errno().name());
+            }
+        } catch (IOException e) {
+            return Check.no("cannot read rng_current: " + e.getMessage());
+        }
+    }
+
+    /** The registered hw_random sources ({@code rng_available}). */
+    private static Check probeRngAvailable() {
+        if (!HwRng.supported()) return Check.no(HwRng.SYSFS + " absent (no CONFIG_HW_RANDOM)");
+        try {
+            List<String> sources = HwRng.available();
+            return sources.isEmpty() ? Check.no("none registered") : Check.yes(String.join(" ", sources));
+        } catch (IOException e) {
+            return Check.no("cannot read rng_available: " + e.getMessage());
+        }
     }
 
     // ---- helpers ----
