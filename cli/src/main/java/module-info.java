@@ -1,6 +1,7 @@
 /** The {@code j4l} command. */
 module dev.j4l.cli {
     requires dev.j4l.drivers;
+    requires dev.j4l.hw;
     // The bench draws its PNG chart with java.awt in headless mode.
     requires java.desktop;
 }

@@ -24,6 +24,7 @@ public final class Main {
         m.put("block", new BlockCommand());
         m.put("mount", new MountCommand());
         m.put("probe", new ProbeCommand());
+        m.put("rngd", new RngdCommand());
         m.put("switch", new SwitchCommand());
         m.put("test", new TestCommand());
         return m;

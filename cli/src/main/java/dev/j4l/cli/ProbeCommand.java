@@ -88,6 +88,8 @@ final class ProbeCommand implements Main.Command {
         m.put("NBD", f.nbd());
         m.put("loop devices", f.loop());
         m.put("userfaultfd", f.userfaultfd());
+        m.put("rng_current", f.rngCurrent());
+        m.put("rng_available", f.rngAvailable());
         return m;
     }
 

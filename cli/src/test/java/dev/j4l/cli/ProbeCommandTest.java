@@ -61,6 +61,13 @@ class ProbeCommandTest {
         assertEquals(enable, j.get("enableUring"));
         boolean fusectl = Files.readString(Path.of("/proc/self/mounts")).lines().anyMatch(l -> l.split(" ")[2].equals("fusectl"));
         assertEquals(fusectl, ((Map<String, Object>) checks.get("fusectl")).get("available"));
+        Path rngCurrent = Path.of("/sys/class/misc/hw_random/rng_current");
+        String current = Files.exists(rngCurrent) ? Files.readString(rngCurrent).trim() : "none";
+        assertEquals(!current.equals("none"), ((Map<String, Object>) checks.get("rng_current")).get("available"));
+        if (!current.equals("none")) {
+            assertTrue(((String) ((Map<String, Object>) checks.get("rng_current")).get("detail")).startsWith(current));
+            assertTrue(((String) ((Map<String, Object>) checks.get("rng_available")).get("detail")).contains(current));
+        }
         assertEquals(Needs.has(Capabilities.CAP_SYS_ADMIN), j.get("capSysAdmin"));
         if (Boolean.TRUE.equals(j.get("capSysAdmin")) && Files.exists(Path.of("/dev/fuse"))) {
             // As root the ABI comes from a real probe mount, which must be gone again.
@@ -82,6 +89,7 @@ class ProbeCommandTest {
         String table = out.toString(StandardCharsets.UTF_8);
         assertTrue(table.startsWith("kernel "), table);
         assertTrue(table.contains("FUSE passthrough") && table.contains("io_uring opcodes:"), table);
+        assertTrue(table.contains("rng_current") && table.contains("rng_available"), table);
         assertTrue(run("probe", "--help").contains("usage: j4l probe"));
         assertTrue(run("--help").contains("probe"));
     }
