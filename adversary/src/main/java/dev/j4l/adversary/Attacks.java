@@ -41,7 +41,9 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.NBD, false),
             new KeptBlockViews(KeptBlockViews.Transport.NBD, true),
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, false),
-            new KeptBlockViews(KeptBlockViews.Transport.LOOP, true));
+            new KeptBlockViews(KeptBlockViews.Transport.LOOP, true),
+            new HwRngLentBuffer(),
+            new RandomIoctlReach());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

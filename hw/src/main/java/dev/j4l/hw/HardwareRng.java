@@ -49,6 +49,7 @@ public final class HardwareRng implements EntropyFeeder.Source, AutoCloseable {
 
     /** Fills {@code buf[offset, offset+length)}, blocking until the source has given that many bytes. */
     public void read(NativeBuffer buf, long offset, int length) throws KernelException {
+        java.util.Objects.checkFromIndexSize(offset, length, buf.size());
         while (length > 0) {
             int n = device.read(buf, offset, length);
             if (n <= 0) throw new KernelException("read", device.path() + " gave no bytes", dev.j4l.kernel.Errno.EIO);
