@@ -40,6 +40,32 @@ public final class FuseDevice {
     /** The misc device /dev/fuse: major 10, minor 229 (FUSE_MINOR in include/linux/miscdevice.h). */
     private static final int FUSE_MAJOR = 10, FUSE_MINOR = 229;
 
+    public static final String CUSE_PATH = "/dev/cuse";
+    /** The misc device /dev/cuse: major 10, minor 203 (CUSE_MINOR in include/linux/miscdevice.h). */
+    private static final int CUSE_MINOR = 203;
+
+    /**
+     * Opens {@code /dev/cuse} read-write (close-on-exec): a new CUSE channel, on which the kernel has already
+     * queued {@code CUSE_INIT}. It speaks the FUSE protocol through {@link #read} and {@link #write}; the
+     * character device it announces lives until the descriptor is closed. None of the {@code /dev/fuse}
+     * ioctls apply to it (they are refused, as for any descriptor that is not {@code /dev/fuse}).
+     *
+     * @throws KernelException {@code EINVAL} if the path is not the CUSE misc device
+     */
+    public static OwnedFd openCuse() throws KernelException {
+        OwnedFd fd = Fs.open(CUSE_PATH, Fs.O_RDWR);
+        try {
+            FileStat st = Fs.stat(fd);
+            if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != FUSE_MAJOR || st.rdevMinor() != CUSE_MINOR) {
+                throw new KernelException("open", CUSE_PATH + " is not the CUSE device", Errno.EINVAL);
+            }
+            return fd;
+        } catch (KernelException | RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
     /**
      * Checks that {@code fd} is a {@code /dev/fuse} descriptor (once: then it is marked), so that a FUSE ioctl or
      * io_uring command never reaches another driver's handler, which could read it as a different request.

@@ -67,7 +67,8 @@ public enum FuseOpcode {
     STATX(52, STATX_IN, FuseRequest.Statx::decode, Reply.STATX, "served from GETATTR from then on"),
     COPY_FILE_RANGE_64(53, COPY_FILE_RANGE_IN, FuseRequest.CopyFileRange::decode, Reply.COPIED,
             "32-bit COPY_FILE_RANGE from then on"),
-    CUSE_INIT(4096, 0, FuseRequest.Bodiless::decode, Reply.EMPTY, "-");
+    // The first request on a /dev/cuse channel, in place of INIT.
+    CUSE_INIT(4096, CUSE_INIT_IN, FuseRequest.CuseInit::decode, Reply.CUSE_INIT, "no device is created");
 
     /** The shape of a successful reply's payload (after the out-header). */
     public enum Reply {
@@ -110,7 +111,9 @@ public enum FuseOpcode {
         /** {@code fuse_statx_out}. */
         STATX,
         /** {@code fuse_init_out}, written by the INIT handshake. */
-        INIT
+        INIT,
+        /** {@code cuse_init_out} and the device info, written by the CUSE_INIT handshake. */
+        CUSE_INIT
     }
 
     /** Turns a request body (at least {@link #minBody} bytes) into its typed request. */

@@ -37,6 +37,13 @@ public sealed interface FuseRequest {
         }
     }
 
+    /** CUSE_INIT ({@code cuse_init_in}): the kernel's protocol version and the CUSE flags it offers. */
+    record CuseInit(int major, int minor, int offered) implements FuseRequest {
+        static CuseInit decode(RequestReader r) {
+            return new CuseInit(r.u32(CUSE_MAJOR), r.u32(CUSE_MINOR), r.u32(CUSE_FLAGS));
+        }
+    }
+
     record Forget(long nlookup) implements FuseRequest {
         static Forget decode(RequestReader r) {
             return new Forget(r.u64(FORGET_NLOOKUP));

@@ -64,6 +64,17 @@ public record Negotiated(int minor, long offered, long flags, int maxReadahead, 
                 congestion, depth, timeout);
     }
 
+    /**
+     * What a CUSE channel runs with: CUSE_INIT negotiates no FUSE capability, and the kernel keeps its default of
+     * 32 pages per request, so reads and writes are at most {@code min(maxWrite, 128 KiB)}.
+     */
+    public static Negotiated cuse(int kernelMinor, MountOptions o) {
+        int minor = Math.min(kernelMinor, FuseAbi.KERNEL_MINOR);
+        int maxPages = 32;
+        int maxWrite = Math.max(MountOptions.MIN_WRITE, Math.min(o.maxWrite(), maxPages * PAGE));
+        return new Negotiated(minor, 0, 0, 0, maxWrite, maxPages, 0, 0, 0, 0);
+    }
+
     /** Size of {@code fuse_init_out} the kernel expects at this minor. */
     public int initOutSize() {
         return minor < 5 ? FuseAbi.INIT_OUT_COMPAT_5 : minor < 23 ? FuseAbi.INIT_OUT_COMPAT_23 : FuseAbi.INIT_OUT;

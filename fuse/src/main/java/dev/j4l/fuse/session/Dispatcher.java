@@ -186,6 +186,7 @@ final class Dispatcher<N, H> {
             };
             // Answered by the session before a driver call is made.
             case FuseRequest.Init q -> throw new IllegalStateException("INIT is not a driver call");
+            case FuseRequest.CuseInit q -> throw new IllegalStateException("CUSE_INIT is not a driver call");
             case FuseRequest.Forget q -> throw new IllegalStateException("FORGET is not a driver call");
             case FuseRequest.BatchForget q -> throw new IllegalStateException("BATCH_FORGET is not a driver call");
             case FuseRequest.Interrupt q -> throw new IllegalStateException("INTERRUPT is not a driver call");

@@ -56,6 +56,8 @@ public final class FuseSession<N, H> {
     final UringQueues rings;
     final DriverConnection<N> connection;
     private final OwnedFd device;
+    /** The CUSE device's name, or null for a FUSE connection. */
+    final String cuseDevname;
     private final List<OwnedFd> clones = new CopyOnWriteArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -69,6 +71,22 @@ public final class FuseSession<N, H> {
     private volatile int endErrno;
 
     public FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device) {
+        this(fs, options, device, null);
+    }
+
+    /**
+     * A CUSE channel ({@code FuseDevice.openCuse()}): the same engine, but the connection opens with CUSE_INIT,
+     * whose answer names the character device ({@code DEVNAME=devname}) that the kernel then creates; there is
+     * no mount and no inode tree: every request names node id 0, which the session serves as {@code fs.root()}.
+     * The channel cannot be cloned, so every reader shares it.
+     */
+    public static <N, H> FuseSession<N, H> cuse(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd channel,
+            String devname) {
+        return new FuseSession<>(fs, options, channel, java.util.Objects.requireNonNull(devname, "devname"));
+    }
+
+    private FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device, String cuseDevname) {
+        this.cuseDevname = cuseDevname;
         this.fs = fs;
         this.options = options;
         this.device = device;
@@ -118,10 +136,13 @@ public final class FuseSession<N, H> {
             if (!reserveReader()) return; // the connection already ended (e.g. unmounted right after INIT)
             OwnedFd fd;
             try {
+                if (isCuse()) throw new KernelException("FUSE_DEV_IOC_CLONE", "a CUSE channel", Errno.EINVAL);
                 fd = FuseDevice.cloneOf(device);
                 clones.add(fd);
             } catch (KernelException e) {
-                LOG.log(Level.INFO, "FUSE: cannot clone /dev/fuse (" + e.getMessage() + "); readers share one descriptor");
+                if (!isCuse()) {
+                    LOG.log(Level.INFO, "FUSE: cannot clone /dev/fuse (" + e.getMessage() + "); readers share one descriptor");
+                }
                 fd = device;
             }
             launchReader(fd, i);
@@ -163,6 +184,11 @@ public final class FuseSession<N, H> {
 
     public boolean isTerminated() {
         return terminated.getCount() == 0;
+    }
+
+    /** True for a CUSE channel (made by {@link #cuse}). */
+    public boolean isCuse() {
+        return cuseDevname != null;
     }
 
     /** True while the connection is up. */

@@ -140,6 +140,56 @@ final class InitHandshake {
         return true;
     }
 
+    /** CUSE_INIT: the handshake of a CUSE channel, naming the device the kernel is to create. */
+    void answerCuse(FuseRequest.CuseInit init, long unique, ReplyChannel channel, NativeBuffer out) {
+        try {
+            negotiateCuse(init, unique, channel, out);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void negotiateCuse(FuseRequest.CuseInit init, long unique, ReplyChannel channel, NativeBuffer out) {
+        if (init.major() != KERNEL_VERSION || init.minor() < MIN_MINOR) {
+            fail(channel, out, unique, Errno.EPROTO, "kernel CUSE protocol " + init.major() + "." + init.minor()
+                    + " is not 7." + MIN_MINOR + " or newer", null);
+            return;
+        }
+        if (abandoned) {
+            channel.reply(unique, -Errno.ENODEV.number(), out, 0);
+            return;
+        }
+        Negotiated n = Negotiated.cuse(init.minor(), options);
+        session.negotiated(n);
+        LOG.log(Level.DEBUG, () -> "CUSE_INIT " + session.cuseDevname + ": " + n.describe());
+        try {
+            session.initDriver();
+        } catch (Throwable t) {
+            fail(channel, out, unique, Errno.EIO, "driver init failed: " + t, t);
+            return;
+        }
+        // The device info: "KEY=VALUE" strings, each NUL-terminated; the kernel reads DEVNAME only.
+        byte[] info = ("DEVNAME=" + session.cuseDevname + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (info.length > CUSE_INIT_INFO_MAX) {
+            fail(channel, out, unique, Errno.EINVAL, "CUSE device name too long", null);
+            return;
+        }
+        int p = OUT_HEADER;
+        out.fill(p, CUSE_INIT_OUT, (byte) 0);
+        out.putInt(p + CUSE_MAJOR, KERNEL_VERSION);
+        out.putInt(p + CUSE_MINOR, n.minor());
+        out.putInt(p + CUSE_FLAGS, 0); // no CUSE_UNRESTRICTED_IOCTL: ioctls are not served yet
+        out.putInt(p + CUSEO_MAX_READ, n.maxWrite());
+        out.putInt(p + CUSEO_MAX_WRITE, n.maxWrite());
+        // dev_major 0: the kernel allocates a dynamic major and minor for the device.
+        out.put(p + CUSE_INIT_OUT, info, 0, info.length);
+        int refused = channel.reply(unique, 0, out, CUSE_INIT_OUT + info.length);
+        if (refused != 0) {
+            failure = "the kernel refused the CUSE_INIT reply: " + Errno.orEio(refused).name();
+            LOG.log(Level.ERROR, "CUSE " + failure);
+        }
+    }
+
     private void fail(ReplyChannel channel, NativeBuffer out, long unique, Errno errno, String why, Throwable t) {
         failure = why;
         LOG.log(Level.ERROR, "FUSE INIT refused: " + why, t);

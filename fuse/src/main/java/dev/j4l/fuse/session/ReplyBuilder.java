@@ -68,7 +68,7 @@ final class ReplyBuilder<N, H> {
     @SuppressWarnings("unchecked")
     int answer(FuseOpcode op, Object value, NativeBuffer b, int size, Undo undo) throws ErrnoException {
         return switch (op.reply()) {
-            case NONE, EMPTY, INIT -> 0;
+            case NONE, EMPTY, INIT, CUSE_INIT -> 0;
             case ENTRY -> entry(op, b, (Entry<N>) value, undo);
             case ATTR -> attr(b, (Attr) value, -1);
             case OPEN -> open(b, OUT_HEADER, (Opened<H>) value, undo, op == FuseOpcode.OPENDIR);

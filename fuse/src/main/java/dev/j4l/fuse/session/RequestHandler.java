@@ -10,6 +10,7 @@ import static dev.j4l.kernel.abi.FuseAbi.IN_TOTAL_EXTLEN;
 import static dev.j4l.kernel.abi.FuseAbi.IN_UID;
 import static dev.j4l.kernel.abi.FuseAbi.IN_UNIQUE;
 import static dev.j4l.kernel.abi.FuseAbi.OUT_HEADER;
+import static dev.j4l.kernel.abi.FuseAbi.ROOT_ID;
 import static dev.j4l.kernel.abi.FuseAbi.RW_IN;
 
 import dev.j4l.fuse.FuseCapability;
@@ -108,10 +109,17 @@ final class RequestHandler<N, H> {
             if (op.reply() != FuseOpcode.Reply.NONE) error(channel, e.errno().number());
             return;
         }
-        long nodeid = in.getLong(IN_NODEID);
+        // CUSE requests name no node (node id 0): the session serves them as the root.
+        long nodeid = session.isCuse() && in.getLong(IN_NODEID) == 0 ? ROOT_ID : in.getLong(IN_NODEID);
         switch (request) {
             case FuseRequest.Init init -> {
-                session.handshake.answer(init, unique, channel, out);
+                if (session.isCuse()) error(channel, Errno.EPROTO.number());
+                else session.handshake.answer(init, unique, channel, out);
+                return;
+            }
+            case FuseRequest.CuseInit init -> {
+                if (session.isCuse()) session.handshake.answerCuse(init, unique, channel, out);
+                else error(channel, Errno.ENOSYS.number());
                 return;
             }
             case FuseRequest.Forget f -> {

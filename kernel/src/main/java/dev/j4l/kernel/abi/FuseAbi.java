@@ -128,6 +128,17 @@ public final class FuseAbi {
             INITO_TIME_GRAN = 24, INITO_MAX_PAGES = 28, INITO_MAP_ALIGNMENT = 30, INITO_FLAGS2 = 32,
             INITO_MAX_STACK_DEPTH = 36, INITO_REQUEST_TIMEOUT = 40;
 
+    // CUSE: CUSE_INIT of enum fuse_opcode, the first request on a /dev/cuse descriptor; struct cuse_init_in (16)
+    // and cuse_init_out (72), the latter followed in the reply by "KEY=VALUE\0" device info (DEVNAME=...), at
+    // most CUSE_INIT_INFO_MAX bytes.
+    public static final int OPCODE_CUSE_INIT = 4096;
+    public static final int CUSE_INIT_IN = 16, CUSE_INIT_OUT = 72;
+    public static final int CUSE_MAJOR = 0, CUSE_MINOR = 4, CUSE_FLAGS = 12;
+    public static final int CUSEO_MAX_READ = 16, CUSEO_MAX_WRITE = 20, CUSEO_DEV_MAJOR = 24, CUSEO_DEV_MINOR = 28;
+    /** {@code CUSE_UNRESTRICTED_IOCTL}: the only {@code cuse_init_in/out} flag. */
+    public static final int CUSE_UNRESTRICTED_IOCTL = 1;
+    public static final int CUSE_INIT_INFO_MAX = 4096;
+
     // struct fuse_dirent (24 + name, 8-aligned), fuse_direntplus (entry_out 128 + dirent)
     public static final int DIRENT = 24, DIRENTPLUS = ENTRY_OUT + DIRENT;
     public static final int DIRENT_INO = 0, DIRENT_OFF = 8, DIRENT_NAMELEN = 16, DIRENT_TYPE = 20,

@@ -295,6 +295,10 @@ class FuseAbiTest {
 
     /** {@code enum fuse_opcode}: the one opcode the kernel module uses. */
     static final long FUSE_INIT = 26;
+    /** {@code CUSE_INIT} of {@code enum fuse_opcode}, and the CUSE defines. */
+    static final long CUSE_INIT = 4096;
+    static final long CUSE_UNRESTRICTED_IOCTL = 1 << 0;
+    static final long CUSE_INIT_INFO_MAX = 4096;
 
     /** {@code enum fuse_notify_code}. */
     static final long FUSE_NOTIFY_POLL = 1, FUSE_NOTIFY_INVAL_INODE = 2, FUSE_NOTIFY_INVAL_ENTRY = 3,
@@ -485,6 +489,17 @@ class FuseAbiTest {
                 .pin("INITO_FLAGS2", off(fuse_init_out, "flags2"))
                 .pin("INITO_MAX_STACK_DEPTH", off(fuse_init_out, "max_stack_depth"))
                 .pin("INITO_REQUEST_TIMEOUT", off(fuse_init_out, "request_timeout"));
+        p.pin("OPCODE_CUSE_INIT", CUSE_INIT).pin("CUSE_UNRESTRICTED_IOCTL", CUSE_UNRESTRICTED_IOCTL)
+                .pin("CUSE_INIT_INFO_MAX", CUSE_INIT_INFO_MAX)
+                .pin("CUSE_INIT_IN", cuse_init_in.byteSize()).pin("CUSE_INIT_OUT", cuse_init_out.byteSize())
+                .pin("CUSE_MAJOR", off(cuse_init_in, "major")).pin("CUSE_MINOR", off(cuse_init_in, "minor"))
+                .pin("CUSE_FLAGS", off(cuse_init_in, "flags"))
+                .pin("CUSEO_MAX_READ", off(cuse_init_out, "max_read"))
+                .pin("CUSEO_MAX_WRITE", off(cuse_init_out, "max_write"))
+                .pin("CUSEO_DEV_MAJOR", off(cuse_init_out, "dev_major"))
+                .pin("CUSEO_DEV_MINOR", off(cuse_init_out, "dev_minor"));
+        // cuse_init_in and cuse_init_out begin alike: CUSE_MAJOR, CUSE_MINOR and CUSE_FLAGS serve both.
+        for (String m : new String[] {"major", "minor", "flags"}) assertEquals(off(cuse_init_in, m), off(cuse_init_out, m));
 
         // FUSE_NAME_OFFSET and FUSE_NAME_OFFSET_DIRENTPLUS: where a record's name starts.
         p.pin("DIRENT", off(fuse_dirent, "name")).pin("DIRENTPLUS", off(fuse_direntplus, "dirent", "name"))
