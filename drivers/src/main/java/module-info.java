@@ -2,17 +2,19 @@
  * Example drivers, written as models for j4l users. The filesystems are a ladder to read in order: hello (one
  * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory). The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
- * decorator that makes any of them slow or failing).
+ * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
     requires transitive dev.j4l.net;
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
+    requires transitive dev.j4l.chardev;
     exports dev.j4l.drivers.cow;
     exports dev.j4l.drivers.faults;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.image;
+    exports dev.j4l.drivers.logdev;
     exports dev.j4l.drivers.memfs;
     exports dev.j4l.drivers.netswitch;
     exports dev.j4l.drivers.passthrough;
