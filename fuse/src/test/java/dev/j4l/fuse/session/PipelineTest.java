@@ -190,4 +190,42 @@ class PipelineTest {
         handler.serve(n, channel);
         assertEquals(-Errno.ENOSYS.number(), replyError());
     }
+
+    @Test
+    void aCuseChannelAnswersCuseInitWithTheDeviceNameAndServesNodeIdZeroAsTheRoot() {
+        FuseSession<String, String> cuse = FuseSession.cuse(fs, MountOptions.defaults(), pipe.writeEnd(), "logtest");
+        RequestHandler<String, String> h = cuse.newHandler();
+        handler = h; // request() fills this handler's buffer
+        NativeBuffer in = h.requestBuffer();
+        int n = request(FuseOpcode.CUSE_INIT, 0, CUSE_INIT_IN);
+        in.putInt(IN_HEADER + CUSE_MAJOR, KERNEL_VERSION);
+        in.putInt(IN_HEADER + CUSE_MINOR, 37);
+        in.putInt(IN_HEADER + CUSE_FLAGS, CUSE_UNRESTRICTED_IOCTL);
+        h.serve(n, channel);
+        assertEquals(0, replyError());
+        byte[] info = "DEVNAME=logtest\0".getBytes();
+        assertEquals(OUT_HEADER + CUSE_INIT_OUT + info.length, reply.getInt(OUT_LEN));
+        assertEquals(KERNEL_VERSION, reply.getInt(OUT_HEADER + CUSE_MAJOR));
+        assertEquals(37, reply.getInt(OUT_HEADER + CUSE_MINOR));
+        assertEquals(0, reply.getInt(OUT_HEADER + CUSE_FLAGS), "no unrestricted ioctls asked for");
+        assertEquals(128 * 1024, reply.getInt(OUT_HEADER + CUSEO_MAX_READ));
+        assertEquals(128 * 1024, reply.getInt(OUT_HEADER + CUSEO_MAX_WRITE));
+        assertEquals(0, reply.getInt(OUT_HEADER + CUSEO_DEV_MAJOR), "a dynamic major");
+        assertEquals("DEVNAME=logtest\0", reply.getString(OUT_HEADER + CUSE_INIT_OUT, info.length));
+        assertEquals(37, cuse.negotiated().minor());
+
+        // Requests on a CUSE channel name node id 0: served as the root.
+        n = request(FuseOpcode.SYNCFS, 0, SYNCFS_IN);
+        h.serve(n, channel);
+        assertEquals(0, replyError());
+        assertEquals(List.of("syncfs /"), fs.calls);
+        // INIT has no place on a CUSE channel, nor CUSE_INIT on a FUSE one.
+        n = request(FuseOpcode.INIT, 0, INIT_IN);
+        h.serve(n, channel);
+        assertEquals(-Errno.EPROTO.number(), replyError());
+        handler = session.newHandler();
+        n = request(FuseOpcode.CUSE_INIT, 0, CUSE_INIT_IN);
+        handler.serve(n, channel);
+        assertEquals(-Errno.ENOSYS.number(), replyError());
+    }
 }
