@@ -2,6 +2,7 @@
 module dev.j4l.cli {
     requires dev.j4l.drivers;
     requires dev.j4l.hw;
+    requires dev.j4l.input;
     // The bench draws its PNG chart with java.awt in headless mode.
     requires java.desktop;
 }

@@ -1,0 +1,33 @@
+package dev.j4l.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@code j4l input}'s arguments, on the host: nothing here opens /dev/uinput. */
+class InputCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCharacterWithoutAKeyIsRefusedBeforeAnyDevice() {
+        assertEquals(1, run("input", "type", "naïve"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("U+00EF at index 2"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void onlyTypeIsKnown() {
+        assertEquals(2, run("input", "press"));
+        assertEquals(1, run("input", "type"));
+        assertEquals(0, run("input", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l input type"));
+    }
+}
