@@ -3,6 +3,7 @@
  */
 module dev.j4l.testkit {
     requires dev.j4l.kernel;
+    requires transitive java.logging;
     requires transitive org.junit.jupiter.api;
 
     exports dev.j4l.testkit;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.testkit.LogCapture;
 import dev.j4l.testkit.Command;
 import dev.j4l.testkit.Needs;
 import dev.j4l.testkit.TempMounts;
@@ -44,7 +45,7 @@ class DriverFailureTest {
             if (name.equals("boom")) throw new IllegalStateException("driver bug");
             return null;
         };
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = new LogCapture("dev.j4l.fuse")) {
             Command.Result r = Command.of("stat", mnt.resolve("boom").toString()).exec();
             assertNotEquals(0, r.exit());
             assertTrue(r.output().contains("Input/output error"), r.output());
@@ -155,7 +156,7 @@ class DriverFailureTest {
             r.defer(); // and forget about it
             return Entry.negative(0);
         };
-        try (LogCapture log = new LogCapture()) {
+        try (LogCapture log = new LogCapture("dev.j4l.fuse")) {
             Process stat = new ProcessBuilder("stat", mnt.resolve("dropped").toString()).redirectErrorStream(true).start();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (stat.isAlive() && System.nanoTime() < end) {

@@ -11,6 +11,7 @@ import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.MountTable;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.testkit.LogCapture;
 import dev.j4l.testkit.Command;
 import dev.j4l.testkit.Needs;
 import dev.j4l.testkit.TempMounts;
@@ -172,7 +173,7 @@ class MountLifecycleTest {
             }
             assertEquals(Errno.ENOTCONN, seen);
             assertTrue(MountTable.isMountPoint(mnt));
-            try (LogCapture log = new LogCapture();
+            try (LogCapture log = new LogCapture("dev.j4l.fuse");
                     FuseMount<OneFileFs.Node> _ = FuseMount.mount(mnt, new OneFileFs(), MountOptions.builder().subtype("j4ltest").build())) {
                 assertTrue(log.contains("stale FUSE mount", mnt.toString()), log.lines.toString());
                 assertEquals("one file\n", Files.readString(mnt.resolve("file")));

@@ -8,6 +8,7 @@ import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.OwnedFd;
+import dev.j4l.testkit.LogCapture;
 import dev.j4l.testkit.Needs;
 import dev.j4l.testkit.TempMounts;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ class PassthroughTest {
         Path backing = Files.writeString(dir.resolve("backing"), "served by the driver\n");
         Path mnt = mounts.dir("mnt");
         BackedFs fs = new BackedFs(backing);
-        try (LogCapture log = new LogCapture();
+        try (LogCapture log = new LogCapture("dev.j4l.fuse");
                 FuseMount<String> _ = FuseMount.mount(mnt, fs, MountOptions.builder().subtype("j4ltest").build())) {
             assertEquals("served by the driver\n", Files.readString(mnt.resolve("data")));
             assertTrue(fs.reads.get() > 0);
@@ -143,7 +144,7 @@ class PassthroughTest {
         MountOptions options = MountOptions.builder().subtype("j4ltest").passthrough(true).timeouts(Duration.ZERO).build();
         try (FuseMount<String> _ = FuseMount.mount(mntA, a, options);
                 FuseMount<String> _ = FuseMount.mount(mntB, b, options);
-                LogCapture log = new LogCapture()) {
+                LogCapture log = new LogCapture("dev.j4l.fuse")) {
             Assumptions.assumeTrue(a.connection.passthrough() && b.connection.passthrough(), "no passthrough");
             try (OwnedFd fd = Fs.open(backing.toString(), Fs.O_RDONLY)) {
                 BackingId ofA = a.connection.openBacking(fd).orElseThrow();

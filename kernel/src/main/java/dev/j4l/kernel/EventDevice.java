@@ -44,17 +44,8 @@ public final class EventDevice implements AutoCloseable {
      * @throws KernelException with {@code EINVAL} when it is another file
      */
     public static EventDevice open(String path) throws KernelException {
-        OwnedFd fd = Fs.open(path, Fs.O_RDONLY | Fs.O_NONBLOCK);
-        try {
-            FileStat st = Fs.stat(fd);
-            if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != INPUT_MAJOR) {
-                throw new KernelException("open evdev", path + " is not an input device (char 13:N)", Errno.EINVAL);
-            }
-            return new EventDevice(fd);
-        } catch (KernelException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return new EventDevice(DeviceNode.open(path, Fs.O_RDONLY | Fs.O_NONBLOCK, FileStat.S_IFCHR, INPUT_MAJOR,
+                "open evdev", "an input device (char 13:N)"));
     }
 
     /** The device's name ({@code EVIOCGNAME}), at most {@link #NAME_SIZE} - 1 bytes of it. */

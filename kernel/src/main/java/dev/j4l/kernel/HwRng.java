@@ -43,17 +43,8 @@ public final class HwRng implements AutoCloseable {
      * @throws KernelException with {@code EINVAL} when it is another file, {@code ENOENT} when there is none
      */
     public static HwRng open(String path) throws KernelException {
-        OwnedFd fd = Fs.open(path, Fs.O_RDONLY);
-        try {
-            FileStat st = Fs.stat(fd);
-            if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != MISC_MAJOR || st.rdevMinor() != HWRNG_MINOR) {
-                throw new KernelException("open hwrng", path + " is not the hw_random device (char 10:183)", Errno.EINVAL);
-            }
-            return new HwRng(fd);
-        } catch (KernelException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return new HwRng(DeviceNode.open(path, Fs.O_RDONLY, FileStat.S_IFCHR, MISC_MAJOR, "open hwrng",
+                "the hw_random device (char 10:183)", HWRNG_MINOR));
     }
 
     /**

@@ -71,10 +71,12 @@ public final class LoopDevice implements AutoCloseable {
         KernelException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int n;
-            try (OwnedFd control = requireKind(Fs.open(CONTROL, Fs.O_RDWR), false)) {
+            try (OwnedFd control = DeviceNode.open(CONTROL, Fs.O_RDWR, FileStat.S_IFCHR, MISC_MAJOR, "loop ioctl",
+                    "the loop control device (char 10:237)", LOOP_CTRL_MINOR)) {
                 n = control.ioctl(CTL_GET_FREE, 0L);
             }
-            OwnedFd dev = requireKind(Fs.open("/dev/loop" + n, config.readOnly() ? Fs.O_RDONLY : Fs.O_RDWR), true);
+            OwnedFd dev = DeviceNode.open("/dev/loop" + n, config.readOnly() ? Fs.O_RDONLY : Fs.O_RDWR, FileStat.S_IFBLK,
+                    LOOP_MAJOR, "loop ioctl", "a loop device (block 7:N)");
             try {
                 configure(dev, backing, config);
                 return new LoopDevice(dev, n);
@@ -106,24 +108,6 @@ public final class LoopDevice implements AutoCloseable {
         }
     }
 
-    /** Checks that {@code fd} is a loop device (or the loop control device), so a loop ioctl reaches no other driver. */
-    private static OwnedFd requireKind(OwnedFd fd, boolean loop) throws KernelException {
-        FileStat st;
-        try {
-            st = Fs.stat(fd);
-        } catch (KernelException e) {
-            fd.close();
-            throw e;
-        }
-        boolean ok = loop ? st.type() == FileStat.S_IFBLK && st.rdevMajor() == LOOP_MAJOR
-                : st.type() == FileStat.S_IFCHR && st.rdevMajor() == MISC_MAJOR && st.rdevMinor() == LOOP_CTRL_MINOR;
-        if (!ok) {
-            fd.close();
-            throw new KernelException("loop ioctl", fd.description() + " is not a loop " + (loop ? "device" : "control device"),
-                    Errno.EINVAL);
-        }
-        return fd;
-    }
 
     /** The device node, {@code /dev/loopN}. */
     public String path() {

@@ -49,19 +49,8 @@ public final class RandomDevice implements AutoCloseable {
      * @throws KernelException with {@code EINVAL} when it is another file
      */
     public static RandomDevice open(String path) throws KernelException {
-        OwnedFd fd = Fs.open(path, Fs.O_RDONLY);
-        try {
-            FileStat st = Fs.stat(fd);
-            if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != MEM_MAJOR
-                    || (st.rdevMinor() != RANDOM_MINOR && st.rdevMinor() != URANDOM_MINOR)) {
-                throw new KernelException("random ioctl", path + " is not /dev/random or /dev/urandom (char 1:8 or 1:9)",
-                        Errno.EINVAL);
-            }
-            return new RandomDevice(fd);
-        } catch (KernelException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return new RandomDevice(DeviceNode.open(path, Fs.O_RDONLY, FileStat.S_IFCHR, MEM_MAJOR, "random ioctl",
+                "/dev/random or /dev/urandom (char 1:8 or 1:9)", RANDOM_MINOR, URANDOM_MINOR));
     }
 
     /** The pool's entropy count in bits ({@code RNDGETENTCNT}); on kernels since 5.18 256 once the pool is initialized. */

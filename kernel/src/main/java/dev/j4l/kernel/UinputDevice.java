@@ -56,17 +56,8 @@ public final class UinputDevice implements AutoCloseable {
      *     (the uinput module is not loaded), {@code EACCES} without permission
      */
     public static UinputDevice open(String path) throws KernelException {
-        OwnedFd fd = Fs.open(path, Fs.O_WRONLY | Fs.O_NONBLOCK);
-        try {
-            FileStat st = Fs.stat(fd);
-            if (st.type() != FileStat.S_IFCHR || st.rdevMajor() != MISC_MAJOR || st.rdevMinor() != UINPUT_MINOR) {
-                throw new KernelException("open uinput", path + " is not the uinput device (char 10:223)", Errno.EINVAL);
-            }
-            return new UinputDevice(fd);
-        } catch (KernelException | RuntimeException e) {
-            fd.close();
-            throw e;
-        }
+        return new UinputDevice(DeviceNode.open(path, Fs.O_WRONLY | Fs.O_NONBLOCK, FileStat.S_IFCHR, MISC_MAJOR,
+                "open uinput", "the uinput device (char 10:223)", UINPUT_MINOR));
     }
 
     /** Declares that the device sends events of {@code type} ({@code UI_SET_EVBIT}); before {@link #create}. */

@@ -11,6 +11,7 @@ import dev.j4l.block.ExtentSink;
 import dev.j4l.block.nbd.NbdServer;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
+import dev.j4l.testkit.LogCapture;
 import dev.j4l.testkit.TempMounts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,14 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -174,29 +171,6 @@ class NbdServerRobustnessTest {
         }
     }
 
-    /** What the block transports log, while open. */
-    private static final class LogCapture extends Handler implements AutoCloseable {
-        private final Logger logger = Logger.getLogger("dev.j4l.block");
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        LogCapture() {
-            logger.addHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord r) {
-            lines.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
-    }
-
     @Test
     void aReadWhoseExtentsFailGoesOnAsDataAndTheLogSaysSo() throws Exception {
         serve(new BlockDriver() {
@@ -218,7 +192,7 @@ class NbdServerRobustnessTest {
                 throw new IllegalStateException("no map today");
             }
         });
-        try (LogCapture log = new LogCapture(); RawNbdClient c = new RawNbdClient(socket).structured("ramdisk", true)) {
+        try (LogCapture log = new LogCapture("dev.j4l.block"); RawNbdClient c = new RawNbdClient(socket).structured("ramdisk", true)) {
             c.sendRequest(READ, 0, 1, 0, 8192, null);
             List<Chunk> reply = c.structuredReply();
             assertEquals(1, reply.size(), "one data chunk");
