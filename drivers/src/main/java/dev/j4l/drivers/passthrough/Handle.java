@@ -30,6 +30,8 @@ public abstract sealed class Handle permits Handle.File, Handle.Dir {
         /** The flags {@code fd} was opened with (what a buffered twin keeps of them). */
         private final int flags;
         private OwnedFd buffered;
+        /** The next open file of the same node ({@link Node#opened}); guarded by the node. */
+        File nextOpen;
 
         File(OwnedFd fd, int flags) {
             this.fd = fd;

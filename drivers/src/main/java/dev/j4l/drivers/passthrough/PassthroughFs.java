@@ -534,14 +534,19 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     }
 
     private Opened<Handle> opened(Node node, Handle.File h) throws ErrnoException {
+        Opened<Handle> o = null;
         if (passthrough && node.isRegularFile()) {
             Optional<BackingId> lease = node.leaseBacking(connection, h.fd());
-            if (lease.isPresent()) return Opened.passthrough(h, lease.get());
-            passthrough = false; // the connection logged why; serve I/O from now on
+            if (lease.isPresent()) o = Opened.passthrough(h, lease.get());
+            else passthrough = false; // the connection logged why; serve I/O from now on
         }
-        int f = Opened.PARALLEL_DIRECT_WRITES;
-        if (!options.timeout().isZero()) f |= Opened.KEEP_CACHE;
-        return Opened.of(h, f);
+        if (o == null) {
+            int f = Opened.PARALLEL_DIRECT_WRITES;
+            if (!options.timeout().isZero()) f |= Opened.KEEP_CACHE;
+            o = Opened.of(h, f);
+        }
+        node.opened(h);
+        return o;
     }
 
     @Override
@@ -581,7 +586,10 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public void release(Request r, Node node, Handle h, int flags) {
-        if (h instanceof Handle.File f) f.close();
+        if (h instanceof Handle.File f) {
+            node.released(f);
+            f.close();
+        }
         else if (h != null) h.fd().close();
     }
 
