@@ -502,9 +502,18 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     // ---- open files ----
 
+    /**
+     * What the daemon's own descriptor keeps of the flags of an open the kernel forwards: how the file is read
+     * and written. The rest is the kernel's business or refused by openat2, which fails with EINVAL on any bit
+     * it does not know — and the kernel forwards its internal ones: an exec's open carries {@code __FMODE_EXEC}
+     * (0x20), which made every program on the mirror fail to start.
+     */
+    private static final int FILE_FLAGS = Fs.O_ACCMODE | Fs.O_TRUNC | Fs.O_APPEND | Fs.O_NONBLOCK | Fs.O_DSYNC
+            | Fs.O_SYNC | Fs.O_DIRECT | Fs.O_LARGEFILE | Fs.O_NOATIME;
+
     /** Flags for the daemon's own descriptor of a file the kernel opens. */
     private int fileFlags(int flags) {
-        int f = flags & ~(Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOCTTY | Fs.O_NOFOLLOW);
+        int f = flags & FILE_FLAGS;
         // O_DIRECT reaches the source only where the daemon does the I/O itself: with passthrough the kernel
         // does the direct I/O on the backing file, and one backing file serves every open of the inode. (The
         // writeback cache may flush pages through a direct open: see Handle.File.)
