@@ -110,6 +110,29 @@ class MountOptionListTest {
                 });
     }
 
+    /**
+     * attr_timeout reaches the kernel: passthroughfs caches attributes for a day by default, so a file grown
+     * behind the mount's back keeps its old size through the mount; with attr_timeout=0 the kernel asks again.
+     */
+    @Test
+    void attrTimeoutDecidesHowLongTheKernelCachesAttributes() throws Exception {
+        Needs.fuse();
+        Path src = mounts.dir("src");
+        Path mnt = mounts.dir("mirror");
+        Path file = Files.writeString(src.resolve("grows"), "1234");
+        for (String timeout : List.of("default", "0")) {
+            List<String> args = new java.util.ArrayList<>(List.of("mount", "passthrough", "--no-io-uring"));
+            if (!timeout.equals("default")) args.addAll(List.of("-o", "attr_timeout=" + timeout));
+            args.addAll(List.of(src.toString(), mnt.toString()));
+            mounted(mnt, args, () -> {
+                assertEquals(4, Files.size(mnt.resolve("grows")));
+                Files.writeString(file, "12345678"); // behind the mount's back
+                assertEquals(timeout.equals("0") ? 8 : 4, Files.size(mnt.resolve("grows")), "attr_timeout " + timeout);
+            });
+            Files.writeString(file, "1234");
+        }
+    }
+
     @Test
     void badOptionsAreNamed() throws Exception {
         Path mnt = mounts.dir("mnt");
