@@ -16,6 +16,9 @@ import dev.j4l.kernel.PathFds;
 public abstract sealed class Handle permits Handle.File, Handle.Dir {
     Handle() {}
 
+    /** The next open file or directory of the same node ({@link Node#opened}); guarded by the node. */
+    Handle nextOpen;
+
     abstract OwnedFd fd();
 
     /**
@@ -30,8 +33,6 @@ public abstract sealed class Handle permits Handle.File, Handle.Dir {
         /** The flags {@code fd} was opened with (what a buffered twin keeps of them). */
         private final int flags;
         private OwnedFd buffered;
-        /** The next open file of the same node ({@link Node#opened}); guarded by the node. */
-        File nextOpen;
 
         File(OwnedFd fd, int flags) {
             this.fd = fd;

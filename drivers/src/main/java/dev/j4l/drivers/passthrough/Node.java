@@ -49,11 +49,11 @@ public final class Node {
     private final DescriptorBudget budget;
 
     /**
-     * The files of this inode open now, linked through {@link Handle.File#nextOpen}. A node found by name
+     * The files (or directory handles) of this inode open now, linked through {@link Handle#nextOpen}. A node found by name
      * holds no descriptor until it needs one; once its name is unlinked or renamed over, an open file is what
      * still reaches the inode (fstat, fchmod, the writeback cache's SETATTR at close all name only the node).
      */
-    private Handle.File openFiles;
+    private Handle openFiles;
 
     /** A name in this directory was looked up since its last listing began (see {@link #takeChildLookups}). */
     private volatile boolean childLookedUp;
@@ -179,15 +179,15 @@ public final class Node {
     }
 
     /** Notes a file of this inode opened (it stays reachable through it: {@link #openFiles}). */
-    synchronized void opened(Handle.File h) {
+    synchronized void opened(Handle h) {
         h.nextOpen = openFiles;
         openFiles = h;
     }
 
     /** Notes an open file of this inode released. */
-    synchronized void released(Handle.File h) {
-        Handle.File prev = null;
-        for (Handle.File f = openFiles; f != null; prev = f, f = f.nextOpen) {
+    synchronized void released(Handle h) {
+        Handle prev = null;
+        for (Handle f = openFiles; f != null; prev = f, f = f.nextOpen) {
             if (f == h) {
                 if (prev == null) openFiles = f.nextOpen;
                 else prev.nextOpen = f.nextOpen;

@@ -672,7 +672,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         int f = options.timeout().isZero() ? 0 : Opened.CACHE_DIR | Opened.KEEP_CACHE;
         NativeBuffer b = dirBuffers.poll();
         if (b != null) dirBufferCount.decrementAndGet();
-        return Opened.of(new Handle.Dir(fd, b != null ? b : NativeBuffer.allocate(DIR_BUFFER)), f);
+        Handle.Dir d = new Handle.Dir(fd, b != null ? b : NativeBuffer.allocate(DIR_BUFFER));
+        node.opened(d);
+        return Opened.of(d, f);
     }
 
     @Override
@@ -723,6 +725,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     @Override
     public void releasedir(Request r, Node node, Handle h) {
         if (h == null) return;
+        node.released(h);
         h.fd().close();
         // Reused rather than left to the GC: native memory of dropped buffers returns only when it runs.
         if (h instanceof Handle.Dir d && dirBufferCount.get() < 64) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A file that is open stays usable after its name is unlinked or renamed over, as on ext4 and tmpfs: fstat,
- * reads, writes, fchmod, ftruncate and close. The same script runs on the source directory and through the
+ * reads, writes, fchmod, ftruncate and close; and an open directory answers fstat after rmdir. The same script runs on the source directory and through the
  * mount, and must print the same. (Files made in the source and only looked up through the mount are the
  * interesting case: their nodes hold no descriptor until one is needed, and by then no name leads to them.)
  */
@@ -52,6 +52,12 @@ class OpenFilesOutliveTheirNamesTest {
                 use(origin + " renamed-over:", fd)
                 print(origin, "the new b:", open(d + "/b").read(), oct(stat.S_IMODE(os.stat(d + "/b").st_mode)))
                 os.unlink(d + "/b")
+                os.mkdir(where + "/dir")
+                fd = os.open(d + "/dir", os.O_RDONLY | os.O_DIRECTORY)
+                os.rmdir(d + "/dir")
+                st = os.fstat(fd)
+                print(origin, "removed directory:", "links", st.st_nlink, "dir", stat.S_ISDIR(st.st_mode))
+                os.close(fd)
             """;
 
     @ParameterizedTest(name = "passthrough={0}, timeout={1}s")
@@ -64,7 +70,7 @@ class OpenFilesOutliveTheirNamesTest {
         Path reference = Files.createDirectories(dir.resolve("reference"));
         String want = Command.of("python3", "-c", SCRIPT, reference.toString(), reference.toString())
                 .timeout(Duration.ofSeconds(30)).run();
-        assertEquals(6, want.lines().count(), want);
+        assertEquals(8, want.lines().count(), want);
         PassthroughOptions o = PassthroughOptions.of(src).withPassthrough(passthrough)
                 .withTimeout(Duration.ofSeconds(timeoutSeconds));
         try (Mirror m = Mirror.mount(src, dir.resolve("mnt"), o)) {
