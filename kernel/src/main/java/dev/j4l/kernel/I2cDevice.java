@@ -64,6 +64,7 @@ public final class I2cDevice implements AutoCloseable {
             throw new IllegalArgumentException("I2C_RDWR: the message array is not inside the argument");
         }
         long touched = I2cAbi.RDWR_IOCTL_SIZE + (long) n * I2cAbi.MSG_SIZE;
+        // SAFETY: addresses compared, not followed: the array's offset in arg, checked inside it just above.
         long first = msgs - arg.address();
         for (int i = 0; i < n; i++) {
             long m = first + (long) i * I2cAbi.MSG_SIZE;
@@ -112,14 +113,23 @@ public final class I2cDevice implements AutoCloseable {
         }
     }
 
-    /** The adapter's functionality bits ({@code I2C_FUNCS}: {@link I2cAbi.Functionality}), read at open. */
-    public long functionality() {
+    /** The most data bytes of an SMBus block transfer ({@code I2C_SMBUS_BLOCK_MAX}). */
+    public static final int SMBUS_BLOCK_MAX = I2cAbi.SMBUS_BLOCK_MAX;
+
+    /** What the adapter can do ({@code I2C_FUNCS}), read at open. */
+    public java.util.Set<I2cFunction> functionality() {
+        return I2cFunction.of(functionality);
+    }
+
+    /** The adapter's {@code I2C_FUNCS} word, as {@code i2cdetect -F} shows it. */
+    public long functionalityBits() {
         return functionality;
     }
 
-    /** Whether the adapter offers all of {@code bits} ({@link I2cAbi.Functionality}). */
-    public boolean supports(long bits) {
-        return (functionality & bits) == bits;
+    /** Whether the adapter offers all of {@code functions}. */
+    public boolean supports(I2cFunction... functions) {
+        for (I2cFunction f : functions) if ((functionality & f.bit) == 0) return false;
+        return true;
     }
 
     /** The path this device was opened by. */
@@ -227,7 +237,7 @@ public final class I2cDevice implements AutoCloseable {
      */
     private synchronized int smbus(String what, int address, boolean read, int command, int kind, long needs,
             byte[] block, int value) throws KernelException {
-        if (!supports(needs)) {
+        if ((functionality & needs) != needs) {
             throw new KernelException(what, path + " (its adapter lacks it: functionality 0x"
                     + Long.toHexString(functionality) + ")", Errno.EOPNOTSUPP);
         }
@@ -310,18 +320,19 @@ public final class I2cDevice implements AutoCloseable {
      * stop at the end. Returns the bytes of each read message, in order.
      *
      * @throws IllegalArgumentException for no messages or more than {@value I2cAbi#RDWR_IOCTL_MAX_MSGS}
-     * @throws KernelException {@code EOPNOTSUPP} when the adapter offers no plain I2C ({@code I2C_FUNC_I2C}, e.g.
-     *     i2c-stub, an SMBus-only adapter)
+     * @throws KernelException {@code EOPNOTSUPP} when the adapter offers no plain I2C (no {@link I2cFunction#I2C}:
+     *     i2c-stub, an SMBus-only controller), as the kernel answers
      */
     public List<byte[]> transfer(List<I2cMessage> messages) throws KernelException {
         List<I2cMessage> msgs = List.copyOf(messages);
         if (msgs.isEmpty() || msgs.size() > I2cAbi.RDWR_IOCTL_MAX_MSGS) {
             throw new IllegalArgumentException("I2C_RDWR takes 1.." + I2cAbi.RDWR_IOCTL_MAX_MSGS + " messages, not " + msgs.size());
         }
-        if (!supports(Functionality.I2C)) {
-            throw new KernelException("i2c transfer", path + " (its adapter does SMBus only: functionality 0x"
-                    + Long.toHexString(functionality) + ")", Errno.EOPNOTSUPP);
-        }
+        return rdwr(msgs);
+    }
+
+    /** One I2C_RDWR of checked messages (1 to RDWR_IOCTL_MAX_MSGS). */
+    private List<byte[]> rdwr(List<I2cMessage> msgs) throws KernelException {
         long bytes = 0;
         for (I2cMessage m : msgs) bytes += m.length();
         long arrayAt = I2cAbi.RDWR_IOCTL_SIZE, dataAt = arrayAt + (long) msgs.size() * I2cAbi.MSG_SIZE;
@@ -335,7 +346,7 @@ public final class I2cDevice implements AutoCloseable {
             for (int i = 0; i < msgs.size(); i++) {
                 I2cMessage m = msgs.get(i);
                 long msg = arrayAt + (long) i * I2cAbi.MSG_SIZE;
-                arg.set(ValueLayout.JAVA_SHORT, msg + I2cAbi.MSG_ADDR, (short) m.address());
+                arg.set(ValueLayout.JAVA_SHORT, msg + I2cAbi.MSG_ADDR, (short) m.target());
                 arg.set(ValueLayout.JAVA_SHORT, msg + I2cAbi.MSG_FLAGS, (short) m.flagBits());
                 arg.set(ValueLayout.JAVA_SHORT, msg + I2cAbi.MSG_LEN, (short) m.length());
                 // SAFETY: [at, at+length) is this message's share of arg, counted from the lengths summed above.
@@ -354,7 +365,12 @@ public final class I2cDevice implements AutoCloseable {
                     fd.release();
                 }
             }
-            if (r < 0) throw failure("i2c transfer", msgs.get(0).address(), r);
+            if (r == -Errno.EOPNOTSUPP.number()) {
+                // i2c_transfer's answer for an adapter without master_xfer (i2c-stub, SMBus-only controllers)
+                throw new KernelException("i2c transfer", path + " (its adapter does SMBus only: functionality 0x"
+                        + Long.toHexString(functionality) + ")", Errno.EOPNOTSUPP);
+            }
+            if (r < 0) throw failure("i2c transfer", msgs.get(0).target(), r);
             List<byte[]> read = new ArrayList<>();
             at = dataAt;
             for (I2cMessage m : msgs) {

@@ -10,13 +10,13 @@ import java.util.Set;
  * read of some number of bytes from it, with the protocol flags the adapter may honour. Lengths are checked here,
  * before anything reaches the kernel: 0 to {@value I2cAbi#RDWR_MAX_MESSAGE_LENGTH} bytes, as i2c-dev takes them.
  *
- * @param address the target's 7-bit address (10-bit with {@link Flag#TEN_BIT})
+ * @param target the target's 7-bit address (10-bit with {@link Flag#TEN_BIT})
  * @param read whether this message reads
  * @param data for a write, the bytes written (a copy); for a read, empty
  * @param length the bytes written or read
  * @param flags protocol flags
  */
-public record I2cMessage(int address, boolean read, byte[] data, int length, Set<Flag> flags) {
+public record I2cMessage(int target, boolean read, byte[] data, int length, Set<Flag> flags) {
     /** The protocol flags of a message ({@code I2C_M_*}); each needs the adapter's support ({@code I2C_FUNC_*}). */
     public enum Flag {
         /** A 10-bit address ({@code I2C_M_TEN}). */
@@ -42,8 +42,8 @@ public record I2cMessage(int address, boolean read, byte[] data, int length, Set
     public I2cMessage {
         flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
         int max = flags.contains(Flag.TEN_BIT) ? 0x3ff : 0x7f;
-        if (address < 0 || address > max) {
-            throw new IllegalArgumentException("I2C address 0x" + Integer.toHexString(address) + " outside 0..0x"
+        if (target < 0 || target > max) {
+            throw new IllegalArgumentException("I2C address 0x" + Integer.toHexString(target) + " outside 0..0x"
                     + Integer.toHexString(max));
         }
         if (length < 0 || length > I2cAbi.RDWR_MAX_MESSAGE_LENGTH) {
@@ -70,7 +70,7 @@ public record I2cMessage(int address, boolean read, byte[] data, int length, Set
     public I2cMessage with(Flag... more) {
         EnumSet<Flag> all = flags.isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(flags);
         all.addAll(Arrays.asList(more));
-        return new I2cMessage(address, read, data, length, all);
+        return new I2cMessage(target, read, data, length, all);
     }
 
     /** The bytes written (a copy); empty for a read. */
@@ -88,18 +88,18 @@ public record I2cMessage(int address, boolean read, byte[] data, int length, Set
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof I2cMessage m && m.address == address && m.read == read && m.length == length
+        return o instanceof I2cMessage m && m.target == target && m.read == read && m.length == length
                 && Arrays.equals(m.data, data) && m.flags.equals(flags);
     }
 
     @Override
     public int hashCode() {
-        return ((address * 31 + length) * 31 + Arrays.hashCode(data)) * 31 + flags.hashCode() + (read ? 1 : 0);
+        return ((target * 31 + length) * 31 + Arrays.hashCode(data)) * 31 + flags.hashCode() + (read ? 1 : 0);
     }
 
     @Override
     public String toString() {
         return (read ? "read " : "write ") + length + " bytes " + (read ? "from" : "to") + " 0x"
-                + Integer.toHexString(address) + (flags.isEmpty() ? "" : " " + flags);
+                + Integer.toHexString(target) + (flags.isEmpty() ? "" : " " + flags);
     }
 }

@@ -78,6 +78,11 @@ public final class Uio implements AutoCloseable {
         public String path() {
             return "/dev/" + device;
         }
+
+        /** This description with another event count: the one thing of it that changes while a device lives. */
+        public Info withEvents(long count) {
+            return new Info(device, name, version, count, maps, pci);
+        }
     }
 
     private final OwnedFd fd;
