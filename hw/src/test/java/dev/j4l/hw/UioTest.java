@@ -104,7 +104,7 @@ class UioTest {
 
     @Test
     void aCloseRacingWithAccessesOnOtherThreadsNeverReachesUnmappedMemory() throws Exception {
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 8; round++) {
             Uio uio = Uio.open(device);
             try {
                 RegisterWindow regs = uio.map(0);
