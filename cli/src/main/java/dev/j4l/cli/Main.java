@@ -28,12 +28,14 @@ public final class Main {
         m.put("bench", new dev.j4l.cli.bench.BenchCommand());
         m.put("block", new BlockCommand());
         m.put("conform", new ConformCommand());
+        m.put("i2c", new I2cCommand());
         m.put("input", new InputCommand());
         m.put("mount", new MountCommand());
         m.put("probe", new ProbeCommand());
         m.put("rngd", new RngdCommand());
         m.put("switch", new SwitchCommand());
         m.put("test", new TestCommand());
+        m.put("uio", new UioCommand());
         return m;
     }
 
