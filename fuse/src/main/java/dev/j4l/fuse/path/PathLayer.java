@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
 
@@ -49,11 +48,11 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     }
 
     private final PathFilesystem<H> fs;
-    private final PathNode root = new PathNode("/");
+    private final PathNode root = new PathNode("/", 1);
+    private final AtomicLong nextIno = new AtomicLong(2);
     private final Map<String, PathNode> byPath = new ConcurrentHashMap<>();
     private final StampedLock tree = new StampedLock();
     private final AtomicLong hiddenNames = new AtomicLong();
-    private final AtomicInteger hiddenCount = new AtomicInteger();
 
     PathLayer(PathFilesystem<H> fs) {
         this.fs = java.util.Objects.requireNonNull(fs, "fs");
@@ -95,7 +94,20 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     /** The node the table holds for {@code path}, made if there is none. */
     private PathNode node(String path) {
-        return byPath.computeIfAbsent(path, PathNode::new);
+        return byPath.computeIfAbsent(path, p -> new PathNode(p, nextIno.getAndIncrement()));
+    }
+
+    /**
+     * {@code a} with the node's inode number, unless the driver set one. A driver answering with the same
+     * attributes object again gets the same numbered copy: nothing is allocated.
+     */
+    private static Attr numbered(PathNode n, Attr a) {
+        if (a == null || a.ino() != 0) return a;
+        PathNode.Numbered last = n.numbered;
+        if (last != null && last.given() == a) return last.attr();
+        Attr attr = a.toBuilder().ino(n.ino).build();
+        n.numbered = new PathNode.Numbered(a, attr);
+        return attr;
     }
 
     /**
@@ -134,7 +146,8 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
             PathNode known = byPath.get(path);
             if (known != null && known.hidden) throw new ErrnoException(Errno.ENOENT);
             Attr attr = fs.getattr(r, path, null);
-            return Entry.of(node(path), attr);
+            PathNode n = node(path);
+            return Entry.of(n, numbered(n, attr));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -144,7 +157,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     public Attr getattr(Request r, PathNode n, Open<H> open) throws ErrnoException {
         long stamp = tree.readLock();
         try {
-            return open == null ? fs.getattr(r, existing(n), null) : fs.getattr(r, n.path, open.handle);
+            return numbered(n, open == null ? fs.getattr(r, existing(n), null) : fs.getattr(r, n.path, open.handle));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -165,7 +178,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
                     || !(changes.mtime() instanceof SetAttr.TimeChange.Omit)) {
                 fs.utimens(r, path, changes.atime(), changes.mtime());
             }
-            return fs.getattr(r, path, handle);
+            return numbered(n, fs.getattr(r, path, handle));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -222,7 +235,8 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     private Entry<PathNode> entry(Request r, String path) throws ErrnoException {
         Attr attr = fs.getattr(r, path, null);
-        return Entry.of(node(path), attr);
+        PathNode n = node(path);
+        return Entry.of(n, numbered(n, attr));
     }
 
     @Override
@@ -241,7 +255,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
             }
             PathNode n = node(path);
             n.opened();
-            return Created.of(Entry.of(n, attr), Opened.of(new Open<>(handle)));
+            return Created.of(Entry.of(n, numbered(n, attr)), Opened.of(new Open<>(handle)));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -333,7 +347,6 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         byPath.remove(n.path, n);
         n.path = hidden;
         n.hidden = true;
-        hiddenCount.incrementAndGet();
         byPath.put(hidden, n);
         return true;
     }
@@ -464,7 +477,6 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         try {
             if (!n.hidden || n.isOpen()) return; // opened again meanwhile (through the handle's node)
             n.hidden = false;
-            hiddenCount.decrementAndGet();
             byPath.remove(n.path, n);
             n.gone = true;
             fs.unlink(r, n.path);
@@ -507,16 +519,14 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
                     open.listing = listing;
                 }
                 Listing listing = open.listing;
-                if (offset < 1 && !out.add(".", UNKNOWN_INO, FileMode.S_IFDIR, 1)) return;
+                if (offset < 1 && !out.add(".", dir.ino, FileMode.S_IFDIR, 1)) return;
                 if (offset < 2 && !out.add("..", UNKNOWN_INO, FileMode.S_IFDIR, 2)) return;
-                boolean anyHidden = hiddenCount.get() > 0;
                 for (int i = (int) Math.max(0, offset - 2); i < listing.size(); i++) {
                     String name = listing.name(i);
-                    if (anyHidden && name.startsWith(HIDDEN_PREFIX)) {
-                        PathNode n = byPath.get(child(path, name));
-                        if (n != null && n.hidden) continue;
-                    }
-                    if (!out.add(name, UNKNOWN_INO, listing.mode(i), i + 3)) return;
+                    // A node the kernel knows shows the inode number stat gives it; the others are unknown.
+                    PathNode n = byPath.get(child(path, name));
+                    if (n != null && n.hidden) continue;
+                    if (!out.add(name, n == null ? UNKNOWN_INO : n.ino, listing.mode(i), i + 3)) return;
                 }
             }
         } finally {

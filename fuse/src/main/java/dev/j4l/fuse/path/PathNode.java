@@ -14,10 +14,18 @@ public final class PathNode {
     volatile boolean hidden;
     /** Forgotten by the kernel and dropped from the path table (revived if the kernel names it again). */
     boolean forgotten;
+    /** The inode number stat reports (the driver's attributes carry 0): fixed for the node's life. */
+    final long ino;
+    /** The driver's last attributes for this node and the same with {@link #ino}, reused while they repeat. */
+    volatile Numbered numbered;
     private int opens;
 
-    PathNode(String path) {
+    /** Attributes as the driver gave them, and numbered. */
+    record Numbered(dev.j4l.fuse.Attr given, dev.j4l.fuse.Attr attr) {}
+
+    PathNode(String path, long ino) {
         this.path = path;
+        this.ino = ino;
     }
 
     synchronized void opened() {
