@@ -37,12 +37,15 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     /** Names given to open files unlinked while open: {@code .j4l_hidden_<n>} beside them. */
     static final String HIDDEN_PREFIX = ".j4l_hidden_";
 
-    /** An open file or directory: the driver's handle, or for a directory its listing. */
+    /** An open file or directory: its node, the driver's handle, and for a directory its listing. */
     static final class Open<H> {
+        /** The node, for the release of a handle whose reply never reached the kernel (called without one). */
+        final PathNode node;
         final H handle;
         Listing listing;
 
-        Open(H handle) {
+        Open(PathNode node, H handle) {
+            this.node = node;
             this.handle = handle;
         }
     }
@@ -255,7 +258,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
             }
             PathNode n = node(path);
             n.opened();
-            return Created.of(Entry.of(n, numbered(n, attr)), Opened.of(new Open<>(handle)));
+            return Created.of(Entry.of(n, numbered(n, attr)), Opened.of(new Open<>(n, handle)));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -411,7 +414,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         try {
             H handle = fs.open(r, existing(n), flags);
             n.opened();
-            return Opened.of(new Open<>(handle));
+            return Opened.of(new Open<>(n, handle));
         } finally {
             tree.unlockRead(stamp);
         }
@@ -459,7 +462,8 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     }
 
     @Override
-    public void release(Request r, PathNode n, Open<H> open, int flags) throws ErrnoException {
+    public void release(Request r, PathNode node, Open<H> open, int flags) throws ErrnoException {
+        PathNode n = node != null ? node : open.node;
         int left;
         long stamp = tree.readLock();
         try {
@@ -492,7 +496,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         long stamp = tree.readLock();
         try {
             existing(n);
-            return Opened.of(new Open<>(null));
+            return Opened.of(new Open<>(n, null));
         } finally {
             tree.unlockRead(stamp);
         }
