@@ -66,6 +66,8 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     private final boolean posixView;
     /** Files created through the mount whose channels are still open, by path (the provider may not list them yet). */
     private final Map<String, FileChannel> pending = new ConcurrentHashMap<>();
+    /** The mode a created file gets once its provider shows it, if it could not be set at create. */
+    private final Map<FileChannel, Integer> modeAtClose = new ConcurrentHashMap<>();
     private final ThreadLocal<ByteBuffer> scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(128 * 1024));
 
     /**
@@ -147,7 +149,9 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     private Attr fromChannel(FileChannel ch) throws ErrnoException {
         long now = System.currentTimeMillis() * 1_000_000L;
         try {
-            return Attr.of(FileMode.S_IFREG | 0644, DEFAULT_UID, DEFAULT_GID, now).withSize(ch.size());
+            Integer mode = modeAtClose.get(ch);
+            return Attr.of(FileMode.S_IFREG | (mode != null ? mode : 0644), DEFAULT_UID, DEFAULT_GID, now)
+                    .withSize(ch.size());
         } catch (IOException e) {
             throw NioErrors.errno(e, "getattr", "(open file)");
         }
@@ -276,8 +280,11 @@ public final class NioFs implements PathFilesystem<FileChannel> {
         try {
             FileStore store = Files.getFileStore(at(path));
             int bsize = 4096;
-            return new StatFs(store.getTotalSpace() / bsize, store.getUnallocatedSpace() / bsize,
-                    store.getUsableSpace() / bsize, 0, 0, bsize, 255, bsize);
+            // Providers report loosely (zipfs: no total, the host's free space): keep df's arithmetic sane.
+            long free = store.getUnallocatedSpace() / bsize;
+            long total = Math.max(store.getTotalSpace() / bsize, free);
+            long avail = Math.min(store.getUsableSpace() / bsize, free);
+            return new StatFs(total, free, avail, 0, 0, bsize, 255, bsize);
         } catch (IOException | RuntimeException e) {
             return StatFs.EMPTY; // a provider without a store still mounts
         }
@@ -395,7 +402,8 @@ public final class NioFs implements PathFilesystem<FileChannel> {
             try {
                 if (unixView || posixView) chmod(r, path, mode & 07777);
             } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOENT) throw e; // not there until closed: keeps the default mode
+                if (e.errno() != Errno.ENOENT) throw e;
+                modeAtClose.put(ch, mode & 07777); // not there until closed (zipfs): set then
             }
             return ch;
         } catch (IOException | RuntimeException e) {
@@ -450,11 +458,13 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     @Override
     public void release(Request r, String path, FileChannel ch) throws ErrnoException {
         pending.remove(path, ch);
+        Integer mode = ch == null ? null : modeAtClose.remove(ch);
         try {
             if (ch != null) ch.close();
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "close", path);
         }
+        if (mode != null) chmod(r, path, mode);
     }
 
     /** The filesystem this driver serves. */

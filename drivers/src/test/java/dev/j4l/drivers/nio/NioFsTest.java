@@ -81,6 +81,12 @@ class NioFsTest {
         Files.setPosixFilePermissions(m.resolve("new-name"), PosixFilePermissions.fromString("rwxr-x---"));
         assertEquals("750", Command.run("stat", "-c", "%a", m.resolve("new-name").toString()).strip());
         assertEquals(List.of("docs", "new-name"), list(m));
+        // The mode asked for, though zipfs shows a new file only once it is closed.
+        assertEquals("640", Command.run("sh", "-c", "umask 027 && echo x > " + m.resolve("made") + " && stat -c %a "
+                + m.resolve("made")).strip());
+        String[] df = Command.run("df", "-B1", "--output=size,used,avail", m.toString()).strip().lines().toList()
+                .getLast().trim().split("\\s+");
+        assertTrue(Long.parseLong(df[1]) >= 0 && Long.parseLong(df[0]) >= Long.parseLong(df[2]), String.join(" ", df));
         assertEquals("from the shell\n", Files.readString(m.resolve("docs/notes/shell.txt")));
         assertEquals(List.of("notes", "readme.txt"), Command.run("ls", m.resolve("docs").toString()).strip().lines().toList());
         mounted.close(); // unmounts: the zip filesystem is closed and writes the archive
@@ -91,6 +97,10 @@ class NioFsTest {
         assertEquals("renamed", entries.get("new-name"));
         assertFalse(entries.containsKey("gone.txt"), entries.toString());
         assertFalse(entries.containsKey("old-name"), entries.toString());
+        try (FileSystem zipfs = java.nio.file.FileSystems.newFileSystem(zip, Map.of("enablePosixFileAttributes", "true"))) {
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(zipfs.getPath("/made"))));
+            assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(zipfs.getPath("/new-name"))));
+        }
     }
 
     @Test
