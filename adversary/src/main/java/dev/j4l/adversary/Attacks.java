@@ -22,6 +22,7 @@ final class Attacks {
             new KeptFuseViews(KeptFuseViews.View.DATA_SINK),
             new KeptFuseViews(KeptFuseViews.View.FILLER),
             new KeptFuseViews(KeptFuseViews.View.DEFERRED_REQUEST),
+            new KeptPathViews(),
             new KeptFrame(),
             new PooledByteBuffer(),
             new LeaseReleaseDuringRead(),

@@ -80,6 +80,7 @@ final class MountCommand implements Main.Command {
         m.put("hello", new HelloMountCommand());
         m.put("memfs", new MemFsMountCommand());
         m.put("passthrough", new PassthroughMountCommand());
+        m.put("nio", new NioMountCommand());
         return m;
     }
 
