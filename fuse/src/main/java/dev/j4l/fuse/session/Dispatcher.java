@@ -238,7 +238,7 @@ final class Dispatcher<N, H> {
     }
 
     private int attr(CallContext c, Attr a, long timeout) {
-        return c.deferred != null ? 0 : reply.attr(out, a, timeout);
+        return c.deferred != null ? 0 : reply.attr(out, a, timeout, c.nodeid);
     }
 
     private int open(CallContext c, Opened<H> o, ReplyBuilder.Undo undo, boolean dir) {
@@ -250,7 +250,7 @@ final class Dispatcher<N, H> {
     }
 
     private int statx(CallContext c, Statx s, long timeout) {
-        return c.deferred != null ? 0 : reply.statx(out, s, timeout);
+        return c.deferred != null ? 0 : reply.statx(out, s, timeout, c.nodeid);
     }
 
     private int link(CallContext c, String target) throws ErrnoException {
