@@ -1,7 +1,6 @@
 package dev.j4l.kernel;
 
 import dev.j4l.kernel.abi.UinputAbi;
-import dev.j4l.kernel.abi.UinputAbi.Codes;
 import dev.j4l.kernel.raw.Ioctl;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,21 +29,21 @@ public final class EventDevice implements AutoCloseable {
     static final Ioctl GET_NAME = Ioctl.buffer("EVIOCGNAME",
             UinputAbi.EVIOCGNAME_BASE | (long) NAME_SIZE << UinputAbi.IOC_SIZESHIFT, NAME_SIZE);
     /** The bytes of the largest capability bitmap, the keys' ({@code KEY_CNT / 8}). */
-    static final int BITS_SIZE = (Codes.KEY_MAX + 1) / 8;
+    static final int BITS_SIZE = (InputCodes.KEY_MAX + 1) / 8;
     /** {@code EVIOCGBIT(ev, BITS_SIZE)} for each event type ev (0: the event types themselves). */
-    static final Ioctl[] GET_BITS = new Ioctl[Codes.EV_MAX + 1];
+    static final Ioctl[] GET_BITS = new Ioctl[InputCodes.EV_MAX + 1];
     /** {@code EVIOCGABS(abs)} for each absolute axis. */
-    static final Ioctl[] GET_ABS = new Ioctl[Codes.ABS_MAX + 1];
+    static final Ioctl[] GET_ABS = new Ioctl[InputCodes.ABS_MAX + 1];
     static final Ioctl SET_FF = Ioctl.buffer("EVIOCSFF", UinputAbi.EVIOCSFF, UinputAbi.FF_EFFECT_SIZE);
     static final Ioctl REMOVE_FF = Ioctl.value("EVIOCRMFF", UinputAbi.EVIOCRMFF);
     static final Ioctl GET_EFFECTS = Ioctl.buffer("EVIOCGEFFECTS", UinputAbi.EVIOCGEFFECTS, 4);
 
     static {
-        for (int ev = 0; ev <= Codes.EV_MAX; ev++) {
+        for (int ev = 0; ev <= InputCodes.EV_MAX; ev++) {
             GET_BITS[ev] = Ioctl.buffer("EVIOCGBIT", UinputAbi.EVIOCGBIT_BASE + ev
                     | (long) BITS_SIZE << UinputAbi.IOC_SIZESHIFT, BITS_SIZE);
         }
-        for (int abs = 0; abs <= Codes.ABS_MAX; abs++) {
+        for (int abs = 0; abs <= InputCodes.ABS_MAX; abs++) {
             GET_ABS[abs] = Ioctl.buffer("EVIOCGABS", UinputAbi.EVIOCGABS_BASE + abs, UinputAbi.ABSINFO_SIZE);
         }
     }
@@ -92,7 +91,7 @@ public final class EventDevice implements AutoCloseable {
      * waveforms and {@code FF_GAIN}/{@code FF_AUTOCENTER}.
      */
     public synchronized BitSet capabilities(int type) throws KernelException {
-        if (type < 0 || type > Codes.EV_MAX) throw new IllegalArgumentException("event type " + type + " outside 0.." + Codes.EV_MAX);
+        if (type < 0 || type > InputCodes.EV_MAX) throw new IllegalArgumentException("event type " + type + " outside 0.." + InputCodes.EV_MAX);
         NativeBuffer arg = buf.slice(0, BITS_SIZE);
         arg.fill(0, BITS_SIZE, (byte) 0);
         // The kernel writes at most BITS_SIZE bytes (the length encoded in the request) into this object's buffer.
@@ -102,7 +101,7 @@ public final class EventDevice implements AutoCloseable {
 
     /** Absolute axis {@code axis}'s current value, range, fuzz, flat and resolution ({@code EVIOCGABS}). */
     public synchronized AbsInfo absInfo(int axis) throws KernelException {
-        if (axis < 0 || axis > Codes.ABS_MAX) throw new IllegalArgumentException("absolute axis " + axis + " outside 0.." + Codes.ABS_MAX);
+        if (axis < 0 || axis > InputCodes.ABS_MAX) throw new IllegalArgumentException("absolute axis " + axis + " outside 0.." + InputCodes.ABS_MAX);
         NativeBuffer arg = buf.slice(0, UinputAbi.ABSINFO_SIZE);
         // The kernel writes ABSINFO_SIZE bytes into this object's buffer (Ioctl checks its size).
         fd.ioctl(GET_ABS[axis], arg);
@@ -143,24 +142,24 @@ public final class EventDevice implements AutoCloseable {
     /** Plays effect {@code id} {@code count} times ({@code EV_FF id count} written); 0 stops it. */
     public void playEffect(int id, int count) throws KernelException {
         if (count < 0) throw new IllegalArgumentException("play count " + count + " is negative");
-        writeEvent(Codes.EV_FF, effectId(id), count);
+        writeEvent(InputCodes.EV_FF, effectId(id), count);
     }
 
     /** Sets the device's force feedback gain, 0..0xffff ({@code EV_FF FF_GAIN}); ignored unless it declares it. */
     public void setGain(int gain) throws KernelException {
         if (gain < 0 || gain > 0xffff) throw new IllegalArgumentException("gain " + gain + " outside 0..0xffff");
-        writeEvent(Codes.EV_FF, Codes.FF_GAIN, gain);
+        writeEvent(InputCodes.EV_FF, InputCodes.FF_GAIN, gain);
     }
 
     /** Sets the autocenter strength, 0..0xffff ({@code EV_FF FF_AUTOCENTER}); ignored unless declared. */
     public void setAutocenter(int strength) throws KernelException {
         if (strength < 0 || strength > 0xffff) throw new IllegalArgumentException("autocenter " + strength + " outside 0..0xffff");
-        writeEvent(Codes.EV_FF, Codes.FF_AUTOCENTER, strength);
+        writeEvent(InputCodes.EV_FF, InputCodes.FF_AUTOCENTER, strength);
     }
 
     private static int effectId(int id) {
-        if (id < 0 || id >= Codes.FF_MAX_EFFECTS) {
-            throw new IllegalArgumentException("effect id " + id + " outside 0.." + (Codes.FF_MAX_EFFECTS - 1));
+        if (id < 0 || id >= InputCodes.FF_MAX_EFFECTS) {
+            throw new IllegalArgumentException("effect id " + id + " outside 0.." + (InputCodes.FF_MAX_EFFECTS - 1));
         }
         return id;
     }

@@ -5,7 +5,6 @@ import static dev.j4l.kernel.abi.UinputAbi.*;
 import dev.j4l.kernel.ForceFeedbackEffect.ConditionAxis;
 import dev.j4l.kernel.ForceFeedbackEffect.Envelope;
 import dev.j4l.kernel.ForceFeedbackEffect.Header;
-import dev.j4l.kernel.abi.UinputAbi.Codes;
 
 /**
  * {@link ForceFeedbackEffect} to and from {@code struct ff_effect} ({@link dev.j4l.kernel.abi.UinputAbi}'s
@@ -65,30 +64,30 @@ final class ForceFeedbackCodec {
     static ForceFeedbackEffect decode(NativeBuffer buf, long at) {
         int type = u16(buf, at + FF_EFFECT_TYPE);
         int id = buf.getShort(at + FF_EFFECT_ID);
-        if (id < -1 || id >= Codes.FF_MAX_EFFECTS) return null;
+        if (id < -1 || id >= InputCodes.FF_MAX_EFFECTS) return null;
         Header h = new Header(id, u16(buf, at + FF_EFFECT_DIRECTION), u16(buf, at + FF_EFFECT_TRIGGER_BUTTON),
                 u16(buf, at + FF_EFFECT_TRIGGER_INTERVAL), u16(buf, at + FF_EFFECT_REPLAY_LENGTH),
                 u16(buf, at + FF_EFFECT_REPLAY_DELAY));
         long u = at + FF_EFFECT_U;
         return switch (type) {
-            case Codes.FF_RUMBLE -> new ForceFeedbackEffect.Rumble(h, u16(buf, u + FF_RUMBLE_STRONG_MAGNITUDE),
+            case InputCodes.FF_RUMBLE -> new ForceFeedbackEffect.Rumble(h, u16(buf, u + FF_RUMBLE_STRONG_MAGNITUDE),
                     u16(buf, u + FF_RUMBLE_WEAK_MAGNITUDE));
-            case Codes.FF_PERIODIC -> {
+            case InputCodes.FF_PERIODIC -> {
                 int waveform = u16(buf, u + FF_PERIODIC_WAVEFORM);
-                yield waveform < Codes.FF_SQUARE || waveform > Codes.FF_SAW_DOWN ? null
+                yield waveform < InputCodes.FF_SQUARE || waveform > InputCodes.FF_SAW_DOWN ? null
                         : new ForceFeedbackEffect.Periodic(h, waveform, u16(buf, u + FF_PERIODIC_PERIOD),
                                 buf.getShort(u + FF_PERIODIC_MAGNITUDE), buf.getShort(u + FF_PERIODIC_OFFSET),
                                 u16(buf, u + FF_PERIODIC_PHASE), envelope(buf, u + FF_PERIODIC_ENVELOPE));
             }
-            case Codes.FF_CONSTANT -> new ForceFeedbackEffect.Constant(h, buf.getShort(u + FF_CONSTANT_LEVEL),
+            case InputCodes.FF_CONSTANT -> new ForceFeedbackEffect.Constant(h, buf.getShort(u + FF_CONSTANT_LEVEL),
                     envelope(buf, u + FF_CONSTANT_ENVELOPE));
-            case Codes.FF_RAMP -> new ForceFeedbackEffect.Ramp(h, buf.getShort(u + FF_RAMP_START_LEVEL),
+            case InputCodes.FF_RAMP -> new ForceFeedbackEffect.Ramp(h, buf.getShort(u + FF_RAMP_START_LEVEL),
                     buf.getShort(u + FF_RAMP_END_LEVEL), envelope(buf, u + FF_RAMP_ENVELOPE));
-            case Codes.FF_SPRING -> new ForceFeedbackEffect.Spring(h, condition(buf, u), condition(buf, u + FF_CONDITION_SIZE));
-            case Codes.FF_FRICTION -> new ForceFeedbackEffect.Friction(h, condition(buf, u),
+            case InputCodes.FF_SPRING -> new ForceFeedbackEffect.Spring(h, condition(buf, u), condition(buf, u + FF_CONDITION_SIZE));
+            case InputCodes.FF_FRICTION -> new ForceFeedbackEffect.Friction(h, condition(buf, u),
                     condition(buf, u + FF_CONDITION_SIZE));
-            case Codes.FF_DAMPER -> new ForceFeedbackEffect.Damper(h, condition(buf, u), condition(buf, u + FF_CONDITION_SIZE));
-            case Codes.FF_INERTIA -> new ForceFeedbackEffect.Inertia(h, condition(buf, u),
+            case InputCodes.FF_DAMPER -> new ForceFeedbackEffect.Damper(h, condition(buf, u), condition(buf, u + FF_CONDITION_SIZE));
+            case InputCodes.FF_INERTIA -> new ForceFeedbackEffect.Inertia(h, condition(buf, u),
                     condition(buf, u + FF_CONDITION_SIZE));
             default -> null;
         };

@@ -1,6 +1,5 @@
 package dev.j4l.kernel;
 
-import dev.j4l.kernel.abi.UinputAbi.Codes;
 
 /**
  * A force feedback effect as {@code struct ff_effect} carries it: a {@link Header} every effect has and one record
@@ -13,7 +12,7 @@ import dev.j4l.kernel.abi.UinputAbi.Codes;
  * modelled: its samples are a user-space pointer the kernel would follow, and uinput refuses it anyway.
  */
 public sealed interface ForceFeedbackEffect {
-    /** The {@code FF_*} effect type ({@link Codes#FF_RUMBLE}...). */
+    /** The {@code FF_*} effect type ({@link InputCodes#FF_RUMBLE}...). */
     int type();
 
     /** The fields every effect has. */
@@ -26,8 +25,8 @@ public sealed interface ForceFeedbackEffect {
      */
     record Header(int id, int direction, int triggerButton, int triggerInterval, int replayLength, int replayDelay) {
         public Header {
-            if (id < -1 || id >= Codes.FF_MAX_EFFECTS) {
-                throw new IllegalArgumentException("effect id " + id + " outside -1.." + (Codes.FF_MAX_EFFECTS - 1));
+            if (id < -1 || id >= InputCodes.FF_MAX_EFFECTS) {
+                throw new IllegalArgumentException("effect id " + id + " outside -1.." + (InputCodes.FF_MAX_EFFECTS - 1));
             }
             u16("direction", direction);
             u16("trigger button", triggerButton);
@@ -69,7 +68,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_RUMBLE;
+            return InputCodes.FF_RUMBLE;
         }
     }
 
@@ -79,9 +78,9 @@ public sealed interface ForceFeedbackEffect {
         public Periodic {
             java.util.Objects.requireNonNull(header, "header");
             java.util.Objects.requireNonNull(envelope, "envelope");
-            if (waveform < Codes.FF_SQUARE || waveform > Codes.FF_SAW_DOWN) {
+            if (waveform < InputCodes.FF_SQUARE || waveform > InputCodes.FF_SAW_DOWN) {
                 throw new IllegalArgumentException("waveform " + waveform + " outside FF_SQUARE..FF_SAW_DOWN"
-                        + (waveform == Codes.FF_CUSTOM ? " (FF_CUSTOM carries a pointer: not supported)" : ""));
+                        + (waveform == InputCodes.FF_CUSTOM ? " (FF_CUSTOM carries a pointer: not supported)" : ""));
             }
             u16("period", period);
             s16("magnitude", magnitude);
@@ -91,7 +90,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_PERIODIC;
+            return InputCodes.FF_PERIODIC;
         }
     }
 
@@ -105,7 +104,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_CONSTANT;
+            return InputCodes.FF_CONSTANT;
         }
     }
 
@@ -120,7 +119,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_RAMP;
+            return InputCodes.FF_RAMP;
         }
     }
 
@@ -149,7 +148,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_SPRING;
+            return InputCodes.FF_SPRING;
         }
     }
 
@@ -163,7 +162,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_FRICTION;
+            return InputCodes.FF_FRICTION;
         }
     }
 
@@ -177,7 +176,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_DAMPER;
+            return InputCodes.FF_DAMPER;
         }
     }
 
@@ -191,7 +190,7 @@ public sealed interface ForceFeedbackEffect {
 
         @Override
         public int type() {
-            return Codes.FF_INERTIA;
+            return InputCodes.FF_INERTIA;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.j4l.kernel;
 
 import dev.j4l.kernel.abi.UinputAbi;
-import dev.j4l.kernel.abi.UinputAbi.Codes;
 import dev.j4l.kernel.raw.Ioctl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -105,17 +104,17 @@ public final class UinputDevice implements AutoCloseable {
 
     /** Declares that the device sends events of {@code type} ({@code UI_SET_EVBIT}); before {@link #create}. */
     public synchronized void enableEventType(int type) throws KernelException {
-        fd.ioctl(SET_EVBIT, check("event type", type, Codes.EV_MAX));
+        fd.ioctl(SET_EVBIT, check("event type", type, InputCodes.EV_MAX));
     }
 
     /** Declares key (or button) {@code code} ({@code UI_SET_KEYBIT}); before {@link #create}. */
     public synchronized void enableKey(int code) throws KernelException {
-        fd.ioctl(SET_KEYBIT, check("key code", code, Codes.KEY_MAX));
+        fd.ioctl(SET_KEYBIT, check("key code", code, InputCodes.KEY_MAX));
     }
 
     /** Declares relative axis {@code axis} ({@code UI_SET_RELBIT}); before {@link #create}. */
     public synchronized void enableRelativeAxis(int axis) throws KernelException {
-        fd.ioctl(SET_RELBIT, check("relative axis", axis, Codes.REL_MAX));
+        fd.ioctl(SET_RELBIT, check("relative axis", axis, InputCodes.REL_MAX));
     }
 
     /**
@@ -124,7 +123,7 @@ public final class UinputDevice implements AutoCloseable {
      */
     public synchronized void enableAbsoluteAxis(int axis, AbsInfo info) throws KernelException {
         Objects.requireNonNull(info, "info");
-        fd.ioctl(SET_ABSBIT, check("absolute axis", axis, Codes.ABS_MAX));
+        fd.ioctl(SET_ABSBIT, check("absolute axis", axis, InputCodes.ABS_MAX));
         absSetupArg.fill(0, UinputAbi.ABS_SETUP_SIZE, (byte) 0);
         absSetupArg.putShort(UinputAbi.ABS_SETUP_CODE, (short) axis);
         long at = UinputAbi.ABS_SETUP_ABSINFO;
@@ -144,7 +143,7 @@ public final class UinputDevice implements AutoCloseable {
      * Declare {@code EV_FF} too, and give {@link #setup} a number of effects.
      */
     public synchronized void enableForceFeedback(int code) throws KernelException {
-        fd.ioctl(SET_FFBIT, check("force feedback code", code, Codes.FF_MAX));
+        fd.ioctl(SET_FFBIT, check("force feedback code", code, InputCodes.FF_MAX));
     }
 
     private static long check(String what, int value, int max) {
@@ -164,12 +163,12 @@ public final class UinputDevice implements AutoCloseable {
 
     /**
      * {@link #setup(String, int, int, int, int)} for a force feedback device holding up to {@code ffEffectsMax}
-     * effects at once (1..{@link Codes#FF_MAX_EFFECTS}; 0 for none).
+     * effects at once (1..{@link InputCodes#FF_MAX_EFFECTS}; 0 for none).
      */
     public synchronized void setup(String name, int bustype, int vendor, int product, int version, int ffEffectsMax)
             throws KernelException {
-        if (ffEffectsMax < 0 || ffEffectsMax > Codes.FF_MAX_EFFECTS) {
-            throw new IllegalArgumentException("ff_effects_max " + ffEffectsMax + " outside 0.." + Codes.FF_MAX_EFFECTS);
+        if (ffEffectsMax < 0 || ffEffectsMax > InputCodes.FF_MAX_EFFECTS) {
+            throw new IllegalArgumentException("ff_effects_max " + ffEffectsMax + " outside 0.." + InputCodes.FF_MAX_EFFECTS);
         }
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length > MAX_NAME_BYTES) {
