@@ -8,6 +8,7 @@ import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.UinputDevice;
 import dev.j4l.kernel.abi.UinputAbi;
 import dev.j4l.kernel.InputCodes;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +16,11 @@ import java.util.Optional;
  * The feedback thread of a device with force feedback: reads what uinput queues for the driver and turns it into
  * {@link ForceFeedbackDriver} calls, answering every upload and erase request (the client waits for the answer).
  * It polls in short slices so {@link #halt} takes effect within one.
+ *
+ * <p>The input core hands uinput every {@code EV_FF} event a client writes, unchecked (seen on Linux 6.1): a play
+ * of an effect id nobody uploaded, or of one already erased, and a gain the device does not declare, all arrive.
+ * So this loop keeps the ids whose upload the driver accepted and not yet erased, and passes on only plays of
+ * those, and gain or autocenter only when declared.
  */
 final class ForceFeedbackLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger("dev.j4l.input");
@@ -24,12 +30,16 @@ final class ForceFeedbackLoop implements Runnable {
     private final ForceFeedbackDriver driver;
     private final String name;
     private final Thread thread;
+    private final BitSet declared;
+    /** The effects uploaded and not erased: used on the loop's thread only. */
+    private final BitSet live = new BitSet();
     private volatile boolean running = true;
 
-    ForceFeedbackLoop(UinputDevice device, ForceFeedbackDriver driver, String name) {
+    ForceFeedbackLoop(UinputDevice device, ForceFeedbackDriver driver, String name, BitSet declared) {
         this.device = device;
         this.driver = driver;
         this.name = name;
+        this.declared = (BitSet) declared.clone();
         this.thread = Thread.ofPlatform().daemon().name("j4l-ff " + name).unstarted(this);
     }
 
@@ -77,10 +87,15 @@ final class ForceFeedbackLoop implements Runnable {
         } else if (e.type() == InputCodes.EV_FF) {
             String op = e.code() == InputCodes.FF_GAIN ? "gain" : e.code() == InputCodes.FF_AUTOCENTER ? "autocenter"
                     : "play of effect " + e.code();
+            boolean property = e.code() == InputCodes.FF_GAIN || e.code() == InputCodes.FF_AUTOCENTER;
+            if (property ? !declared.get(e.code()) || e.value() < 0 || e.value() > 0xffff
+                    : !live.get(e.code()) || e.value() < 0) {
+                return;
+            }
             try {
                 if (e.code() == InputCodes.FF_GAIN) driver.gain(e.value());
                 else if (e.code() == InputCodes.FF_AUTOCENTER) driver.autocenter(e.value());
-                else if (e.code() < InputCodes.FF_MAX_EFFECTS) driver.play(e.code(), e.value());
+                else driver.play(e.code(), e.value());
             } catch (Throwable t) {
                 logFailure(op, t);
             }
@@ -115,6 +130,7 @@ final class ForceFeedbackLoop implements Runnable {
             }
         }
         Errno a = answer;
+        if (answer == null) live.set(request.get().effect().header().id());
         answer(op, () -> device.endUpload(requestId, a));
     }
 
@@ -137,6 +153,7 @@ final class ForceFeedbackLoop implements Runnable {
             logFailure(op, t);
         }
         Errno a = answer;
+        if (answer == null && effectId >= 0 && effectId < InputCodes.FF_MAX_EFFECTS) live.clear(effectId);
         answer(op, () -> device.endErase(requestId, a));
     }
 

@@ -163,7 +163,7 @@ public final class VirtualInput implements AutoCloseable {
                 }
                 dev.setup(name, bustype, vendor, product, version, ffDriver == null ? 0 : ffEffectsMax);
                 dev.create();
-                if (ffDriver != null) loop = new ForceFeedbackLoop(dev, ffDriver, name);
+                if (ffDriver != null) loop = new ForceFeedbackLoop(dev, ffDriver, name, ffCodes);
                 VirtualInput created = new VirtualInput(dev, name, (BitSet) keys.clone(), (BitSet) axes.clone(),
                         absolute.clone(), loop);
                 if (loop != null) loop.start();
