@@ -44,6 +44,8 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, true),
             new HwRngLentBuffer(),
             new RandomIoctlReach(),
+            new UioRegisterReach(),
+            new I2cMessageBounds(),
             new InputFeedbackMisuse());
 
     static Attack named(String name) {
