@@ -3,7 +3,8 @@
  * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory); nio serves any
  * java.nio.file FileSystem through the path API. The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
- * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE).
+ * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE). The input device: gamepad (buttons, sticks, d-pad
+ * and rumble, over uinput).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
@@ -11,8 +12,10 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
     requires transitive dev.j4l.chardev;
+    requires transitive dev.j4l.input;
     exports dev.j4l.drivers.cow;
     exports dev.j4l.drivers.faults;
+    exports dev.j4l.drivers.gamepad;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.image;
     exports dev.j4l.drivers.logdev;

@@ -46,7 +46,8 @@ final class Attacks {
             new HwRngLentBuffer(),
             new RandomIoctlReach(),
             new UioRegisterReach(),
-            new I2cMessageBounds());
+            new I2cMessageBounds(),
+            new InputFeedbackMisuse());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;
