@@ -2,7 +2,8 @@
  * Example drivers, written as models for j4l users. The filesystems are a ladder to read in order: hello (one
  * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory). The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
- * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE).
+ * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE). GPIO: gpio
+ * (a line monitor and a blinker).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
@@ -10,8 +11,10 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
     requires transitive dev.j4l.chardev;
+    requires transitive dev.j4l.hw;
     exports dev.j4l.drivers.cow;
     exports dev.j4l.drivers.faults;
+    exports dev.j4l.drivers.gpio;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.image;
     exports dev.j4l.drivers.logdev;
