@@ -4,7 +4,7 @@
  * java.nio.file FileSystem through the path API. The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
  * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE). The input device: gamepad (buttons, sticks, d-pad
- * and rumble, over uinput).
+ * and rumble, over uinput). GPIO: gpio (a line monitor and a blinker).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
@@ -12,10 +12,12 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
     requires transitive dev.j4l.chardev;
+    requires transitive dev.j4l.hw;
     requires transitive dev.j4l.input;
     exports dev.j4l.drivers.cow;
     exports dev.j4l.drivers.faults;
     exports dev.j4l.drivers.gamepad;
+    exports dev.j4l.drivers.gpio;
     exports dev.j4l.drivers.hello;
     exports dev.j4l.drivers.image;
     exports dev.j4l.drivers.logdev;

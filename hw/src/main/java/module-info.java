@@ -5,11 +5,13 @@
  * feed the kernel's pool ({@link dev.j4l.hw.EntropyPool}, {@link dev.j4l.hw.EntropyFeeder}: an rngd). Devices
  * through UIO ({@link dev.j4l.hw.UioDevice}: registers and interrupts; the example driver
  * {@link dev.j4l.hw.edu.EduDevice}) and I2C buses through i2c-dev ({@link dev.j4l.hw.I2cBus}; the example driver
- * {@link dev.j4l.hw.eeprom.Eeprom24c02}).
+ * {@link dev.j4l.hw.eeprom.Eeprom24c02}). GPIO chips and lines through the GPIO character device
+ * ({@link dev.j4l.hw.gpio.GpioChip}).
  */
 module dev.j4l.hw {
     requires transitive dev.j4l.kernel;
     exports dev.j4l.hw;
     exports dev.j4l.hw.edu;
     exports dev.j4l.hw.eeprom;
+    exports dev.j4l.hw.gpio;
 }

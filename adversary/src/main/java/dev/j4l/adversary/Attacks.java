@@ -47,7 +47,8 @@ final class Attacks {
             new RandomIoctlReach(),
             new UioRegisterReach(),
             new I2cMessageBounds(),
-            new InputFeedbackMisuse());
+            new InputFeedbackMisuse(),
+            new GpioReach());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

@@ -28,6 +28,7 @@ public final class Main {
         m.put("bench", new dev.j4l.cli.bench.BenchCommand());
         m.put("block", new BlockCommand());
         m.put("conform", new ConformCommand());
+        m.put("gpio", new GpioCommand());
         m.put("i2c", new I2cCommand());
         m.put("input", new InputCommand());
         m.put("mount", new MountCommand());
