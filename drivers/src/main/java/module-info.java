@@ -2,7 +2,8 @@
  * Example drivers, written as models for j4l users. The filesystems are a ladder to read in order: hello (one
  * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory). The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
- * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE).
+ * decorator that makes any of them slow or failing). The character devices, over CUSE:
+ * logdev (a log many readers follow) and serial (a loopback terminal).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
@@ -19,4 +20,5 @@ module dev.j4l.drivers {
     exports dev.j4l.drivers.netswitch;
     exports dev.j4l.drivers.passthrough;
     exports dev.j4l.drivers.ramdisk;
+    exports dev.j4l.drivers.serial;
 }
