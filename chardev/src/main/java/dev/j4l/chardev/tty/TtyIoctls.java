@@ -27,8 +27,18 @@ public final class TtyIoctls {
     /** Bytes received and not yet read, as an int ({@code TIOCINQ}). */
     public static final IoctlCommand FIONREAD = IoctlCommand.out("FIONREAD", TermiosAbi.FIONREAD, Integer.BYTES);
 
+    /** The window size, {@code struct winsize} (rows, columns, then pixels: four unsigned shorts). */
+    public static final IoctlCommand TIOCGWINSZ = IoctlCommand.out("TIOCGWINSZ", TermiosAbi.TIOCGWINSZ, TermiosAbi.WINSIZE);
+    /** Sets the window size ({@code stty rows N cols M}). */
+    public static final IoctlCommand TIOCSWINSZ = IoctlCommand.in("TIOCSWINSZ", TermiosAbi.TIOCSWINSZ, TermiosAbi.WINSIZE);
+
     /** All of them. */
-    public static final List<IoctlCommand> ALL = List.of(TCGETS, TCSETS, TCSETSW, TCSETSF, TCFLSH, TIOCOUTQ, FIONREAD);
+    public static final List<IoctlCommand> ALL = List.of(TCGETS, TCSETS, TCSETSW, TCSETSF, TCFLSH, TIOCOUTQ, FIONREAD,
+            TIOCGWINSZ, TIOCSWINSZ);
+
+    /** Offsets in {@code struct winsize}. */
+    public static final int WS_ROW = TermiosAbi.WS_ROW, WS_COL = TermiosAbi.WS_COL, WS_XPIXEL = TermiosAbi.WS_XPIXEL,
+            WS_YPIXEL = TermiosAbi.WS_YPIXEL;
 
     /** The flush selectors of {@link #TCFLSH}. */
     public static final int TCIFLUSH = TermiosAbi.TCIFLUSH, TCOFLUSH = TermiosAbi.TCOFLUSH, TCIOFLUSH = TermiosAbi.TCIOFLUSH;

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A serial line with a loopback plug: what is written comes back to be read, through a buffer of
  * {@code capacity} bytes, and the line has terminal settings that {@code stty -F /dev/NAME} shows and changes
- * (TCGETS, TCSETS, TCSETSW, TCSETSF), with FIONREAD (bytes waiting to be read), TIOCOUTQ (always 0: a byte
+ * (TCGETS, TCSETS, TCSETSW, TCSETSF, and the window size: TIOCGWINSZ, TIOCSWINSZ), with FIONREAD (bytes waiting to be read), TIOCOUTQ (always 0: a byte
  * written is at once on the other end) and TCFLSH. A read waits for bytes and a write for room (EAGAIN when
  * non-blocking), and poll(2) reports both. The settings are kept, not acted on: the loopback has no speed.
  *
@@ -44,6 +44,8 @@ public final class SerialDevice implements CharDevice<SerialDevice.Port> {
     private final byte[] buffer;
     private int start, length;
     private Termios settings = Termios.initial();
+    /** struct winsize as the last TIOCSWINSZ gave it (a serial line starts with 0 rows and 0 columns). */
+    private final byte[] window = new byte[8];
     private int opens;
     private volatile Waiters waiters;
 
@@ -120,6 +122,10 @@ public final class SerialDevice implements CharDevice<SerialDevice.Port> {
                 arg.putInt(0, length);
             } else if (c == TtyIoctls.TIOCOUTQ) {
                 arg.putInt(0, 0);
+            } else if (c == TtyIoctls.TIOCGWINSZ) {
+                arg.put(0, window, 0, window.length);
+            } else if (c == TtyIoctls.TIOCSWINSZ) {
+                arg.get(0, window, 0, window.length);
             } else {
                 throw new ErrnoException(Errno.ENOTTY);
             }

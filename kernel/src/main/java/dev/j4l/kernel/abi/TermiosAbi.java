@@ -2,7 +2,7 @@ package dev.j4l.kernel.abi;
 
 /**
  * The terminal ioctls of {@code include/uapi/asm-generic/ioctls.h} and {@code struct termios} with the flags of
- * {@code termbits.h} and {@code termbits-common.h} (Linux 6.18; x86_64 and arm64 use the generic headers), as far
+ * {@code termbits.h} and {@code termbits-common.h}, and {@code struct winsize} of {@code termios.h} (Linux 6.18; x86_64 and arm64 use the generic headers), as far
  * as a terminal-like character device serves them. The numbers are the old unencoded ones: their {@code _IOC}
  * direction and size are 0, so nothing in the number says that TCGETS writes a termios. Pinned against the
  * headers by {@code TermiosAbiTest}.
@@ -21,6 +21,10 @@ public final class TermiosAbi {
     /** {@code int *}: bytes received but not yet read ({@code TIOCINQ}). */
     public static final int FIONREAD = 0x541B;
     public static final int TCIFLUSH = 0, TCOFLUSH = 1, TCIOFLUSH = 2;
+    /** {@code struct winsize *}: the device writes, or reads, the window size. */
+    public static final int TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
+    // struct winsize (8, asm-generic/termios.h): four unsigned shorts
+    public static final int WINSIZE = 8, WS_ROW = 0, WS_COL = 2, WS_XPIXEL = 4, WS_YPIXEL = 6;
 
     // struct termios (36): four tcflag_t (unsigned int), c_line, c_cc[NCCS]
     public static final int TERMIOS = 36, NCCS = 19;

@@ -1,5 +1,6 @@
 package dev.j4l.kernel.abi;
 
+import static dev.j4l.kernel.abi.CStruct.U16;
 import static dev.j4l.kernel.abi.CStruct.U32;
 import static dev.j4l.kernel.abi.CStruct.U8;
 import static dev.j4l.kernel.abi.CStruct.array;
@@ -12,12 +13,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link TermiosAbi} against {@code include/uapi/asm-generic/ioctls.h}, {@code termbits.h} and
- * {@code termbits-common.h} of Linux 6.18: {@code struct termios} transcribed member by member.
+ * {@code termbits-common.h} of Linux 6.18: {@code struct termios} and {@code struct winsize} (termios.h)
+ * transcribed member by member.
  */
 class TermiosAbiTest {
     static final long NCCS = 19;
     static final StructLayout termios = struct("termios", f("c_iflag", U32), f("c_oflag", U32), f("c_cflag", U32),
             f("c_lflag", U32), f("c_line", U8), array("c_cc", (int) NCCS, U8));
+    /** asm-generic/termios.h. */
+    static final StructLayout winsize = struct("winsize", f("ws_row", U16), f("ws_col", U16), f("ws_xpixel", U16),
+            f("ws_ypixel", U16));
 
     @Test
     void everyConstantIsTheHeaders() {
@@ -25,6 +30,10 @@ class TermiosAbiTest {
                 // ioctls.h
                 .pin("TCGETS", 0x5401).pin("TCSETS", 0x5402).pin("TCSETSW", 0x5403).pin("TCSETSF", 0x5404)
                 .pin("TCFLSH", 0x540B).pin("TIOCOUTQ", 0x5411).pin("FIONREAD", 0x541B)
+                .pin("TIOCGWINSZ", 0x5413).pin("TIOCSWINSZ", 0x5414)
+                .pin("WINSIZE", winsize.byteSize()).pin("WS_ROW", off(winsize, "ws_row"))
+                .pin("WS_COL", off(winsize, "ws_col")).pin("WS_XPIXEL", off(winsize, "ws_xpixel"))
+                .pin("WS_YPIXEL", off(winsize, "ws_ypixel"))
                 // termbits-common.h
                 .pin("TCIFLUSH", 0).pin("TCOFLUSH", 1).pin("TCIOFLUSH", 2)
                 .pin("ICRNL", 0x100).pin("OPOST", 0x01).pin("B9600", 0x0000000d).pin("B38400", 0x0000000f)
