@@ -30,6 +30,14 @@ import java.util.List;
  * {@link DataSource} and {@link IoctlArgument} are lent for the one call, on its thread: kept or used elsewhere
  * they throw.
  *
+ * <p>A mailbox that holds one message, whose reads wait for it:
+ *
+ * {@snippet class=dev.j4l.chardev.CharDeviceExample region=mailbox}
+ *
+ * served as {@code /dev/NAME} until closed:
+ *
+ * {@snippet class=dev.j4l.chardev.CharDeviceExample region=serve}
+ *
  * <p>A character device has no file position: each read(2) or write(2) reaches the driver as one call (above
  * 128 KiB, as several in order), so a driver that streams keeps its position in the open state.
  *

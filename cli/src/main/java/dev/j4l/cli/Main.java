@@ -22,6 +22,7 @@ public final class Main {
         Map<String, Command> m = new LinkedHashMap<>();
         m.put("bench", new dev.j4l.cli.bench.BenchCommand());
         m.put("block", new BlockCommand());
+        m.put("chardev", new ChardevCommand());
         m.put("input", new InputCommand());
         m.put("mount", new MountCommand());
         m.put("probe", new ProbeCommand());
