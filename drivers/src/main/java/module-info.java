@@ -1,6 +1,7 @@
 /**
  * Example drivers, written as models for j4l users. The filesystems are a ladder to read in order: hello (one
- * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory). The block
+ * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory); nio serves any
+ * java.nio.file FileSystem through the path API. The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
  * decorator that makes any of them slow or failing). The character devices, over CUSE:
  * logdev (a log many readers follow) and serial (a loopback terminal).
@@ -18,6 +19,7 @@ module dev.j4l.drivers {
     exports dev.j4l.drivers.logdev;
     exports dev.j4l.drivers.memfs;
     exports dev.j4l.drivers.netswitch;
+    exports dev.j4l.drivers.nio;
     exports dev.j4l.drivers.passthrough;
     exports dev.j4l.drivers.ramdisk;
     exports dev.j4l.drivers.serial;

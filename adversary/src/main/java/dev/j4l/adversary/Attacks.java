@@ -22,6 +22,7 @@ final class Attacks {
             new KeptFuseViews(KeptFuseViews.View.DATA_SINK),
             new KeptFuseViews(KeptFuseViews.View.FILLER),
             new KeptFuseViews(KeptFuseViews.View.DEFERRED_REQUEST),
+            new KeptPathViews(),
             new KeptFrame(),
             new PooledByteBuffer(),
             new LeaseReleaseDuringRead(),
@@ -44,6 +45,8 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, true),
             new HwRngLentBuffer(),
             new RandomIoctlReach(),
+            new UioRegisterReach(),
+            new I2cMessageBounds(),
             new KeptCharDeviceViews());
 
     static Attack named(String name) {

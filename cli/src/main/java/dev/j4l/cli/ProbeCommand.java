@@ -90,6 +90,8 @@ final class ProbeCommand implements Main.Command {
         m.put("userfaultfd", f.userfaultfd());
         m.put("rng_current", f.rngCurrent());
         m.put("rng_available", f.rngAvailable());
+        m.put("UIO", dev.j4l.kernel.Uio.probe());
+        m.put("I2C", dev.j4l.kernel.I2cDevice.probe());
         return m;
     }
 
