@@ -4,6 +4,9 @@ import dev.j4l.drivers.nio.NioFs;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.path.PathFilesystem;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** {@code j4l mount nio URI MOUNTPOINT}: any java.nio.file FileSystem, through the path API. */
 final class NioMountCommand implements MountCommand.Subcommand {
@@ -23,9 +26,15 @@ final class NioMountCommand implements MountCommand.Subcommand {
     }
 
     @Override
-    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
+    public Map<String, Boolean> options() {
+        return Map.of("read_only", false);
+    }
+
+    @Override
+    public MountCommand.Mounted mount(String[] args, MountCommand.Transport transport, MountOptionList options)
+            throws Exception {
         boolean readOnly = false;
-        java.util.List<String> rest = new java.util.ArrayList<>();
+        List<String> rest = new ArrayList<>();
         for (String a : args) {
             if (a.equals("--read-only")) readOnly = true;
             else if (a.startsWith("-")) throw new IllegalArgumentException("unknown option " + a + " (see --help)");
@@ -34,14 +43,13 @@ final class NioMountCommand implements MountCommand.Subcommand {
         if (rest.size() != 2) throw new IllegalArgumentException("needs URI and MOUNTPOINT (see --help)");
         Path mountpoint = Path.of(rest.get(1)).toAbsolutePath().normalize();
         NioFs fs = NioFs.open(rest.get(0), readOnly);
-        try (FuseMount<?> mount = FuseMount.mount(mountpoint, PathFilesystem.inodes(fs),
-                fs.mountOptions().toBuilder().readOnly(readOnly).ioUring(transport.useRing()).build())) {
-            System.err.println("j4l: " + rest.get(0) + " mounted at " + mount.mountpoint() + " (requests through "
-                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
-            mount.awaitUnmount();
-        } finally {
-            fs.destroy(); // closes the filesystem (writing a zip archive) if the session did not already
+        try {
+            FuseMount<?> mount = FuseMount.mount(mountpoint, PathFilesystem.inodes(fs), options.applyTo(
+                    fs.mountOptions().toBuilder().readOnly(readOnly).ioUring(transport.useRing()).build()));
+            return new MountCommand.Mounted(mount, rest.get(0) + " mounted at " + mount.mountpoint());
+        } catch (Exception | Error e) {
+            fs.destroy(); // the session never started: close the filesystem here
+            throw e;
         }
-        return 0;
     }
 }
