@@ -8,6 +8,7 @@ module dev.j4l.adversary {
     requires dev.j4l.net;
     requires dev.j4l.block.loop;
     requires dev.j4l.hw;
+    requires dev.j4l.chardev;
     requires dev.j4l.input;
     requires jdk.unsupported;
 }

@@ -3,8 +3,9 @@
  * read-only file), memfs (an in-memory POSIX filesystem), passthrough (a mirror of a host directory); nio serves any
  * java.nio.file FileSystem through the path API. The block
  * drivers: ramdisk (memory), image (a raw image file), cow (an overlay over a read-only image), and faults (a
- * decorator that makes any of them slow or failing). The character device: logdev (a log, over CUSE). The input device: gamepad (buttons, sticks, d-pad
- * and rumble, over uinput). GPIO: gpio (a line monitor and a blinker).
+ * decorator that makes any of them slow or failing). The character devices, over CUSE: logdev (a log many readers
+ * follow) and serial (a loopback terminal). The input device: gamepad (buttons, sticks, d-pad and rumble, over
+ * uinput). GPIO: gpio (a line monitor and a blinker).
  */
 module dev.j4l.drivers {
     requires transitive dev.j4l.fuse;
@@ -26,4 +27,5 @@ module dev.j4l.drivers {
     exports dev.j4l.drivers.nio;
     exports dev.j4l.drivers.passthrough;
     exports dev.j4l.drivers.ramdisk;
+    exports dev.j4l.drivers.serial;
 }

@@ -12,5 +12,5 @@ module dev.j4l.kernel {
     // FUSE-over-io_uring rings: usable only by the FUSE framework, which owns the buffers they name.
     exports dev.j4l.kernel.uring to dev.j4l.fuse;
     // Kernel ABI layouts (offsets and sizes only, no memory access): for the frameworks that encode those structs.
-    exports dev.j4l.kernel.abi to dev.j4l.fuse, dev.j4l.net, dev.j4l.input;
+    exports dev.j4l.kernel.abi to dev.j4l.fuse, dev.j4l.net, dev.j4l.input, dev.j4l.chardev;
 }

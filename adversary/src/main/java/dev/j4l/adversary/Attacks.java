@@ -48,7 +48,8 @@ final class Attacks {
             new UioRegisterReach(),
             new I2cMessageBounds(),
             new InputFeedbackMisuse(),
-            new GpioReach());
+            new GpioReach(),
+            new KeptCharDeviceViews());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

@@ -27,6 +27,7 @@ public final class Main {
         Map<String, Command> m = new LinkedHashMap<>();
         m.put("bench", new dev.j4l.cli.bench.BenchCommand());
         m.put("block", new BlockCommand());
+        m.put("chardev", new ChardevCommand());
         m.put("conform", new ConformCommand());
         m.put("gpio", new GpioCommand());
         m.put("i2c", new I2cCommand());

@@ -241,6 +241,36 @@ final class ReplyBuilder<N, H> {
         return IOCTL_OUT + out.length;
     }
 
+    /** An ioctl answered in place: its result, the {@code length} output bytes already after fuse_ioctl_out. */
+    static int ioctlAnswered(NativeBuffer b, int result, int length) {
+        b.fill(OUT_HEADER, IOCTL_OUT, (byte) 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_RESULT, result);
+        return IOCTL_OUT + length;
+    }
+
+    /**
+     * An unrestricted ioctl sent back for its data: the kernel copies {@code in} bytes from the caller's argument
+     * {@code arg} into the retried request, and takes up to {@code out} bytes of its answer back to {@code arg}.
+     */
+    static int ioctlRetry(NativeBuffer b, long arg, int in, int out) {
+        b.fill(OUT_HEADER, IOCTL_OUT, (byte) 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_FLAGS, IOCTL_RETRY);
+        int p = OUT_HEADER + IOCTL_OUT;
+        if (in > 0) {
+            b.putLong(p + IOCTL_IOVEC_BASE, arg);
+            b.putLong(p + IOCTL_IOVEC_LEN, in);
+            p += IOCTL_IOVEC;
+        }
+        if (out > 0) {
+            b.putLong(p + IOCTL_IOVEC_BASE, arg);
+            b.putLong(p + IOCTL_IOVEC_LEN, out);
+            p += IOCTL_IOVEC;
+        }
+        b.putInt(OUT_HEADER + IOCTL_OUT_IN_IOVS, in > 0 ? 1 : 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_OUT_IOVS, out > 0 ? 1 : 0);
+        return p - OUT_HEADER;
+    }
+
     static int poll(NativeBuffer b, int revents) {
         b.putInt(OUT_HEADER + POLL_OUT_REVENTS, revents);
         b.putInt(OUT_HEADER + 4, 0);
