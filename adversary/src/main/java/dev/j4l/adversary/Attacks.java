@@ -43,7 +43,8 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, false),
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, true),
             new HwRngLentBuffer(),
-            new RandomIoctlReach());
+            new RandomIoctlReach(),
+            new NbdSocketHandover());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;
