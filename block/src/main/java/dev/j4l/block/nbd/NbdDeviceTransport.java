@@ -36,6 +36,8 @@ import java.util.List;
  * left unanswered for the {@linkplain Options#timeout() timeout} (a stopped or stuck process) makes the kernel give
  * up the connection likewise.
  *
+ * {@snippet class=dev.j4l.block.nbd.NbdDeviceExample region=attach}
+ *
  * <p>Needs CAP_SYS_ADMIN and the kernel's {@code nbd} module (devices {@code /dev/nbd0}...). The kernel 6.1 client
  * sends READ, WRITE (with FUA), FLUSH and TRIM (when the driver {@linkplain BlockDriver#canDiscard() discards});
  * it has no WRITE_ZEROES, so the block layer writes zero pages for those.
