@@ -41,6 +41,8 @@ public final class NbdDevice implements AutoCloseable {
     public static final int MAX_SOCKETS = 16;
     /** Devices looked at for a free one: {@code /dev/nbd0} on (the module's {@code nbds_max}, 16 by default). */
     private static final int MAX_DEVICES = 1024;
+    /** Longest {@link #connect} waits for NBD_DO_IT to start the device once it is set up. */
+    private static final Duration STARTUP = Duration.ofSeconds(30);
 
     /**
      * How the device is set up.
@@ -133,7 +135,40 @@ public final class NbdDevice implements AutoCloseable {
         }
         if (interrupted) Thread.currentThread().interrupt();
         if (starting.failure != null) throw starting.failure;
-        return starting.device;
+        NbdDevice device = starting.device;
+        device.awaitStarted(config.size());
+        return device;
+    }
+
+    /**
+     * Waits until {@code NBD_DO_IT} has started the device: its server's pid is shown and its capacity set (both
+     * happen inside that call, which does not return while the device runs), so the caller's first open sees the
+     * device's size. Throws when the call ended instead.
+     */
+    private void awaitStarted(long size) throws KernelException {
+        Path pid = Path.of("/sys/block/nbd" + number + "/pid"), sectors = Path.of("/sys/block/nbd" + number + "/size");
+        String expected = Long.toString(size >> 9);
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (true) {
+            try {
+                if (disconnected.await(1, TimeUnit.MILLISECONDS)) {
+                    throw new KernelException("NBD_DO_IT", path + " (" + endedBecause + ")", Errno.EIO);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new KernelException("NBD_DO_IT", path + " (interrupted while starting)", Errno.EINTR);
+            }
+            try {
+                if (Files.exists(pid) && Files.readString(sectors).trim().equals(expected)) return;
+            } catch (java.io.IOException e) {
+                // not there yet
+            }
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new KernelException("NBD_DO_IT", path + " (not started within " + STARTUP + ")", Errno.ETIMEDOUT);
+            }
+        }
     }
 
     /** What the serving thread reports once the device is set up, or why it could not be. */

@@ -18,7 +18,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,14 +130,16 @@ public final class NbdDeviceTransport implements AutoCloseable {
     /**
      * Makes {@code n} connected Unix stream socket pairs: each kernel end (made in {@code dev.j4l.kernel}, added
      * to {@code kernelEnds}) connects to a listener in a root-only directory that exists only meanwhile, and proves
-     * it is the one accepted by sending a random nonce first.
+     * it is the one accepted by sending a random nonce first. Not SecureRandom: its seeding blocks until the kernel's
+     * random pool is ready, minutes after boot on a machine without an entropy source (a VM), and the nonce only
+     * tells this process's connections from a stray one made by root, who could do worse.
      */
     private static List<SocketChannel> connectPairs(int n, List<OwnedFd> kernelEnds) throws IOException {
         Files.createDirectories(SOCKETS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path dir = Files.createTempDirectory(SOCKETS, "dev");
         Path path = dir.resolve("s");
         List<SocketChannel> serverEnds = new ArrayList<>();
-        SecureRandom random = new SecureRandom();
+        java.util.random.RandomGenerator random = java.util.concurrent.ThreadLocalRandom.current();
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             NativeBuffer address = Sockets.unixAddress(path.toString());
             NativeBuffer sent = NativeBuffer.allocate(NONCE);
