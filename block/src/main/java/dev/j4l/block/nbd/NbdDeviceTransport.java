@@ -131,7 +131,7 @@ public final class NbdDeviceTransport implements AutoCloseable {
      * Makes {@code n} connected Unix stream socket pairs: each kernel end (made in {@code dev.j4l.kernel}, added
      * to {@code kernelEnds}) connects to a listener in a root-only directory that exists only meanwhile, and proves
      * it is the one accepted by sending a random nonce first. Not SecureRandom: its seeding blocks until the kernel's
-     * random pool is ready, minutes after boot on a machine without an entropy source (a VM), and the nonce only
+     * random pool is ready (84 s after boot in the test VM, which has no entropy source), and the nonce only
      * tells this process's connections from a stray one made by root, who could do worse.
      */
     private static List<SocketChannel> connectPairs(int n, List<OwnedFd> kernelEnds) throws IOException {
