@@ -55,10 +55,13 @@ start_j4l() { # name args... -> waits for the printed device (the launcher execs
   PID[$1]=$!
   for _ in $(seq 600); do [ -s "$base/$1.out" ] && break; sleep 0.2; done
   DEV[$1]=$(head -1 "$base/$1.out")
-  [ -n "${DEV[$1]}" ] || { echo "$1 did not start; log:" >&2; cat "$OUT/$1.log" >&2; exit 1; }
+  [ -n "${DEV[$1]}" ] || { echo "$1 did not start; log:" >&2; cat "$OUT/$1.log" >&2; unset "PID[$1]"; return 1; }
 }
-start_j4l nbd-device --nbd-device
-start_j4l j4l-loop
+start_j4l nbd-device --nbd-device || exit 1
+targets=(kernel-loop nbd-device)
+# The FUSE loop transport does not start in every guest (in the 6.1 test VM its FUSE reader gets EPERM): then
+# the table says so and compares /dev/nbdN with the kernel's loop only.
+if start_j4l j4l-loop; then targets=(kernel-loop j4l-loop nbd-device); fi
 truncate -s "$SIZE" "$base/kernel-loop.img"   # /tmp is tmpfs in the guest
 kloop=$(losetup --find --show "$base/kernel-loop.img")
 DEV[kernel-loop]=$kloop
@@ -69,7 +72,6 @@ fio_on() { # target rw bs iodepth runtime -> prints the fio JSON
       2>>"$OUT/fio-$1.err"
 }
 
-targets=(kernel-loop j4l-loop nbd-device)
 echo "== filling each device once (sequential 1 MiB writes), which also warms the JVMs" >&2
 for t in "${targets[@]}"; do fio_on "$t" write 1M 4 0 >/dev/null; done
 
@@ -89,13 +91,14 @@ done
 median() { python3 -c "import statistics,sys; print('%.0f' % statistics.median(float(x) for x in sys.argv[1:]))" $1; }
 : > "$OUT/raw.txt"
 for k in "${!R[@]}"; do echo "$k:${R[$k]}" >> "$OUT/raw.txt"; R[$k]=$(median "${R[$k]}"); done
-ratio() { python3 -c "a,b=float('$1'),float('$2'); print('%.2f' % (a/b if b else 0))"; }
+ratio() { [ "$1" = - ] || [ "$2" = - ] && echo - || python3 -c "a,b=float('$1'),float('$2'); print('%.2f' % (a/b if b else 0))"; }
 {
   echo "| workload | kernel loop over tmpfs | j4l loop (FUSE) | j4l /dev/nbdN | nbdN / kernel loop | nbdN / j4l loop |"
   echo "|---|---:|---:|---:|---:|---:|"
   for w in "${workloads[@]}"; do
     set -- $w; k="$1-$2-$3"; u=$([ "$2" = 1M ] && echo MiB/s || echo IOPS)
-    echo "| $1 $2 QD$3 ($u) | ${R[kernel-loop,$k]} | ${R[j4l-loop,$k]} | ${R[nbd-device,$k]} |" \
-         "$(ratio "${R[nbd-device,$k]}" "${R[kernel-loop,$k]}") | $(ratio "${R[nbd-device,$k]}" "${R[j4l-loop,$k]}") |"
+    fl=${R[j4l-loop,$k]:--}
+    echo "| $1 $2 QD$3 ($u) | ${R[kernel-loop,$k]} | $fl | ${R[nbd-device,$k]} |" \
+         "$(ratio "${R[nbd-device,$k]}" "${R[kernel-loop,$k]}") | $(ratio "${R[nbd-device,$k]}" "$fl") |"
   done
 } | tee "$OUT/summary.md"
