@@ -49,7 +49,8 @@ final class Attacks {
             new I2cMessageBounds(),
             new InputFeedbackMisuse(),
             new GpioReach(),
-            new KeptCharDeviceViews());
+            new KeptCharDeviceViews(),
+            new NbdSocketHandover());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

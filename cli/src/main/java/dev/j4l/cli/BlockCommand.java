@@ -2,6 +2,7 @@ package dev.j4l.cli;
 
 import dev.j4l.block.BlockDriver;
 import dev.j4l.block.loop.LoopTransport;
+import dev.j4l.block.nbd.NbdDeviceTransport;
 import dev.j4l.block.nbd.NbdServer;
 import dev.j4l.drivers.cow.CowDisk;
 import dev.j4l.drivers.faults.FaultInjector;
@@ -33,10 +34,12 @@ final class BlockCommand implements Main.Command {
     /** Options every served driver takes: the transport, and the knobs of {@link FaultInjector}. */
     private static final Set<String> SERVE_OPTIONS = Set.of("--nbd", "--latency", "--fail-reads", "--fail-writes",
             "--fail-range");
+    /** Flags every served driver takes. */
+    private static final Set<String> SERVE_FLAGS = Set.of("--nbd-device");
 
     @Override
     public String summary() {
-        return "serve a block device (ramdisk, image file, cow overlay) as /dev/loopN or over NBD until Ctrl-C";
+        return "serve a block device (ramdisk, image file, cow overlay) as /dev/loopN, /dev/nbdN or over NBD until Ctrl-C";
     }
 
     @Override
@@ -48,10 +51,11 @@ final class BlockCommand implements Main.Command {
                        j4l block cow commit BASE --delta FILE
                        j4l block cow discard BASE --delta FILE
 
-                Serves a block device as a loop device and prints its path (/dev/loopN: mkfs, mount, fio...), or
-                with --nbd as the NBD export named after its driver and prints its URI (for qemu-img, qemu-io,
-                nbdinfo, nbdcopy, fio's nbd engine). Ctrl-C stops serving and detaches the device, unless a file
-                system is still mounted on it: unmount it first.
+                Serves a block device as a loop device and prints its path (/dev/loopN: mkfs, mount, fio...), with
+                --nbd-device as a device of the kernel's NBD client and prints its path (/dev/nbdN), or with --nbd
+                as the NBD export named after its driver and prints its URI (for qemu-img, qemu-io, nbdinfo,
+                nbdcopy, fio's nbd engine). Ctrl-C stops serving and detaches the device, unless a file system is
+                still mounted on it: unmount it first.
 
                   ramdisk      a sparse RAM disk of SIZE (e.g. 512M, 1G); memory grows with what is written
                   image        a raw image file or block device, read and written with O_DIRECT; FLUSH is
@@ -64,6 +68,7 @@ final class BlockCommand implements Main.Command {
 
                 SERVE OPTIONS:
                   --nbd unix:PATH | tcp:PORT  serve over NBD instead of a loop device (TCP on loopback)
+                  --nbd-device                serve as /dev/nbdN (the kernel's nbd module) instead of /dev/loopN
                   --latency TIME              delay every request (e.g. 200us, 1ms, 0.5s)
                   --fail-reads FRACTION       fail this fraction of reads with EIO (0 to 1, e.g. 0.01)
                   --fail-writes FRACTION      fail this fraction of writes, write-zeroes and discards with EIO
@@ -128,7 +133,11 @@ final class BlockCommand implements Main.Command {
     /** Serves {@code driver} until {@code stop}, with the fault knobs asked for; prints where once serving. */
     private static int serve(BlockDriver driver, String name, Args a, PrintStream out, CountDownLatch stop)
             throws Exception {
-        try (Served served = openTransport(a.value("--nbd"), withFaults(driver, a), name)) {
+        if (a.flag("--nbd-device") && a.value("--nbd") != null) {
+            throw new IllegalArgumentException("--nbd and --nbd-device exclude each other");
+        }
+        try (Served served = a.flag("--nbd-device") ? nbdDevice(withFaults(driver, a))
+                : openTransport(a.value("--nbd"), withFaults(driver, a), name)) {
             out.println(served.address());
             out.flush();
             stop.await();
@@ -177,6 +186,19 @@ final class BlockCommand implements Main.Command {
             throw new IllegalArgumentException("--nbd takes unix:PATH or tcp:PORT, got '" + nbd + "'");
         }
         return new Served(server.uri(), server::close);
+    }
+
+    /** {@code driver} as {@code /dev/nbdN}; closing it disconnects the device unless it is mounted. */
+    static Served nbdDevice(BlockDriver driver) throws IOException {
+        NbdDeviceTransport nbd = NbdDeviceTransport.attach(driver);
+        return new Served(nbd.devicePath(), () -> {
+            try {
+                nbd.detach();
+            } catch (IOException inUse) {
+                System.err.println("j4l: " + inUse.getMessage() + "; its I/O fails once this process exits");
+                nbd.close();
+            }
+        });
     }
 
     /** {@code driver} behind a {@link FaultInjector} when any fault option was given, else as it is. */
@@ -234,7 +256,13 @@ final class BlockCommand implements Main.Command {
 
         /** {@code args[0]} names the subcommand; the rest may use its options and the serve options. */
         Args(String[] args, Set<String> valued, Set<String> flagNames) {
-            this(args, valued, flagNames, SERVE_OPTIONS);
+            this(args, valued, union(flagNames, SERVE_FLAGS), SERVE_OPTIONS);
+        }
+
+        private static Set<String> union(Set<String> a, Set<String> b) {
+            Set<String> u = new HashSet<>(a);
+            u.addAll(b);
+            return u;
         }
 
         Args(String[] args, Set<String> valued, Set<String> flagNames, Set<String> shared) {

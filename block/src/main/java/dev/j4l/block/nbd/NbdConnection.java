@@ -36,6 +36,8 @@ final class NbdConnection {
     private final NbdSender sender = new NbdSender();
     /** Set once the client chose the export; the handshake timer leaves the connection alone from then on. */
     private volatile boolean transmitting;
+    /** What was settled before the connection was made (the kernel's client does no handshake), or null. */
+    private final NbdHandshake.Negotiated preset;
 
     private final ReentrantLock slots = new ReentrantLock();
     private final Condition slotFreed = slots.newCondition();
@@ -44,8 +46,14 @@ final class NbdConnection {
     private int made;
     private int inFlight;
 
-    NbdConnection(NbdServer server, SocketChannel channel) {
+    /**
+     * A connection starting with the handshake, or with {@code preset} non-null, already in its transmission
+     * phase with what it settles.
+     */
+    NbdConnection(NbdServer server, SocketChannel channel, NbdHandshake.Negotiated preset) {
         this.server = server;
+        this.preset = preset;
+        this.transmitting = preset != null;
         this.driver = server.driver();
         this.channel = channel;
         this.in = new NbdInput(channel);
@@ -72,7 +80,8 @@ final class NbdConnection {
 
     void run() {
         try {
-            NbdHandshake.Negotiated negotiated = new NbdHandshake(driver, server.exportName(), in, out).run();
+            NbdHandshake.Negotiated negotiated =
+                    preset != null ? preset : new NbdHandshake(driver, server.exportName(), in, out).run();
             if (negotiated != null) {
                 transmitting = true;
                 transmission(negotiated);

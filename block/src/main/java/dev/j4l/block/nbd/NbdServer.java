@@ -93,8 +93,31 @@ public final class NbdServer implements AutoCloseable {
         this.socketPath = socketPath;
         workers.allowCoreThreadTimeOut(true);
         this.stallCheck = TIMER.scheduleWithFixedDelay(this::dropStalledClients, 1, 1, TimeUnit.SECONDS);
-        this.acceptor = Thread.ofPlatform().daemon().name("nbd-accept").unstarted(this::acceptLoop);
-        acceptor.start();
+        // Without a listener, the server serves only the connections it is handed (adopt).
+        this.acceptor = listener == null ? null : Thread.ofPlatform().daemon().name("nbd-accept").unstarted(this::acceptLoop);
+        if (acceptor != null) acceptor.start();
+    }
+
+    /**
+     * A server without a listener, for connections already past the handshake (the kernel's NBD client, which
+     * negotiates nothing): {@link #adopt} hands it each one.
+     */
+    static NbdServer withoutListener(BlockDriver driver, String exportName) {
+        checkName(exportName);
+        payloads(); // a server that cannot have its memory fails here, not at its first request
+        return new NbdServer(driver, exportName, null, "", null);
+    }
+
+    /**
+     * Serves {@code channel}, a connection whose client starts in the transmission phase with simple replies
+     * (what the kernel's NBD client speaks), like any accepted client.
+     *
+     * @throws IOException when the server is closed or serves {@link #MAX_CLIENTS} already
+     */
+    void adopt(SocketChannel channel) throws IOException {
+        if (closed) throw new IOException("NBD server closed");
+        if (clients.size() >= MAX_CLIENTS) throw new IOException(MAX_CLIENTS + " NBD clients already connected");
+        startClient(channel, new NbdHandshake.Negotiated(false, false));
     }
 
     /**
@@ -279,7 +302,14 @@ public final class NbdServer implements AutoCloseable {
                 }
                 continue;
             }
-            NbdConnection connection = new NbdConnection(this, c);
+            startClient(c, null);
+        }
+    }
+
+    /** Starts the thread that serves {@code c}: from the handshake, or with {@code preset} from transmission. */
+    private void startClient(SocketChannel c, NbdHandshake.Negotiated preset) {
+        NbdConnection connection = new NbdConnection(this, c, preset);
+        if (preset == null) {
             TIMER.schedule(() -> {
                 if (!connection.inTransmission()) {
                     LOG.log(Level.WARNING, "NBD client dropped: no export chosen within " + handshakeTimeout);
@@ -290,21 +320,21 @@ public final class NbdServer implements AutoCloseable {
                     }
                 }
             }, handshakeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            Thread reader = Thread.ofPlatform().daemon().name("nbd-client").unstarted(() -> {
-                try {
-                    connection.run();
-                } finally {
-                    clients.remove(connection);
-                    try {
-                        c.close();
-                    } catch (IOException ignored) {
-                        // the client is gone either way
-                    }
-                }
-            });
-            clients.put(connection, reader);
-            reader.start();
         }
+        Thread reader = Thread.ofPlatform().daemon().name("nbd-client").unstarted(() -> {
+            try {
+                connection.run();
+            } finally {
+                clients.remove(connection);
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // the client is gone either way
+                }
+            }
+        });
+        clients.put(connection, reader);
+        reader.start();
     }
 
     /**
@@ -316,11 +346,11 @@ public final class NbdServer implements AutoCloseable {
     public void close() throws IOException {
         closed = true;
         stallCheck.cancel(false);
-        listener.close();
+        if (listener != null) listener.close();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
             // Once the acceptor is done, no client is added behind the loop below.
-            acceptor.join(remaining(deadline));
+            if (acceptor != null) acceptor.join(remaining(deadline));
             for (NbdConnection c : clients.keySet()) c.close();
             // Queued requests of the closed connections are dropped unserved; then the workers end.
             workers.shutdown();

@@ -168,20 +168,34 @@ public final class RamDisk implements BlockDriver {
     }
 
     /**
-     * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN}, until
-     * Ctrl-C (or SIGTERM), which detaches it. Needs root. {@code ./j4l block ramdisk} does the same with size
-     * suffixes and an NBD option.
+     * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN}, or with
+     * {@code --nbd-device} as {@code /dev/nbdN} (the kernel's NBD client), printing its path, until Ctrl-C (or
+     * SIGTERM), which detaches it. Needs root. {@code ./j4l block ramdisk} does the same with size suffixes and
+     * more options.
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: RamDisk SIZE_IN_BYTES");
+        boolean nbd = args.length == 2 && args[1].equals("--nbd-device");
+        if (args.length != 1 && !nbd) {
+            System.err.println("usage: RamDisk SIZE_IN_BYTES [--nbd-device]");
             System.exit(2);
         }
-        try (dev.j4l.block.loop.LoopTransport loop = dev.j4l.block.loop.LoopTransport.attach(new RamDisk(Long.parseLong(args[0])))) {
-            System.out.println(loop.devicePath());
-            System.out.flush();
-            System.err.println("ramdisk at " + loop.devicePath() + "; Ctrl-C to detach it");
+        RamDisk disk = new RamDisk(Long.parseLong(args[0]));
+        if (nbd) {
+            try (dev.j4l.block.nbd.NbdDeviceTransport device = dev.j4l.block.nbd.NbdDeviceTransport.attach(disk)) {
+                announce(device.devicePath());
+                device.awaitDetached();
+            }
+            return;
+        }
+        try (dev.j4l.block.loop.LoopTransport loop = dev.j4l.block.loop.LoopTransport.attach(disk)) {
+            announce(loop.devicePath());
             loop.awaitDetached();
         }
+    }
+
+    private static void announce(String device) {
+        System.out.println(device);
+        System.out.flush();
+        System.err.println("ramdisk at " + device + "; Ctrl-C to detach it");
     }
 }
