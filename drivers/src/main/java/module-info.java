@@ -9,6 +9,7 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.net;
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
+    requires transitive dev.j4l.block.ublk;
     requires transitive dev.j4l.chardev;
     exports dev.j4l.drivers.cow;
     exports dev.j4l.drivers.faults;

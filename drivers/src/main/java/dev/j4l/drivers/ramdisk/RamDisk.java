@@ -168,16 +168,27 @@ public final class RamDisk implements BlockDriver {
     }
 
     /**
-     * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN}, until
-     * Ctrl-C (or SIGTERM), which detaches it. Needs root. {@code ./j4l block ramdisk} does the same with size
-     * suffixes and an NBD option.
+     * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN} (or with
+     * {@code --ublk} as {@code /dev/ublkbN}), until Ctrl-C (or SIGTERM), which detaches it. Needs root.
+     * {@code ./j4l block ramdisk} does the same with size suffixes and an NBD option.
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: RamDisk SIZE_IN_BYTES");
+        boolean ublk = args.length == 2 && args[1].equals("--ublk");
+        if (args.length != 1 && !ublk) {
+            System.err.println("usage: RamDisk SIZE_IN_BYTES [--ublk]");
             System.exit(2);
         }
-        try (dev.j4l.block.loop.LoopTransport loop = dev.j4l.block.loop.LoopTransport.attach(new RamDisk(Long.parseLong(args[0])))) {
+        RamDisk disk = new RamDisk(Long.parseLong(args[0]));
+        if (ublk) {
+            try (dev.j4l.block.ublk.UblkTransport device = dev.j4l.block.ublk.UblkTransport.serve(disk)) {
+                System.out.println(device.devicePath());
+                System.out.flush();
+                System.err.println("ramdisk at " + device.devicePath() + "; Ctrl-C to remove it");
+                device.awaitDetached();
+            }
+            return;
+        }
+        try (dev.j4l.block.loop.LoopTransport loop = dev.j4l.block.loop.LoopTransport.attach(disk)) {
             System.out.println(loop.devicePath());
             System.out.flush();
             System.err.println("ramdisk at " + loop.devicePath() + "; Ctrl-C to detach it");

@@ -151,6 +151,7 @@ final class CommandRing {
      * caller has made sure every memory address in the queued commands stays valid until they complete.
      */
     void submit(int minComplete) throws KernelException {
+        if (pending == 0 && minComplete == 0) return;
         while (true) {
             // SAFETY: the SQEs name memory only where the owner says so and keeps it alive until the completion
             // (UblkControl: its buffer, waited for; UblkQueue: tag buffers, kept while in the kernel). ringFd is this

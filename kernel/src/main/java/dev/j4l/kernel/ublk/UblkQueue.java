@@ -234,14 +234,19 @@ public final class UblkQueue implements AutoCloseable {
         return descs.asSlice((long) tag * UblkAbi.IO_DESC_SIZE, UblkAbi.IO_DESC_SIZE);
     }
 
-    /** The request's operation ({@code UblkAbi.IO_OP_*}). */
-    public int op(int tag) {
-        return desc(tag).get(JAVA_INT, UblkAbi.IO_DESC_OP_FLAGS) & 0xff;
+    /** The request's operation. */
+    public UblkOp op(int tag) {
+        return UblkOp.of(desc(tag).get(JAVA_INT, UblkAbi.IO_DESC_OP_FLAGS));
     }
 
-    /** The request's flags ({@code UblkAbi.IO_F_*}, in place). */
-    public int flags(int tag) {
-        return desc(tag).get(JAVA_INT, UblkAbi.IO_DESC_OP_FLAGS) & ~0xff;
+    /** Whether the request asks for force unit access (a WRITE or WRITE_ZEROES durable when answered). */
+    public boolean fua(int tag) {
+        return (desc(tag).get(JAVA_INT, UblkAbi.IO_DESC_OP_FLAGS) & UblkAbi.IO_F_FUA) != 0;
+    }
+
+    /** Whether a WRITE_ZEROES must keep the range allocated (REQ_NOUNMAP). */
+    public boolean noUnmap(int tag) {
+        return (desc(tag).get(JAVA_INT, UblkAbi.IO_DESC_OP_FLAGS) & UblkAbi.IO_F_NOUNMAP) != 0;
     }
 
     /** Where the request starts, in 512-byte sectors. */
