@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * {@code j4l test --vm}: the kernel test VM tier. Runs test classes that need kernel modules the host lacks
  * ({@code @NeedsKernel} of the test kit) in a QEMU guest booted by {@code vm/run}, with the modules they declare
  * loaded, in one JVM of the project's JDK with the JUnit console launcher; JUnit XML reports come back to the
- * host. Plain {@code j4l test} (the Maven build) is run by the {@code ./j4l} launcher itself.
+ * host. Classes whose config options Debian's 6.1 kernel has run there; the others in a second guest on the j4l
+ * test kernel (one boot and one JVM per kernel). Plain {@code j4l test} (the Maven build) is run by the {@code ./j4l} launcher itself.
  */
 final class TestCommand implements Main.Command {
     static final String ANNOTATION = "Ldev/j4l/testkit/NeedsKernel;";
@@ -62,21 +63,31 @@ final class TestCommand implements Main.Command {
 
                 Without --vm: the whole test suite against the running kernel (./mvnw verify).
 
-                With --vm: the kernel test VM tier. Boots Debian's 6.1 kernel under QEMU (TCG; vm/run, its
-                packages from vm/install-deps) with the host's / read-only and loads the kernel modules the
-                chosen classes declare with @NeedsKernel, then runs those classes in one JVM of this JDK with
-                the JUnit console launcher. TestClass is a simple or fully qualified name of a compiled test
+                With --vm: the kernel test VM tier. Boots a kernel under QEMU (TCG; vm/run, its packages from
+                vm/install-deps) with the host's / read-only and loads the kernel modules the chosen classes
+                declare with @NeedsKernel, then runs those classes in one JVM of this JDK with the JUnit
+                console launcher. The kernel is Debian's 6.1 for classes whose @NeedsKernel config options it
+                has, the j4l test kernel (vm/j4l-kernel.config; built once, about 12 min) for the others: one
+                guest per kernel needed. TestClass is a simple or fully qualified name of a compiled test
                 class of any module (run ./j4l once to build); none given: every class with @NeedsKernel.
                 Prints the guest's output and a summary line; exits non-zero when a test fails or the guest
                 fails or times out.
 
                   --timeout SECONDS  hard limit for the guest (default 900); QEMU is killed after it
-                  --results DIR      JUnit XML reports (DIR/reports), console log, hs_err files
+                  --results DIR      JUnit XML reports (DIR/KERNEL/reports), console log, hs_err files
                                      (default target/vm-test in the repository)""";
     }
 
-    /** A compiled test class: its name, the project module directory it belongs to, the modules it declares. */
-    record TestClass(String name, Path moduleDir, List<String> kernelModules, boolean annotated) {}
+    /**
+     * A compiled test class: its name, the project module directory it belongs to, the kernel modules and config
+     * options it declares.
+     */
+    record TestClass(String name, Path moduleDir, List<String> kernelModules, List<String> kernelConfig,
+            boolean annotated) {}
+
+    /** vm/run's kernels, in the order they are tried: Debian's needs no build. */
+    static final String DEBIAN = "debian";
+    static final String J4L = "j4l";
 
     @Override
     public int run(String[] args) throws Exception {
@@ -106,23 +117,87 @@ final class TestCommand implements Main.Command {
             out.println("VM tier: no test class carries @NeedsKernel; nothing to run");
             return 0;
         }
+        Set<String> debianConfig = chosen.stream().anyMatch(c -> !c.kernelConfig().isEmpty())
+                ? configOf(root, DEBIAN) : Set.of();
+        Map<String, List<TestClass>> byKernel = byKernel(chosen, debianConfig);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        int status = 0;
+        long t0 = System.nanoTime();
+        for (Map.Entry<String, List<TestClass>> group : byKernel.entrySet()) {
+            int s = boot(root, group.getKey(), group.getValue(), timeout, results.resolve(group.getKey()));
+            if (status == 0) status = s;
+            reportCounts(results.resolve(group.getKey()).resolve("reports")).forEach((k, v) -> counts.merge(k, v, Integer::sum));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        int failed = counts.getOrDefault("failures", 0) + counts.getOrDefault("errors", 0);
+        String verdict = status == 0 && failed == 0 ? "PASSED" : "FAILED";
+        out.printf("VM tier %s: %d tests, %d failures, %d errors, %d skipped; kernels %s; guest exit %d; %.1f s; reports in %s%n",
+                verdict, counts.getOrDefault("tests", 0), counts.getOrDefault("failures", 0),
+                counts.getOrDefault("errors", 0), counts.getOrDefault("skipped", 0), byKernel.keySet(), status, seconds,
+                results.resolve("*/reports"));
+        return status != 0 ? status : failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * The chosen classes by the kernel they run on, Debian's first: a class goes to Debian's kernel when its
+     * config options are all in {@code debianConfig} (as {@code CONFIG_NAME}), else to the j4l test kernel.
+     */
+    static Map<String, List<TestClass>> byKernel(List<TestClass> chosen, Set<String> debianConfig) {
+        Map<String, List<TestClass>> groups = new LinkedHashMap<>();
+        for (String k : List.of(DEBIAN, J4L)) {
+            List<TestClass> these = chosen.stream().filter(c -> kernelFor(c, debianConfig).equals(k)).toList();
+            if (!these.isEmpty()) groups.put(k, these);
+        }
+        return groups;
+    }
+
+    private static String kernelFor(TestClass c, Set<String> debianConfig) {
+        for (String option : c.kernelConfig()) {
+            String name = option.startsWith("CONFIG_") ? option : "CONFIG_" + option;
+            if (!debianConfig.contains(name)) return J4L;
+        }
+        return DEBIAN;
+    }
+
+    /** The options ({@code CONFIG_NAME}) set to y or m in a vm/run kernel's config (Debian's: cached once). */
+    private static Set<String> configOf(Path root, String kernel) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", root.resolve("vm/run").toString(), "config", "--kernel", kernel)
+                .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String path = new String(p.getInputStream().readAllBytes()).strip();
+        if (p.waitFor() != 0 || path.isEmpty()) throw new IllegalStateException("vm/run config --kernel " + kernel + " failed");
+        return parseConfig(Files.readString(Path.of(path)));
+    }
+
+    static Set<String> parseConfig(String text) {
+        Set<String> options = new LinkedHashSet<>();
+        for (String line : text.split("\n")) {
+            if (line.endsWith("=y") || line.endsWith("=m")) options.add(line.substring(0, line.length() - 2));
+        }
+        return options;
+    }
+
+    /** One guest on {@code kernel} running {@code classes} in one JVM; vm/run's exit status. */
+    private int boot(Path root, String kernel, List<TestClass> classes, int timeout, Path results)
+            throws IOException, InterruptedException {
         Set<String> modules = new LinkedHashSet<>();
-        chosen.forEach(c -> modules.addAll(c.kernelModules()));
-        List<String> java = guestJava(root, chosen);
+        classes.forEach(c -> modules.addAll(c.kernelModules()));
+        List<String> java = guestJava(root, classes);
 
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", root.resolve("vm/run").toString(), "boot",
-                "--modules", String.join(",", modules), "--timeout", Integer.toString(timeout),
+                "--kernel", kernel, "--modules", String.join(",", modules), "--timeout", Integer.toString(timeout),
                 "--out", results.toString(), "--quiet", "--"));
         command.addAll(java);
-        out.printf("VM tier: %d class(es) %s, kernel modules %s%n", chosen.size(),
-                chosen.stream().map(TestClass::name).toList(), modules);
+        out.printf("VM tier, %s kernel: %d class(es) %s, kernel modules %s%n", kernel, classes.size(),
+                classes.stream().map(TestClass::name).toList(), modules);
+        out.flush();
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).directory(root.toFile()).inheritIO().start();
         Thread stop = new Thread(() -> p.toHandle().destroy()); // SIGTERM: vm/run kills QEMU and exits
         Runtime.getRuntime().addShutdownHook(stop);
         int status;
         try {
-            if (!p.waitFor(timeout + 300L, TimeUnit.SECONDS)) { // vm/run's own timeout is the real limit
+            // vm/run's own timeout is the real limit; a first j4l kernel build comes on top of it
+            if (!p.waitFor(timeout + (kernel.equals(J4L) ? 3600L : 300L), TimeUnit.SECONDS)) {
                 p.destroy();
                 if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
                 p.waitFor();
@@ -131,15 +206,11 @@ final class TestCommand implements Main.Command {
         } finally {
             Runtime.getRuntime().removeShutdownHook(stop);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Integer> counts = reportCounts(results.resolve("reports"));
-        int failed = counts.getOrDefault("failures", 0) + counts.getOrDefault("errors", 0);
-        String verdict = status == 0 && failed == 0 ? "PASSED" : "FAILED";
-        out.printf("VM tier %s: %d tests, %d failures, %d errors, %d skipped; guest exit %d; %.1f s; reports in %s%n",
-                verdict, counts.getOrDefault("tests", 0), counts.getOrDefault("failures", 0),
-                counts.getOrDefault("errors", 0), counts.getOrDefault("skipped", 0), status, seconds,
-                results.resolve("reports"));
-        return status != 0 ? status : failed == 0 ? 0 : 1;
+        out.printf("VM tier, %s kernel: %d tests, %d failures, %d errors, %d skipped; guest exit %d; %.1f s%n", kernel,
+                counts.getOrDefault("tests", 0), counts.getOrDefault("failures", 0), counts.getOrDefault("errors", 0),
+                counts.getOrDefault("skipped", 0), status, (System.nanoTime() - t0) / 1e9);
+        return status;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -182,21 +253,26 @@ final class TestCommand implements Main.Command {
         for (var attribute : model.findAttribute(Attributes.runtimeVisibleAnnotations()).stream().toList()) {
             for (Annotation a : attribute.annotations()) {
                 if (!a.className().stringValue().equals(ANNOTATION)) continue;
-                List<String> modules = new ArrayList<>();
-                for (AnnotationElement e : a.elements()) {
-                    if (!e.name().stringValue().equals("modules")) continue;
-                    if (e.value() instanceof AnnotationValue.OfArray array) {
-                        for (AnnotationValue v : array.values()) {
-                            if (v instanceof AnnotationValue.OfString s) modules.add(s.stringValue());
-                        }
-                    } else if (e.value() instanceof AnnotationValue.OfString s) {
-                        modules.add(s.stringValue());
-                    }
-                }
-                return new TestClass(name, moduleDir, List.copyOf(modules), true);
+                return new TestClass(name, moduleDir, strings(a, "modules"), strings(a, "config"), true);
             }
         }
-        return new TestClass(name, moduleDir, List.of(), false);
+        return new TestClass(name, moduleDir, List.of(), List.of(), false);
+    }
+
+    /** The strings of an annotation's element (an array, or a single value as javac may write it). */
+    private static List<String> strings(Annotation a, String element) {
+        List<String> values = new ArrayList<>();
+        for (AnnotationElement e : a.elements()) {
+            if (!e.name().stringValue().equals(element)) continue;
+            if (e.value() instanceof AnnotationValue.OfArray array) {
+                for (AnnotationValue v : array.values()) {
+                    if (v instanceof AnnotationValue.OfString s) values.add(s.stringValue());
+                }
+            } else if (e.value() instanceof AnnotationValue.OfString s) {
+                values.add(s.stringValue());
+            }
+        }
+        return List.copyOf(values);
     }
 
     /** The classes named (simple or qualified names), or every annotated class when none is named. */

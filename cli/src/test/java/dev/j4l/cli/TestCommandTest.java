@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The host side of the VM tier: which classes, which modules, which JVM options, what the reports say. */
 class TestCommandTest {
     private static final Path M = Path.of("m");
-    private static final TestClass A = new TestClass("x.y.ATest", M, List.of("cuse"), true);
-    private static final TestClass B = new TestClass("x.z.ATest", M, List.of(), false);
-    private static final TestClass C = new TestClass("x.y.CTest", M, List.of("nbd"), true);
+    private static final TestClass A = new TestClass("x.y.ATest", M, List.of("cuse"), List.of(), true);
+    private static final TestClass B = new TestClass("x.z.ATest", M, List.of(), List.of(), false);
+    private static final TestClass C = new TestClass("x.y.CTest", M, List.of("nbd"), List.of("BLK_DEV_NBD"), true);
+    private static final TestClass G = new TestClass("x.y.GTest", M, List.of(), List.of("GPIO_SIM", "CONFIGFS_FS"), true);
 
     @Test
     void withoutNamesEveryAnnotatedClassIsChosen() {
@@ -29,6 +30,14 @@ class TestCommandTest {
         assertEquals(List.of(C, B), TestCommand.choose(List.of(A, B, C), List.of("CTest", "x.z.ATest")));
         assertThrows(IllegalArgumentException.class, () -> TestCommand.choose(List.of(A, B, C), List.of("ATest")));
         assertThrows(IllegalArgumentException.class, () -> TestCommand.choose(List.of(A, B, C), List.of("Nope")));
+    }
+
+    @Test
+    void classesRunOnDebiansKernelWhenItHasTheirConfigElseOnTheJ4lKernel() {
+        var debian = TestCommand.parseConfig("CONFIG_BLK_DEV_NBD=m\nCONFIG_CONFIGFS_FS=y\n# CONFIG_GPIO_SIM is not set\n");
+        assertEquals(Map.of("debian", List.of(A, C), "j4l", List.of(G)), TestCommand.byKernel(List.of(A, C, G), debian));
+        assertEquals(List.of("j4l"), List.copyOf(TestCommand.byKernel(List.of(G), debian).keySet()));
+        assertEquals(List.of("debian", "j4l"), List.copyOf(TestCommand.byKernel(List.of(G, A), debian).keySet()));
     }
 
     @Test

@@ -9,6 +9,32 @@ final class DeviceNode {
     private DeviceNode() {}
 
     /**
+     * The major number the kernel gave the character-device driver {@code driver} ({@code /proc/devices}), for
+     * drivers whose major is allocated at boot ({@code gpiochip}).
+     *
+     * @throws KernelException with {@code ENODEV} when no such driver is registered
+     */
+    static int characterMajor(String driver) throws KernelException {
+        String devices;
+        try {
+            devices = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/devices"));
+        } catch (java.io.IOException e) {
+            throw new KernelException("read /proc/devices", e.getMessage(), Errno.EIO);
+        }
+        boolean character = false;
+        for (String line : devices.split("\n")) {
+            if (line.startsWith("Character devices:")) character = true;
+            else if (line.startsWith("Block devices:")) character = false;
+            else if (character) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length == 2 && f[1].equals(driver)) return Integer.parseInt(f[0]);
+            }
+        }
+        throw new KernelException("find " + driver + " devices", "no character device driver " + driver
+                + " in /proc/devices", Errno.ENODEV);
+    }
+
+    /**
      * Opens {@code path} with {@code flags} and returns it when it is a device of {@code type}
      * ({@link FileStat#S_IFCHR} or {@link FileStat#S_IFBLK}) with {@code major} and one of {@code minors} (any
      * minor when none are given); else closes it.

@@ -1,6 +1,8 @@
 package dev.j4l.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,17 +10,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Evaluates {@link NeedsKernel}: enabled when every module and path is present; otherwise disabled with the
+ * Evaluates {@link NeedsKernel}: enabled when every config option, module and path is present; otherwise disabled with the
  * missing ones named and how to run the class in the kernel test VM tier, or, inside that tier, failed.
  */
 public final class NeedsKernelCondition implements ExecutionCondition {
     /** Set (to any value) by the VM tier in the guest's JVM: there, missing requirements are failures. */
     public static final String VM_PROPERTY = "j4l.vm";
+    /** Where the VM tier's guest finds its kernel's config and modules.builtin (written by vm/run's /init). */
+    static final Path GUEST_INFO = Path.of("/run/j4l-vm");
 
     /** For JUnit, which instantiates the extension. */
     public NeedsKernelCondition() {}
@@ -39,9 +44,21 @@ public final class NeedsKernelCondition implements ExecutionCondition {
                 + " from the kernel; runs in the kernel test VM tier: ./j4l test --vm " + name);
     }
 
-    /** What of {@code needs} this machine lacks, each named ("module cuse", "/dev/cuse"); empty when nothing. */
+    /**
+     * What of {@code needs} this machine lacks, each named ("CONFIG_GPIO_SIM", "module cuse", "/dev/cuse");
+     * empty when nothing.
+     */
     public static List<String> missing(NeedsKernel needs) {
         List<String> missing = new ArrayList<>();
+        if (needs.config().length > 0) {
+            Set<String> config = kernelConfig();
+            for (String option : needs.config()) {
+                String name = option.strip().startsWith("CONFIG_") ? option.strip() : "CONFIG_" + option.strip();
+                if (!config.contains(name)) {
+                    missing.add(name + (config.isEmpty() ? " (the kernel's config is unknown)" : ""));
+                }
+            }
+        }
         Set<String> builtin = null;
         for (String spec : needs.modules()) {
             String module = spec.strip().split("\\s+", 2)[0].replace('-', '_');
@@ -53,19 +70,62 @@ public final class NeedsKernelCondition implements ExecutionCondition {
         return missing;
     }
 
-    /** Names of the running kernel's built-in modules, from {@code /lib/modules/RELEASE/modules.builtin}. */
+    /**
+     * The running kernel's config options set to {@code y} or {@code m} ({@code CONFIG_NAME}), from
+     * {@code /proc/config.gz}, {@code /boot/config-RELEASE} or the VM guest's copy; empty when none is readable.
+     */
+    static Set<String> kernelConfig() {
+        Set<String> options = new HashSet<>();
+        String text = null;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(Path.of("/proc/config.gz")))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            for (Path p : List.of(Path.of("/boot", "config-" + release()), GUEST_INFO.resolve("config"))) {
+                try {
+                    text = Files.readString(p);
+                    break;
+                } catch (IOException ignored) {
+                    // try the next place
+                }
+            }
+        }
+        if (text == null) return options;
+        for (String line : text.split("\n")) {
+            if (line.endsWith("=y") || line.endsWith("=m")) options.add(line.substring(0, line.length() - 2));
+        }
+        return options;
+    }
+
+    private static String release() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Names of the running kernel's built-in modules, from {@code /lib/modules/RELEASE/modules.builtin} or the
+     * VM guest's copy.
+     */
     private static Set<String> builtinModules() {
         Set<String> names = new HashSet<>();
-        try {
-            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-            for (String line : Files.readAllLines(Path.of("/lib/modules", release, "modules.builtin"))) {
-                String file = line.substring(line.lastIndexOf('/') + 1);
-                int dot = file.indexOf(".ko");
-                if (dot > 0) names.add(file.substring(0, dot).replace('-', '_'));
+        for (Path list : List.of(Path.of("/lib/modules", release(), "modules.builtin"), GUEST_INFO.resolve("modules.builtin"))) {
+            try {
+                readBuiltin(list, names);
+                break;
+            } catch (IOException e) {
+                // no module list here (a kernel without modules, or none installed): try the next; else only /sys/module counts
             }
-        } catch (IOException e) {
-            // no module list (a kernel without modules, or none installed): only /sys/module counts
         }
         return names;
+    }
+
+    private static void readBuiltin(Path list, Set<String> names) throws IOException {
+        for (String line : Files.readAllLines(list)) {
+            String file = line.substring(line.lastIndexOf('/') + 1);
+            int dot = file.indexOf(".ko");
+            if (dot > 0) names.add(file.substring(0, dot).replace('-', '_'));
+        }
     }
 }

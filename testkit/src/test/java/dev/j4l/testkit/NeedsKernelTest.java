@@ -17,7 +17,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /** A class whose kernel modules or devices are missing is skipped, naming them; in the VM tier it fails. */
 class NeedsKernelTest {
-    @NeedsKernel(modules = {"j4l-no-such-module param=1"}, paths = {"/dev/j4l-no-such-node", "/proc/self"})
+    @NeedsKernel(config = {"J4L_NO_SUCH_OPTION"}, modules = {"j4l-no-such-module param=1"},
+            paths = {"/dev/j4l-no-such-node", "/proc/self"})
     @EnabledIfSystemProperty(named = FailingMountFixture.RUN, matches = "true")
     static class Missing {
         @Test
@@ -33,8 +34,9 @@ class NeedsKernelTest {
 
     @Test
     void missingModulesAndPathsAreNamed() {
-        assertEquals(List.of("module j4l_no_such_module", "/dev/j4l-no-such-node"),
-                NeedsKernelCondition.missing(Missing.class.getAnnotation(NeedsKernel.class)));
+        List<String> missing = NeedsKernelCondition.missing(Missing.class.getAnnotation(NeedsKernel.class));
+        assertTrue(missing.getFirst().startsWith("CONFIG_J4L_NO_SUCH_OPTION"), missing::toString);
+        assertEquals(List.of("module j4l_no_such_module", "/dev/j4l-no-such-node"), missing.subList(1, missing.size()));
         assertEquals(List.of(), NeedsKernelCondition.missing(Present.class.getAnnotation(NeedsKernel.class)));
     }
 
@@ -42,11 +44,17 @@ class NeedsKernelTest {
     void aClassMissingThemIsSkippedWithTheReasonAndHowToRunIt() {
         List<String> events = run(Missing.class, false);
         assertEquals(1, events.size(), events::toString);
-        assertTrue(events.getFirst().startsWith("skipped: needs module j4l_no_such_module, /dev/j4l-no-such-node"),
-                events::toString);
+        assertTrue(events.getFirst().startsWith("skipped: needs CONFIG_J4L_NO_SUCH_OPTION"), events::toString);
+        assertTrue(events.getFirst().contains("module j4l_no_such_module, /dev/j4l-no-such-node"), events::toString);
         assertTrue(events.getFirst().contains("./j4l test --vm Missing"), events::toString);
         assertEquals(List.of("finished runs() SUCCESSFUL"), run(Present.class, false).stream()
                 .filter(e -> e.contains("runs()")).toList());
+    }
+
+    @Test
+    void configOptionsAreReadFromTheRunningKernel() {
+        // every kernel that runs a JVM has futexes; the host, Debian's and the j4l kernel publish their config
+        assertTrue(NeedsKernelCondition.kernelConfig().contains("CONFIG_FUTEX"), "no CONFIG_FUTEX in the kernel's config");
     }
 
     @Test
