@@ -40,9 +40,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * back; fio's verifying random read/write with many requests in flight on the raw device, over one and two
  * queues and for a driver answering from its own threads; a driver's failures reaching the kernel as I/O errors
  * while the device keeps serving; removing refused while mounted; and a daemon killed with SIGKILL: I/O errors,
- * no hang, the device removable afterwards. Needs a kernel with ublk, so it runs in the kernel test VM tier.
+ * no hang, the device removable afterwards. Needs a kernel with ublk (and ext4), so it runs in the kernel test
+ * VM tier, on the j4l kernel.
  */
-@NeedsKernel(paths = {"/dev/ublk-control"})
+@NeedsKernel(config = {"BLK_DEV_UBLK", "EXT4_FS"}, paths = {"/dev/ublk-control"})
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RamDiskUblkTest {
     private static final long MIB = 1 << 20;
