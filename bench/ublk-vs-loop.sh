@@ -10,6 +10,7 @@
 # Workloads (fio, libaio, direct, one job): 4 KiB random read at QD32, 1 MiB sequential read at QD4, each after
 # the device was filled. Targets take turns within each repetition; the table shows medians of MiB/s.
 # Environment: SIZE (default 256M), RUNTIME (s per workload, default 8), REPS (default 3).
+# Not yet run: no numbers in BENCHMARKS.md come from it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
