@@ -9,5 +9,7 @@ module dev.j4l.adversary {
     requires dev.j4l.block.loop;
     requires dev.j4l.block.ublk;
     requires dev.j4l.hw;
+    requires dev.j4l.chardev;
+    requires dev.j4l.input;
     requires jdk.unsupported;
 }

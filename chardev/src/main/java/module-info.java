@@ -5,4 +5,5 @@
 module dev.j4l.chardev {
     requires transitive dev.j4l.fuse;
     exports dev.j4l.chardev;
+    exports dev.j4l.chardev.tty;
 }

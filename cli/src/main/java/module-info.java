@@ -3,6 +3,9 @@ module dev.j4l.cli {
     requires dev.j4l.drivers;
     requires dev.j4l.hw;
     requires dev.j4l.input;
+    requires java.logging;
+    // j4l conform runs the test kit's POSIX suite against a mounted directory.
+    requires dev.j4l.testkit;
     // The bench draws its PNG chart with java.awt in headless mode.
     requires java.desktop;
 }

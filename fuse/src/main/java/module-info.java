@@ -5,6 +5,7 @@ module dev.j4l.fuse {
     requires transitive dev.j4l.kernel;
 
     exports dev.j4l.fuse;
+    exports dev.j4l.fuse.path;
     // The engine, for the CUSE framework: it serves a character device's channel as a session of its own.
     exports dev.j4l.fuse.session to dev.j4l.chardev;
 }

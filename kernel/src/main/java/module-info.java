@@ -14,5 +14,5 @@ module dev.j4l.kernel {
     // ublk devices and queues: for the block framework's ublk transport, which lends their buffers to drivers.
     exports dev.j4l.kernel.ublk to dev.j4l.block.ublk;
     // Kernel ABI layouts (offsets and sizes only, no memory access): for the frameworks that encode those structs.
-    exports dev.j4l.kernel.abi to dev.j4l.fuse, dev.j4l.net, dev.j4l.input;
+    exports dev.j4l.kernel.abi to dev.j4l.fuse, dev.j4l.net, dev.j4l.input, dev.j4l.chardev;
 }

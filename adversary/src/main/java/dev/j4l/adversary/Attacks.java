@@ -22,6 +22,7 @@ final class Attacks {
             new KeptFuseViews(KeptFuseViews.View.DATA_SINK),
             new KeptFuseViews(KeptFuseViews.View.FILLER),
             new KeptFuseViews(KeptFuseViews.View.DEFERRED_REQUEST),
+            new KeptPathViews(),
             new KeptFrame(),
             new PooledByteBuffer(),
             new LeaseReleaseDuringRead(),
@@ -45,7 +46,12 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.UBLK, false),
             new KeptBlockViews(KeptBlockViews.Transport.UBLK, true),
             new HwRngLentBuffer(),
-            new RandomIoctlReach());
+            new RandomIoctlReach(),
+            new UioRegisterReach(),
+            new I2cMessageBounds(),
+            new InputFeedbackMisuse(),
+            new GpioReach(),
+            new KeptCharDeviceViews());
 
     static Attack named(String name) {
         for (Attack a : ALL) if (a.name().equals(name)) return a;

@@ -41,7 +41,7 @@ public final class CuseDevice implements AutoCloseable {
      * Creates {@code /dev/NAME}, served by {@code driver} until {@link #close}.
      *
      * @throws IllegalArgumentException if {@code name} is not 1–64 of {@code [A-Za-z0-9_.+-]}, not starting
-     *     with a punctuation mark
+     *     with a punctuation mark, or the driver declares an ioctl number twice
      * @throws ErrnoException {@code EEXIST} if a CUSE device of that name exists
      * @throws KernelException if {@code /dev/cuse} cannot be opened (no cuse module, or not permitted)
      * @throws IOException if the kernel did not accept the device
@@ -52,9 +52,10 @@ public final class CuseDevice implements AutoCloseable {
             throw new IllegalArgumentException("not a device name: " + name);
         }
         if (Files.exists(CLASS.resolve(name))) throw new ErrnoException(Errno.EEXIST, "CUSE device " + name);
+        CharDeviceFilesystem<S> fs = new CharDeviceFilesystem<>(driver, name); // checks the declared ioctls
         OwnedFd channel = FuseDevice.openCuse();
         MountOptions options = MountOptions.builder().fsname(name).workers(WORKERS).build();
-        FuseSession<?, ?> session = FuseSession.cuse(new CharDeviceFilesystem<>(driver), options, channel, name);
+        FuseSession<?, ?> session = FuseSession.cuse(fs, options, channel, name, fs);
         CuseDevice device = new CuseDevice(name, session);
         try {
             session.start();

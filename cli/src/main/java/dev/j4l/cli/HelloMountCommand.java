@@ -3,6 +3,7 @@ package dev.j4l.cli;
 import dev.j4l.drivers.hello.HelloFs;
 import dev.j4l.fuse.FuseMount;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** {@code j4l mount hello MOUNTPOINT}: hello, the first example driver (one read-only file). */
 final class HelloMountCommand implements MountCommand.Subcommand {
@@ -21,17 +22,19 @@ final class HelloMountCommand implements MountCommand.Subcommand {
     }
 
     @Override
-    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
+    public Map<String, Boolean> options() {
+        return Map.of();
+    }
+
+    @Override
+    public MountCommand.Mounted mount(String[] args, MountCommand.Transport transport, MountOptionList options)
+            throws Exception {
         if (args.length != 1 || args[0].startsWith("-")) {
             throw new IllegalArgumentException("needs MOUNTPOINT and nothing else (see --help)");
         }
         Path mountpoint = Path.of(args[0]).toAbsolutePath().normalize();
-        try (FuseMount<HelloFs.Node> mount = FuseMount.mount(mountpoint, new HelloFs(),
-                HelloFs.mountOptions().toBuilder().ioUring(transport.useRing()).build())) {
-            System.err.println("j4l: hello mounted at " + mount.mountpoint() + " (requests through "
-                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
-            mount.awaitUnmount();
-        }
-        return 0;
+        FuseMount<HelloFs.Node> mount = FuseMount.mount(mountpoint, new HelloFs(),
+                options.applyTo(HelloFs.mountOptions().toBuilder().ioUring(transport.useRing()).build()));
+        return new MountCommand.Mounted(mount, "hello mounted at " + mount.mountpoint());
     }
 }

@@ -6,6 +6,7 @@ import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.MountOptions;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code j4l mount memfs DIR [--size SIZE]}: memfs, the in-memory filesystem. */
 final class MemFsMountCommand implements MountCommand.Subcommand {
@@ -20,7 +21,8 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
     @Override
     public String usage() {
         return """
-                j4l mount memfs MOUNTPOINT [--size SIZE] [--page-cache] [--export]
+                j4l mount memfs MOUNTPOINT [--size SIZE] [--page-cache] [--workers N] [--export]
+                  (or as -o size=SIZE,page_cache,workers=N,export)
                   An empty in-memory POSIX filesystem at MOUNTPOINT (files, hard links, symlinks, xattrs, locks,
                   sparse files). Everything is lost at unmount. Other users may enter; the modes decide what
                   they may do (the kernel checks them).
@@ -35,20 +37,23 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
     }
 
     @Override
-    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
-        try (FuseMount<Node> mount = mountFromArgs(args, transport)) {
-            System.err.println("j4l: memfs mounted at " + mount.mountpoint() + " (requests through "
-                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
-            mount.awaitUnmount();
-        }
-        return 0;
+    public Map<String, Boolean> options() {
+        return Map.of("size", true, "page_cache", false, "workers", true, "export", false);
+    }
+
+    @Override
+    public MountCommand.Mounted mount(String[] args, MountCommand.Transport transport, MountOptionList options)
+            throws Exception {
+        FuseMount<Node> mount = mountFromArgs(args, transport, options);
+        return new MountCommand.Mounted(mount, "memfs mounted at " + mount.mountpoint());
     }
 
     static FuseMount<Node> mountFromArgs(String[] args) throws Exception {
-        return mountFromArgs(args, MountCommand.Transport.AUTO);
+        return mountFromArgs(args, MountCommand.Transport.AUTO, MountOptionList.none());
     }
 
-    static FuseMount<Node> mountFromArgs(String[] args, MountCommand.Transport transport) throws Exception {
+    static FuseMount<Node> mountFromArgs(String[] args, MountCommand.Transport transport, MountOptionList dashO)
+            throws Exception {
         String dir = null;
         Long size = null;
         boolean pageCache = false;
@@ -94,7 +99,7 @@ final class MemFsMountCommand implements MountCommand.Subcommand {
         checkHeap(limit, maxHeap);
         MountOptions options = MemFsDriver.mountOptions();
         if (workers > 0) options = options.toBuilder().workers(workers).build();
-        options = options.toBuilder().ioUring(transport.useRing()).build();
+        options = dashO.applyTo(options.toBuilder().ioUring(transport.useRing()).build());
         return MemFsDriver.mount(mountpoint, limit, options, pageCache, exportHandles);
     }
 

@@ -1,30 +1,40 @@
 package dev.j4l.cli;
 
+import dev.j4l.fuse.FuseMount;
 import dev.j4l.kernel.FuseIoUringSwitch;
 import java.util.ArrayList;
-import java.util.List;
-
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code j4l mount DRIVER ARGS...}: mounts one of the example filesystems and serves it in the foreground
- * until it is unmounted or the command gets Ctrl-C/SIGTERM (which unmounts it). {@link #subcommands} is the
- * one place that knows which drivers can be mounted.
+ * {@code j4l mount DRIVER [-o OPTS] [-f|-d] ARGS...}: mounts one of the example filesystems and serves it until
+ * it is unmounted or the command gets Ctrl-C/SIGTERM (which unmounts it): in the foreground by default, as a
+ * daemon with {@code -d} ({@link MountDaemon}). {@link #subcommands} is the one place that knows which drivers
+ * can be mounted; {@link MountOptionList} the one that knows the {@code -o} options.
  */
 final class MountCommand implements Main.Command {
     /**
-     * {@code j4l mount} for one driver ({@code *MountCommand}): parses that driver's arguments, mounts it, and
-     * serves until unmounted.
+     * {@code j4l mount} for one driver ({@code *MountCommand}): parses that driver's arguments and mounts it;
+     * {@link MountCommand} serves it until unmounted.
      */
     interface Subcommand {
         String summary();
 
         String usage();
 
-        int mount(String[] args, Transport transport) throws Exception;
+        /** The driver's own {@code -o} options, each with a value (true) or a flag (false). */
+        Map<String, Boolean> options();
+
+        /**
+         * Mounts the driver. {@code args} are its own arguments, its {@code -o} options among them as its long
+         * options; {@code options} are the {@code -o} options every driver takes, to apply over its own.
+         */
+        Mounted mount(String[] args, Transport transport, MountOptionList options) throws Exception;
     }
+
+    /** A driver mounted: the mount, and what the message says about it ("memfs mounted at /mnt/m"). */
+    record Mounted(FuseMount<?> mount, String what) {}
 
     /** How requests reach the daemon; chosen with the options every driver takes. */
     enum Transport {
@@ -70,6 +80,7 @@ final class MountCommand implements Main.Command {
         m.put("hello", new HelloMountCommand());
         m.put("memfs", new MemFsMountCommand());
         m.put("passthrough", new PassthroughMountCommand());
+        m.put("nio", new NioMountCommand());
         return m;
     }
 
@@ -78,32 +89,68 @@ final class MountCommand implements Main.Command {
         return "mount an example filesystem (" + String.join(", ", subcommands().keySet()) + ") until Ctrl-C";
     }
 
+    static final String COMMON_USAGE = """
+            Options for every driver:
+              -f, --foreground  serve in the foreground until Ctrl-C or umount (the default)
+              -d, --daemon      serve in the background: returns once the mount is visible (exit 0) or
+                                with the daemon's error and exit status; the daemon logs to --log FILE,
+                                by default /var/log/j4l/DRIVER.log (root) or ~/.local/state/j4l/DRIVER.log
+            """;
+
     @Override
     public String usage() {
-        StringBuilder b = new StringBuilder("usage: j4l mount DRIVER ARGS...\n\n"
-                + "Mounts a j4l filesystem and serves it in the foreground; Ctrl-C or umount ends it.\n");
+        StringBuilder b = new StringBuilder("usage: j4l mount DRIVER [-o OPT,...] [-f | -d [--log FILE]] ARGS...\n\n"
+                + "Mounts a j4l filesystem and serves it, by default in the foreground: Ctrl-C or umount ends it.\n");
         subcommands().forEach((name, d) -> b.append("\n").append(d.usage().stripTrailing()).append("\n"));
-        b.append("\n").append(Transport.USAGE).append("\n");
+        b.append("\n").append(COMMON_USAGE).append(MountOptionList.USAGE).append("\n")
+                .append(Transport.USAGE).append("\n");
         return b.toString();
     }
 
     @Override
     public int run(String[] args) throws Exception {
         if (args.length == 0) throw new IllegalArgumentException("which driver? " + String.join(", ", subcommands().keySet()));
-        Subcommand d = subcommands().get(args[0]);
+        String driver = args[0];
+        Subcommand d = subcommands().get(driver);
         if (d == null) {
-            throw new IllegalArgumentException("unknown driver '" + args[0] + "'; drivers: "
+            throw new IllegalArgumentException("unknown driver '" + driver + "'; drivers: "
                     + String.join(", ", subcommands().keySet()));
         }
         Transport transport = Transport.AUTO;
+        boolean daemon = false;
+        String log = null;
+        List<String> dashO = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
+            String a = args[i];
+            switch (a) {
                 case "--io-uring" -> transport = Transport.IO_URING;
                 case "--no-io-uring" -> transport = Transport.DEV_FUSE;
-                default -> rest.add(args[i]);
+                case "-f", "--foreground" -> daemon = false;
+                case "-d", "--daemon" -> daemon = true;
+                case "-o", "--log" -> {
+                    if (++i >= args.length) throw new IllegalArgumentException(a + " needs a value");
+                    if (a.equals("-o")) dashO.add(args[i]);
+                    else log = args[i];
+                }
+                default -> {
+                    if (a.startsWith("-o") && a.length() > 2) dashO.add(a.substring(2));
+                    else if (a.startsWith("--log=")) log = a.substring("--log=".length());
+                    else rest.add(a);
+                }
             }
         }
-        return d.mount(rest.toArray(String[]::new), transport);
+        MountOptionList options = MountOptionList.parse(dashO, d.options());
+        rest.addAll(options.driverArgs());
+        String[] driverArgs = rest.toArray(String[]::new);
+        if (daemon && !MountDaemon.isDaemon()) return MountDaemon.start(driver, args, log);
+        Mounted m = d.mount(driverArgs, transport, options);
+        try (FuseMount<?> mount = m.mount()) {
+            System.err.println("j4l: " + m.what() + " (requests through " + Transport.describe(mount) + "); "
+                    + (MountDaemon.isDaemon() ? "umount to stop" : "Ctrl-C or umount to stop"));
+            if (MountDaemon.isDaemon()) MountDaemon.ready();
+            mount.awaitUnmount();
+        }
+        return 0;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code j4l mount passthrough}: passthroughfs, a mirror of a host directory. */
 final class PassthroughMountCommand implements MountCommand.Subcommand {
@@ -21,6 +22,8 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
     public String usage() {
         return """
                 j4l mount passthrough [OPTIONS] SOURCE MOUNTPOINT
+                  (options also as -o no_passthrough,timeout=S,workers=N,birth_time,export; --allow-other
+                  and --read-only are -o allow_other and -o ro)
                   Mirrors the directory SOURCE at MOUNTPOINT (passthroughfs). Every operation stays beneath
                   SOURCE; with FUSE passthrough (Linux 6.9+, root) open files are served by the kernel from
                   the source files directly.
@@ -39,7 +42,14 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
     }
 
     @Override
-    public int mount(String[] args, MountCommand.Transport transport) throws Exception {
+    public Map<String, Boolean> options() {
+        return Map.of("no_passthrough", false, "timeout", true, "workers", true, "birth_time", false,
+                "export", false);
+    }
+
+    @Override
+    public MountCommand.Mounted mount(String[] args, MountCommand.Transport transport, MountOptionList dashO)
+            throws Exception {
         boolean passthrough = true, allowOther = false, readOnly = false;
         int workers = 2;
         boolean birthTime = false;
@@ -85,15 +95,12 @@ final class PassthroughMountCommand implements MountCommand.Subcommand {
             // The daemon would look itself up through its own mount and wait for itself.
             throw new IllegalArgumentException("the mount point " + mountpoint + " must not be inside " + source);
         }
-        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, allowOther, readOnly, workers, birthTime,
-                transport.useRing(), exportHandles);
+        // allow_other and ro shape passthroughfs itself (who may enter decides who checks permissions).
+        PassthroughOptions o = new PassthroughOptions(source, passthrough, timeout, dashO.allowOther(allowOther),
+                dashO.readOnly(readOnly), workers, birthTime, transport.useRing(), exportHandles);
         PassthroughFs fs = new PassthroughFs(o);
-        try (FuseMount<Node> mount = FuseMount.mount(mountpoint, fs, fs.mountOptions())) {
-            System.err.println("j4l: mirroring " + source + " at " + mountpoint + " (passthrough "
-                    + (fs.passthroughActive() ? "on" : "off") + ", requests through "
-                    + MountCommand.Transport.describe(mount) + "); Ctrl-C or umount to stop");
-            mount.awaitUnmount();
-        }
-        return 0;
+        FuseMount<Node> mount = FuseMount.mount(mountpoint, fs, dashO.applyTo(fs.mountOptions()));
+        return new MountCommand.Mounted(mount, "mirroring " + source + " at " + mountpoint + " (passthrough "
+                + (fs.passthroughActive() ? "on" : "off") + ")");
     }
 }

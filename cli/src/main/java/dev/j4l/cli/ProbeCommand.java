@@ -90,7 +90,24 @@ final class ProbeCommand implements Main.Command {
         m.put("userfaultfd", f.userfaultfd());
         m.put("rng_current", f.rngCurrent());
         m.put("rng_available", f.rngAvailable());
+        m.put("UIO", dev.j4l.kernel.Uio.probe());
+        m.put("I2C", dev.j4l.kernel.I2cDevice.probe());
+        m.put("GPIO chips", gpioChips());
         return m;
+    }
+
+    /** The GPIO chips (/dev/gpiochipN) and what each is, as far as they can be opened. */
+    static Check gpioChips() {
+        List<String> found = new java.util.ArrayList<>();
+        for (java.nio.file.Path p : dev.j4l.hw.gpio.GpioChip.paths()) {
+            try (dev.j4l.hw.gpio.GpioChip c = dev.j4l.hw.gpio.GpioChip.open(p.toString())) {
+                found.add(c.name() + " [" + c.label() + "] " + c.lineCount() + " lines");
+            } catch (dev.j4l.kernel.KernelException e) {
+                found.add(p.getFileName() + " not opened: " + e.errno().name());
+            }
+        }
+        return found.isEmpty() ? new Check(false, "no /dev/gpiochipN (no GPIO driver, or no CONFIG_GPIO_CDEV)")
+                : new Check(true, String.join("; ", found));
     }
 
     static String toJson(KernelFeatures f) {

@@ -79,12 +79,10 @@ final class SwitchCommand implements Main.Command {
             out.println("j4l switch: switching between " + specs + " (offloads " + sw.devices().getFirst().offloads() + ")");
         }
         out.println("Ctrl-C stops and removes what the switch created.");
+        LiveView counters = out == System.out ? LiveView.onStandardOutput() : new LiveView(out, false);
         try (running) {
             while (!stop.await(stats > 0 ? stats : 3600, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (stats > 0) {
-                    out.println(sw.report());
-                    out.println();
-                }
+                if (stats > 0) counters.show(sw.report());
             }
         }
         return 0;

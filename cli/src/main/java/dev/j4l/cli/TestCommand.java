@@ -293,10 +293,15 @@ final class TestCommand implements Main.Command {
         return chosen;
     }
 
+    private static final String TESTKIT = "dev.j4l.testkit";
+    private static final String JUNIT_API = "org.junit.jupiter.api";
+    private static final String JUNIT_COMMONS = "org.junit.platform.commons";
+
     /**
      * The guest's JVM command: the modules ./j4l runs from (cli/target/modules) on the module path, each
-     * tested module patched with its test classes and opened to JUnit (as Surefire does), the test kit and
-     * the JUnit console launcher on the class path, and the JVM options of each module's Surefire argLine.
+     * tested module patched with its test classes and opened to JUnit (as Surefire does), the JUnit console
+     * launcher on the class path, and the JVM options of each module's Surefire argLine.
+     * The test kit and JUnit's API come with the command's modules.
      */
     static List<String> guestJava(Path root, List<TestClass> chosen) throws IOException {
         Path modulePath = root.resolve("cli/target/modules");
@@ -308,7 +313,6 @@ final class TestCommand implements Main.Command {
             }
         }
         if (classPath.isEmpty()) throw new IllegalStateException("no JUnit console launcher in " + lib + " (run ./j4l to build)");
-        classPath.add(root.resolve("testkit/target/classes").toString());
 
         ModuleFinder finder = ModuleFinder.of(modulePath);
         Set<String> options = new LinkedHashSet<>();
@@ -325,12 +329,22 @@ final class TestCommand implements Main.Command {
             String argLine = pomArgLine(c.moduleDir().resolve("pom.xml"));
             options.addAll(groupOptions(argLine == null ? base : argLine.replace("${j4l.test.jvmArgs}", base)));
         }
+        // The test kit and JUnit's API are named modules here (the command's j4l conform uses the kit), so the
+        // console launcher's engine (on the class path) gets the JUnit-internal packages it uses, each tested
+        // module reads them, and JUnit's commons module may instantiate test classes and the kit's extensions.
+        options.add("--add-exports " + JUNIT_COMMONS + "/org.junit.platform.commons.util=ALL-UNNAMED");
+        options.add("--add-exports " + JUNIT_COMMONS + "/org.junit.platform.commons.logging=ALL-UNNAMED");
+        for (String pkg : packages(root.resolve("testkit/target/classes"))) {
+            options.add("--add-opens " + TESTKIT + "/" + pkg + "=ALL-UNNAMED," + JUNIT_COMMONS);
+        }
         for (Map.Entry<Path, String> e : moduleNames.entrySet()) {
             Path testClasses = e.getKey().resolve("target/test-classes");
             String m = e.getValue();
             options.add("--patch-module " + m + "=" + testClasses);
-            options.add("--add-reads " + m + "=ALL-UNNAMED");
-            for (String pkg : packages(testClasses)) options.add("--add-opens " + m + "/" + pkg + "=ALL-UNNAMED");
+            options.add("--add-reads " + m + "=ALL-UNNAMED," + TESTKIT + "," + JUNIT_API);
+            for (String pkg : packages(testClasses)) {
+                options.add("--add-opens " + m + "/" + pkg + "=ALL-UNNAMED," + JUNIT_COMMONS);
+            }
         }
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String o : options) java.addAll(List.of(o.split(" ", 2)));

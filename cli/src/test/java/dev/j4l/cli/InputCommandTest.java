@@ -29,5 +29,14 @@ class InputCommandTest {
         assertEquals(1, run("input", "type"));
         assertEquals(0, run("input", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l input type"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("j4l input gamepad"));
+    }
+
+    @Test
+    void gamepadArgumentsAreCheckedBeforeAnyDevice() {
+        assertEquals(1, run("input", "gamepad", "--seconds", "0"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seconds must be 1 or more"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, run("input", "gamepad", "--rumble"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown argument --rumble"), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -5,7 +5,7 @@ import dev.j4l.kernel.FuseIoUringSwitch;
 import dev.j4l.testkit.Needs;
 import dev.j4l.testkit.TempMounts;
 import dev.j4l.testkit.posix.PosixSuite;
-import dev.j4l.testkit.posix.PosixSuite.Target;
+import dev.j4l.testkit.posix.Conformance.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

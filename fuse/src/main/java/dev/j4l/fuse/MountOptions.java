@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param posixAcl let the kernel enforce POSIX ACLs stored as {@code system.posix_acl_*} xattrs
  * @param requestTimeout if non-zero, the kernel aborts the connection when a request takes longer
  * @param maxBackground most asynchronous requests in flight (0 = the kernel's default)
- * @param mountFlags extra {@code MS_*} flags; {@code MS_NOSUID | MS_NODEV} are always added
+ * @param mountFlags extra {@code MS_*} flags; {@code MS_NOSUID | MS_NODEV} are added unless {@code setuid} or
+ *     {@code devices} say otherwise
  * @param ioUring serve requests through FUSE-over-io_uring when the kernel offers it (Linux 6.14+ with the
  *     fuse module parameter {@code enable_uring=Y}); FORGET, INTERRUPT and notifications stay on
  *     {@code /dev/fuse}. Experimental.
@@ -40,12 +41,18 @@ import java.util.Objects;
  *     plain {@code fuse}: the kernel then sends BMAP (for {@code FIBMAP}) and the mount shows the device as its
  *     source. Needs CAP_SYS_ADMIN (no fusermount3 path). Default: none.
  * @param blockSize the {@code fuseblk} block size, a power of two from 512 to 4096 (0: the kernel's 512)
+ * @param maxRead largest read request the kernel sends ({@code max_read=}; 0: no limit of the mount's own)
+ * @param devices honour device nodes on the mount (no {@code MS_NODEV}); off by default, and only for a mount
+ *     made with CAP_SYS_ADMIN (fusermount3 always adds {@code nodev})
+ * @param setuid honour set-user-ID and set-group-ID bits (no {@code MS_NOSUID}); off by default, as for
+ *     {@code devices}
  */
 public record MountOptions(String fsname, String subtype, boolean allowOther, boolean defaultPermissions,
         boolean readOnly, int maxWrite, boolean writebackCache, Readdirplus readdirplus, boolean parallelDirops,
         Duration entryTimeout, Duration attrTimeout, boolean passthrough, int workers, boolean handleKillpriv,
         boolean cacheSymlinks, boolean posixAcl, Duration requestTimeout, int maxBackground, long mountFlags,
-        boolean autoUnmount, boolean ioUring, boolean idleRingThreads, String blockDevice, int blockSize) {
+        boolean autoUnmount, boolean ioUring, boolean idleRingThreads, String blockDevice, int blockSize,
+        int maxRead, boolean devices, boolean setuid) {
 
     /** Whether readdir replies carry attributes (and create kernel inodes). */
     public enum Readdirplus {
@@ -87,6 +94,9 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
             throw new IllegalArgumentException("blockSize must be a power of two from 512 to 4096: " + blockSize);
         }
         if (blockSize != 0 && blockDevice == null) throw new IllegalArgumentException("blockSize needs a blockDevice");
+        if (maxRead < 0 || (maxRead > 0 && maxRead < MIN_WRITE)) {
+            throw new IllegalArgumentException("maxRead must be 0 (no limit) or at least 4096: " + maxRead);
+        }
     }
 
     /** Commas and '=' would inject mount options; NUL would cut the string. */
@@ -117,6 +127,9 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         b.idleRingThreads = idleRingThreads;
         b.blockDevice = blockDevice;
         b.blockSize = blockSize;
+        b.maxRead = maxRead;
+        b.devices = devices;
+        b.setuid = setuid;
         return b;
     }
 
@@ -145,6 +158,9 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         private boolean autoUnmount;
         private boolean ioUring;
         private boolean idleRingThreads = true;
+        private int maxRead;
+        private boolean devices;
+        private boolean setuid;
 
         Builder() {}
 
@@ -174,12 +190,15 @@ public record MountOptions(String fsname, String subtype, boolean allowOther, bo
         public Builder idleRingThreads(boolean v) { idleRingThreads = v; return this; }
         public Builder blockDevice(String v) { blockDevice = v; return this; }
         public Builder blockSize(int v) { blockSize = v; return this; }
+        public Builder maxRead(int v) { maxRead = v; return this; }
+        public Builder devices(boolean v) { devices = v; return this; }
+        public Builder setuid(boolean v) { setuid = v; return this; }
 
         public MountOptions build() {
             return new MountOptions(fsname, subtype, allowOther, defaultPermissions, readOnly, maxWrite,
                     writebackCache, readdirplus, parallelDirops, entryTimeout, attrTimeout, passthrough, workers,
                     handleKillpriv, cacheSymlinks, posixAcl, requestTimeout, maxBackground, mountFlags, autoUnmount, ioUring,
-                    idleRingThreads, blockDevice, blockSize);
+                    idleRingThreads, blockDevice, blockSize, maxRead, devices, setuid);
         }
     }
 }

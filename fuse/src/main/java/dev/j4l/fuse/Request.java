@@ -41,6 +41,14 @@ public interface Request {
     boolean isInterrupted();
 
     /**
+     * For read and write: the open file's status flags as they are now ({@code O_NONBLOCK}, {@code O_APPEND}...,
+     * including what fcntl(2) changed since open); 0 for other operations.
+     */
+    default int fileFlags() {
+        return 0;
+    }
+
+    /**
      * For getattr, setattr and statx: how long the kernel may cache the attributes this reply carries, instead
      * of {@link MountOptions#attrTimeout()} (for entries, {@link Entry} carries its own timeouts). Allocates
      * nothing; applies to a synchronous answer.

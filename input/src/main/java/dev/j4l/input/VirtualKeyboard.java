@@ -2,7 +2,7 @@ package dev.j4l.input;
 
 import dev.j4l.kernel.InputEvent;
 import dev.j4l.kernel.KernelException;
-import dev.j4l.kernel.abi.UinputAbi.Codes;
+import dev.j4l.kernel.InputCodes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,26 +27,26 @@ public final class VirtualKeyboard implements AutoCloseable {
     static {
         Map<Character, Stroke> m = new HashMap<>();
         String row1 = "qwertyuiop", row2 = "asdfghjkl", row3 = "zxcvbnm";
-        for (int i = 0; i < row1.length(); i++) letter(m, row1.charAt(i), Codes.KEY_Q + i);
-        for (int i = 0; i < row2.length(); i++) letter(m, row2.charAt(i), Codes.KEY_A + i);
-        for (int i = 0; i < row3.length(); i++) letter(m, row3.charAt(i), Codes.KEY_Z + i);
+        for (int i = 0; i < row1.length(); i++) letter(m, row1.charAt(i), InputCodes.KEY_Q + i);
+        for (int i = 0; i < row2.length(); i++) letter(m, row2.charAt(i), InputCodes.KEY_A + i);
+        for (int i = 0; i < row3.length(); i++) letter(m, row3.charAt(i), InputCodes.KEY_Z + i);
         // KEY_1..KEY_9 then KEY_0; shifted: !@#$%^&*()
         String digits = "1234567890", shifted = "!@#$%^&*()";
-        for (int i = 0; i < 10; i++) pair(m, digits.charAt(i), shifted.charAt(i), Codes.KEY_1 + i);
-        pair(m, '-', '_', Codes.KEY_MINUS);
-        pair(m, '=', '+', Codes.KEY_EQUAL);
-        pair(m, '[', '{', Codes.KEY_LEFTBRACE);
-        pair(m, ']', '}', Codes.KEY_RIGHTBRACE);
-        pair(m, ';', ':', Codes.KEY_SEMICOLON);
-        pair(m, '\'', '"', Codes.KEY_APOSTROPHE);
-        pair(m, '`', '~', Codes.KEY_GRAVE);
-        pair(m, '\\', '|', Codes.KEY_BACKSLASH);
-        pair(m, ',', '<', Codes.KEY_COMMA);
-        pair(m, '.', '>', Codes.KEY_DOT);
-        pair(m, '/', '?', Codes.KEY_SLASH);
-        m.put(' ', new Stroke(Codes.KEY_SPACE, false));
-        m.put('\t', new Stroke(Codes.KEY_TAB, false));
-        m.put('\n', new Stroke(Codes.KEY_ENTER, false));
+        for (int i = 0; i < 10; i++) pair(m, digits.charAt(i), shifted.charAt(i), InputCodes.KEY_1 + i);
+        pair(m, '-', '_', InputCodes.KEY_MINUS);
+        pair(m, '=', '+', InputCodes.KEY_EQUAL);
+        pair(m, '[', '{', InputCodes.KEY_LEFTBRACE);
+        pair(m, ']', '}', InputCodes.KEY_RIGHTBRACE);
+        pair(m, ';', ':', InputCodes.KEY_SEMICOLON);
+        pair(m, '\'', '"', InputCodes.KEY_APOSTROPHE);
+        pair(m, '`', '~', InputCodes.KEY_GRAVE);
+        pair(m, '\\', '|', InputCodes.KEY_BACKSLASH);
+        pair(m, ',', '<', InputCodes.KEY_COMMA);
+        pair(m, '.', '>', InputCodes.KEY_DOT);
+        pair(m, '/', '?', InputCodes.KEY_SLASH);
+        m.put(' ', new Stroke(InputCodes.KEY_SPACE, false));
+        m.put('\t', new Stroke(InputCodes.KEY_TAB, false));
+        m.put('\n', new Stroke(InputCodes.KEY_ENTER, false));
         LAYOUT = Collections.unmodifiableMap(m);
     }
 
@@ -67,7 +67,7 @@ public final class VirtualKeyboard implements AutoCloseable {
 
     /** Creates a keyboard named {@code name} through {@code /dev/uinput}, declaring every key of the layout. */
     public static VirtualKeyboard create(String name) throws KernelException {
-        VirtualInput.Builder b = VirtualInput.builder(name).keys(Codes.KEY_LEFTSHIFT);
+        VirtualInput.Builder b = VirtualInput.builder(name).keys(InputCodes.KEY_LEFTSHIFT);
         LAYOUT.values().forEach(s -> b.keys(s.key()));
         return new VirtualKeyboard(b.create());
     }
@@ -92,10 +92,10 @@ public final class VirtualKeyboard implements AutoCloseable {
         Stroke s = strokeOf(c).orElseThrow(() -> new IllegalArgumentException(
                 "no US-layout key types " + String.format("U+%04X", (int) c) + " at index " + index));
         List<InputEvent> out = new ArrayList<>(8);
-        if (s.shift()) out.addAll(List.of(InputEvent.key(Codes.KEY_LEFTSHIFT, true), InputEvent.syncReport()));
+        if (s.shift()) out.addAll(List.of(InputEvent.key(InputCodes.KEY_LEFTSHIFT, true), InputEvent.syncReport()));
         out.addAll(List.of(InputEvent.key(s.key(), true), InputEvent.syncReport(),
                 InputEvent.key(s.key(), false), InputEvent.syncReport()));
-        if (s.shift()) out.addAll(List.of(InputEvent.key(Codes.KEY_LEFTSHIFT, false), InputEvent.syncReport()));
+        if (s.shift()) out.addAll(List.of(InputEvent.key(InputCodes.KEY_LEFTSHIFT, false), InputEvent.syncReport()));
         return out;
     }
 

@@ -1,6 +1,5 @@
 package dev.j4l.kernel;
 
-import dev.j4l.kernel.abi.UinputAbi.Codes;
 
 /**
  * One input event as {@code struct input_event} carries it, without its timestamp: the event type ({@code EV_KEY},
@@ -15,17 +14,22 @@ public record InputEvent(int type, int code, int value) {
 
     /** {@code EV_KEY code value}. */
     public static InputEvent key(int code, boolean down) {
-        return new InputEvent(Codes.EV_KEY, code, down ? 1 : 0);
+        return new InputEvent(InputCodes.EV_KEY, code, down ? 1 : 0);
     }
 
     /** {@code EV_REL axis delta}. */
     public static InputEvent relative(int axis, int delta) {
-        return new InputEvent(Codes.EV_REL, axis, delta);
+        return new InputEvent(InputCodes.EV_REL, axis, delta);
+    }
+
+    /** {@code EV_ABS axis value}. */
+    public static InputEvent absolute(int axis, int value) {
+        return new InputEvent(InputCodes.EV_ABS, axis, value);
     }
 
     /** {@code EV_SYN SYN_REPORT 0}: the end of one report. */
     public static InputEvent syncReport() {
-        return new InputEvent(Codes.EV_SYN, Codes.SYN_REPORT, 0);
+        return new InputEvent(InputCodes.EV_SYN, InputCodes.SYN_REPORT, 0);
     }
 
     @Override

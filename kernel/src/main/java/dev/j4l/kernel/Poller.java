@@ -25,6 +25,8 @@ public final class Poller {
     public static final short POLLHUP = 0x010;
     public static final short POLLNVAL = 0x020;
     public static final short POLLRDHUP = 0x2000;
+    /** Normal data readable and writable: what character devices report beside POLLIN and POLLOUT. */
+    public static final short POLLRDNORM = 0x040, POLLWRNORM = 0x100;
 
     private final OwnedFd[] fds;
     /** The descriptors one {@link #poll} acquired, released from here: the registrations may change meanwhile. */

@@ -66,6 +66,22 @@ class GpioLineConfigTest {
     }
 
     @Test
+    void everyGpioIoctlTouchesExactlyTheSizeItsRequestNumberEncodes() throws Exception {
+        int n = 0;
+        for (Class<?> c : java.util.List.of(GpioChipDevice.class, GpioLineRequest.class)) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (f.getType() != dev.j4l.kernel.raw.Ioctl.class) continue;
+                dev.j4l.kernel.raw.Ioctl op = (dev.j4l.kernel.raw.Ioctl) f.get(null);
+                assertEquals(dev.j4l.kernel.raw.Ioctl.Argument.BUFFER, op.argument(), op.name());
+                assertEquals((op.request() >>> 16) & 0x3fff, op.size(), op.name() + ": _IOC_SIZE of its number");
+                assertEquals(0xB4, (op.request() >>> 8) & 0xff, op.name());
+                n++;
+            }
+        }
+        assertEquals(8, n, "the eight uAPI v2 ioctls j4l makes");
+    }
+
+    @Test
     void aConfigurationOfLinesNotRequestedOrOfTooManyAttributesIsRefused() {
         NativeBuffer b = NativeBuffer.allocate(GpioAbi.CONFIG_SIZE);
         GpioLineConfig other = GpioLineConfig.of(GpioLineSettings.input()).withLine(9, GpioLineSettings.output());

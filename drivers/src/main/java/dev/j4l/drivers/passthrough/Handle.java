@@ -16,6 +16,9 @@ import dev.j4l.kernel.PathFds;
 public abstract sealed class Handle permits Handle.File, Handle.Dir {
     Handle() {}
 
+    /** The next open file or directory of the same node ({@link Node#opened}); guarded by the node. */
+    Handle nextOpen;
+
     abstract OwnedFd fd();
 
     /**

@@ -48,6 +48,13 @@ public final class Node {
 
     private final DescriptorBudget budget;
 
+    /**
+     * The files (or directory handles) of this inode open now, linked through {@link Handle#nextOpen}. A node found by name
+     * holds no descriptor until it needs one; once its name is unlinked or renamed over, an open file is what
+     * still reaches the inode (fstat, fchmod, the writeback cache's SETATTR at close all name only the node).
+     */
+    private Handle openFiles;
+
     /** A name in this directory was looked up since its last listing began (see {@link #takeChildLookups}). */
     private volatile boolean childLookedUp;
 
@@ -124,6 +131,13 @@ public final class Node {
 
     private synchronized OwnedFd reopen() throws ErrnoException {
         if (fd != null) return fd;
+        if (openFiles != null) {
+            // Exactly this inode, whether or not a name still leads to it, in one call.
+            OwnedFd f = PathFds.reopen(openFiles.fd(), Fs.O_PATH);
+            fd = f;
+            budget.opened();
+            return f;
+        }
         Node p = parent;
         String n = name;
         if (p == null || n == null) throw new ErrnoException(Errno.ESTALE, "node " + dev + ":" + ino + " is gone");
@@ -162,6 +176,25 @@ public final class Node {
             return PathFds.reopen(fd(), flags); // renamed behind our back: the slow, exact way
         }
         return f;
+    }
+
+    /** Notes a file of this inode opened (it stays reachable through it: {@link #openFiles}). */
+    synchronized void opened(Handle h) {
+        h.nextOpen = openFiles;
+        openFiles = h;
+    }
+
+    /** Notes an open file of this inode released. */
+    synchronized void released(Handle h) {
+        Handle prev = null;
+        for (Handle f = openFiles; f != null; prev = f, f = f.nextOpen) {
+            if (f == h) {
+                if (prev == null) openFiles = f.nextOpen;
+                else prev.nextOpen = f.nextOpen;
+                f.nextOpen = null;
+                return;
+            }
+        }
     }
 
     /**

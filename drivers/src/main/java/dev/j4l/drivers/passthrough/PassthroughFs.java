@@ -502,9 +502,18 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     // ---- open files ----
 
+    /**
+     * What the daemon's own descriptor keeps of the flags of an open the kernel forwards: how the file is read
+     * and written. The rest is the kernel's business or refused by openat2, which fails with EINVAL on any bit
+     * it does not know — and the kernel forwards its internal ones: an exec's open carries {@code __FMODE_EXEC}
+     * (0x20), which made every program on the mirror fail to start.
+     */
+    private static final int FILE_FLAGS = Fs.O_ACCMODE | Fs.O_TRUNC | Fs.O_APPEND | Fs.O_NONBLOCK | Fs.O_DSYNC
+            | Fs.O_SYNC | Fs.O_DIRECT | Fs.O_LARGEFILE | Fs.O_NOATIME;
+
     /** Flags for the daemon's own descriptor of a file the kernel opens. */
     private int fileFlags(int flags) {
-        int f = flags & ~(Fs.O_CREAT | Fs.O_EXCL | Fs.O_NOCTTY | Fs.O_NOFOLLOW);
+        int f = flags & FILE_FLAGS;
         // O_DIRECT reaches the source only where the daemon does the I/O itself: with passthrough the kernel
         // does the direct I/O on the backing file, and one backing file serves every open of the inode. (The
         // writeback cache may flush pages through a direct open: see Handle.File.)
@@ -534,14 +543,19 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     }
 
     private Opened<Handle> opened(Node node, Handle.File h) throws ErrnoException {
+        Opened<Handle> o = null;
         if (passthrough && node.isRegularFile()) {
             Optional<BackingId> lease = node.leaseBacking(connection, h.fd());
-            if (lease.isPresent()) return Opened.passthrough(h, lease.get());
-            passthrough = false; // the connection logged why; serve I/O from now on
+            if (lease.isPresent()) o = Opened.passthrough(h, lease.get());
+            else passthrough = false; // the connection logged why; serve I/O from now on
         }
-        int f = Opened.PARALLEL_DIRECT_WRITES;
-        if (!options.timeout().isZero()) f |= Opened.KEEP_CACHE;
-        return Opened.of(h, f);
+        if (o == null) {
+            int f = Opened.PARALLEL_DIRECT_WRITES;
+            if (!options.timeout().isZero()) f |= Opened.KEEP_CACHE;
+            o = Opened.of(h, f);
+        }
+        node.opened(h);
+        return o;
     }
 
     @Override
@@ -581,7 +595,10 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
 
     @Override
     public void release(Request r, Node node, Handle h, int flags) {
-        if (h instanceof Handle.File f) f.close();
+        if (h instanceof Handle.File f) {
+            node.released(f);
+            f.close();
+        }
         else if (h != null) h.fd().close();
     }
 
@@ -655,7 +672,9 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
         int f = options.timeout().isZero() ? 0 : Opened.CACHE_DIR | Opened.KEEP_CACHE;
         NativeBuffer b = dirBuffers.poll();
         if (b != null) dirBufferCount.decrementAndGet();
-        return Opened.of(new Handle.Dir(fd, b != null ? b : NativeBuffer.allocate(DIR_BUFFER)), f);
+        Handle.Dir d = new Handle.Dir(fd, b != null ? b : NativeBuffer.allocate(DIR_BUFFER));
+        node.opened(d);
+        return Opened.of(d, f);
     }
 
     @Override
@@ -706,6 +725,7 @@ public final class PassthroughFs implements FuseFilesystem<Node, Handle> {
     @Override
     public void releasedir(Request r, Node node, Handle h) {
         if (h == null) return;
+        node.released(h);
         h.fd().close();
         // Reused rather than left to the GC: native memory of dropped buffers returns only when it runs.
         if (h instanceof Handle.Dir d && dirBufferCount.get() < 64) {

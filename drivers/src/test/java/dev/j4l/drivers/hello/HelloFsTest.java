@@ -33,6 +33,13 @@ class HelloFsTest {
             assertEquals("hello\n", Command.run("ls", mnt.toString()));
             assertEquals("regular file 14 444\n", Command.run("stat", "-c", "%F %s %a", mnt.resolve("hello").toString()));
             assertEquals("directory 755\n", Command.run("stat", "-c", "%F %a", mnt.toString()));
+            // HelloFs leaves Attr.ino at 0: stat then shows the node id (the root is 1), from every reply kind.
+            String helloIno = Command.run("stat", "-c", "%i", mnt.resolve("hello").toString()).strip();
+            assertTrue(Long.parseLong(helloIno) > 1, helloIno);
+            assertEquals("1\n", Command.run("stat", "-c", "%i", mnt.toString()));
+            assertEquals(helloIno + "\n", Command.run("stat", "-c", "%i", mnt.resolve("hello").toString()));
+            assertEquals(helloIno + "\n", Command.run("python3", "-c",
+                    "import os; print(os.stat(os.open('" + mnt.resolve("hello") + "', os.O_RDONLY)).st_ino)"));
             assertTrue(Command.run("df", "--output=source", mnt.toString()).contains("hello"));
             try (Stream<Path> s = Files.list(mnt)) {
                 assertEquals(List.of(mnt.resolve("hello")), s.toList());

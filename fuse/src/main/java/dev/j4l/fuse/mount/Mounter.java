@@ -96,11 +96,13 @@ public final class Mounter {
         if (o.defaultPermissions()) d.append(",default_permissions");
         if (o.allowOther()) d.append(",allow_other");
         if (o.blockSize() != 0) d.append(",blksize=").append(o.blockSize());
+        if (o.maxRead() != 0) d.append(",max_read=").append(o.maxRead());
         return d.toString();
     }
 
     public static long flags(MountOptions o) {
-        return Mounts.MS_NOSUID | Mounts.MS_NODEV | (o.readOnly() ? Mounts.MS_RDONLY : 0) | o.mountFlags();
+        return (o.setuid() ? 0 : Mounts.MS_NOSUID) | (o.devices() ? 0 : Mounts.MS_NODEV)
+                | (o.readOnly() ? Mounts.MS_RDONLY : 0) | o.mountFlags();
     }
 
     public static String fstype(MountOptions o) {
@@ -216,7 +218,12 @@ public final class Mounter {
         }
         StringBuilder opts = new StringBuilder("fsname=").append(o.fsname());
         if (o.subtype() != null) opts.append(",subtype=").append(o.subtype());
+        if (o.setuid() || o.devices()) {
+            throw new IOException("cannot mount at " + target + " with " + (o.setuid() ? "suid" : "dev")
+                    + ": fusermount3 allows neither; mount as root (CAP_SYS_ADMIN)");
+        }
         opts.append(",nosuid,nodev");
+        if (o.maxRead() != 0) opts.append(",max_read=").append(o.maxRead());
         if (o.readOnly()) opts.append(",ro");
         if (o.defaultPermissions()) opts.append(",default_permissions");
         if (o.allowOther()) opts.append(",allow_other");

@@ -169,17 +169,19 @@ public sealed interface FuseRequest {
         }
     }
 
-    record Read(long fh, long offset, int size, int readFlags) implements FuseRequest {
+    /** READ; {@code fileFlags} are the open file's status flags now ({@code O_NONBLOCK} set by fcntl included). */
+    record Read(long fh, long offset, int size, int readFlags, int fileFlags) implements FuseRequest {
         static Read decode(RequestReader r) {
-            return new Read(r.u64(RW_FH), r.u64(RW_OFFSET), r.u32(RW_SIZE), r.u32(RW_FLAGS));
+            return new Read(r.u64(RW_FH), r.u64(RW_OFFSET), r.u32(RW_SIZE), r.u32(RW_FLAGS), r.u32(RW_OPEN_FLAGS));
         }
     }
 
     /** WRITE: the data is {@code size} bytes at {@code dataAt} of the request buffer. */
-    record Write(long fh, long offset, int size, int writeFlags, int dataAt) implements FuseRequest {
+    record Write(long fh, long offset, int size, int writeFlags, int fileFlags, int dataAt) implements FuseRequest {
         static Write decode(RequestReader r) throws ErrnoException {
             int size = r.u32(RW_SIZE);
-            return new Write(r.u64(RW_FH), r.u64(RW_OFFSET), size, r.u32(RW_FLAGS), r.span(RW_IN, size));
+            return new Write(r.u64(RW_FH), r.u64(RW_OFFSET), size, r.u32(RW_FLAGS), r.u32(RW_OPEN_FLAGS),
+                    r.span(RW_IN, size));
         }
     }
 

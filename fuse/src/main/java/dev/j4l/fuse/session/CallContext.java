@@ -26,6 +26,8 @@ final class CallContext implements Request {
     int uid, gid, pid, umask;
     /** For deferred replies: the size the kernel asked for. */
     int size;
+    /** READ's and WRITE's file status flags. */
+    int fileFlags;
     long nodeid;
     /** The driver's attribute timeout for this reply; negative = the mount's. */
     long attrTimeout;
@@ -49,6 +51,7 @@ final class CallContext implements Request {
             this.pid = pid;
             this.umask = 0;
             this.size = 0;
+            this.fileFlags = 0;
             this.attrTimeout = -1;
             this.deferred = null;
             this.interrupted = false;
@@ -130,6 +133,12 @@ final class CallContext implements Request {
         check();
         if (pid <= 0) throw new ErrnoException(Errno.ESRCH, "request has no caller process");
         return Credentials.groupsOf(pid);
+    }
+
+    @Override
+    public int fileFlags() {
+        check();
+        return fileFlags;
     }
 
     @Override

@@ -105,7 +105,7 @@ final class DetachedReply<T> implements Deferred<T> {
             } else {
                 b = NativeBuffer.allocate(OUT_HEADER + ReplyBuilder.sizeHint(value));
                 try {
-                    payload = session.replies.answer(op, value, b, size, undo);
+                    payload = session.replies.answer(op, nodeid, value, b, size, undo);
                 } catch (ErrnoException e) {
                     error = -e.errno().number();
                 } catch (RuntimeException e) {

@@ -96,6 +96,7 @@ final class Dispatcher<N, H> {
                     : open(c, fs.opendir(c, node, q.flags()), undo, true);
             case FuseRequest.Read q -> read(c, node, q);
             case FuseRequest.Write q -> {
+                c.fileFlags = q.fileFlags();
                 payload = new RequestPayload(in, q.dataAt(), q.size());
                 int written = fs.write(c, node, handle(q.fh()), q.offset(), payload, q.writeFlags());
                 yield written(c, written);
@@ -152,6 +153,7 @@ final class Dispatcher<N, H> {
             case FuseRequest.Ioctl q -> {
                 c.size = q.outSize();
                 payload = new RequestPayload(in, q.dataAt(), q.inSize());
+                if (session.cuseIoctls != null) yield cuseIoctl(c, q);
                 yield ioctl(c, fs.ioctl(c, node, handle(q.fh()), q.cmd(), q.arg(), q.flags(), payload,
                         q.outSize()), q.outSize());
             }
@@ -197,6 +199,7 @@ final class Dispatcher<N, H> {
     /** READ, kept small so the JIT can inline it whole: the data goes straight into the reply buffer. */
     private int read(CallContext c, N node, FuseRequest.Read q) throws ErrnoException {
         c.size = q.size();
+        c.fileFlags = q.fileFlags();
         ReadReplySink sink = new ReadReplySink(out, OUT_HEADER, q.size());
         int length;
         try {
@@ -204,6 +207,20 @@ final class Dispatcher<N, H> {
         } finally {
             length = sink.close();
         }
+        return length;
+    }
+
+    /** A CUSE session's IOCTL, answered in place by its server. */
+    private int cuseIoctl(CallContext c, FuseRequest.Ioctl q) throws ErrnoException {
+        IoctlCall call = new IoctlCall(q, payload, out);
+        int length;
+        try {
+            session.cuseIoctls.ioctl(c, handle(q.fh()), call);
+        } finally {
+            length = call.close();
+        }
+        if (c.deferred != null) return 0;
+        if (length < 0) throw new IllegalStateException("IOCTL " + Integer.toHexString(q.cmd()) + " was not answered");
         return length;
     }
 
@@ -238,7 +255,7 @@ final class Dispatcher<N, H> {
     }
 
     private int attr(CallContext c, Attr a, long timeout) {
-        return c.deferred != null ? 0 : reply.attr(out, a, timeout);
+        return c.deferred != null ? 0 : reply.attr(out, a, timeout, c.nodeid);
     }
 
     private int open(CallContext c, Opened<H> o, ReplyBuilder.Undo undo, boolean dir) {
@@ -250,7 +267,7 @@ final class Dispatcher<N, H> {
     }
 
     private int statx(CallContext c, Statx s, long timeout) {
-        return c.deferred != null ? 0 : reply.statx(out, s, timeout);
+        return c.deferred != null ? 0 : reply.statx(out, s, timeout, c.nodeid);
     }
 
     private int link(CallContext c, String target) throws ErrnoException {

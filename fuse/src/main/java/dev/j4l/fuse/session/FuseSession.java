@@ -58,6 +58,8 @@ public final class FuseSession<N, H> {
     private final OwnedFd device;
     /** The CUSE device's name, or null for a FUSE connection. */
     final String cuseDevname;
+    /** Serves a CUSE session's IOCTLs (unrestricted), or null: then {@code fs.ioctl} serves restricted ones. */
+    final CuseIoctlServer<H> cuseIoctls;
     private final List<OwnedFd> clones = new CopyOnWriteArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -71,7 +73,7 @@ public final class FuseSession<N, H> {
     private volatile int endErrno;
 
     public FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device) {
-        this(fs, options, device, null);
+        this(fs, options, device, null, null);
     }
 
     /**
@@ -82,11 +84,24 @@ public final class FuseSession<N, H> {
      */
     public static <N, H> FuseSession<N, H> cuse(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd channel,
             String devname) {
-        return new FuseSession<>(fs, options, channel, java.util.Objects.requireNonNull(devname, "devname"));
+        return new FuseSession<>(fs, options, channel, java.util.Objects.requireNonNull(devname, "devname"), null);
     }
 
-    private FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device, String cuseDevname) {
+    /**
+     * A CUSE channel whose IOCTLs {@code ioctls} serves: the handshake then asks for unrestricted ioctls
+     * ({@code CUSE_UNRESTRICTED_IOCTL}), so that old commands whose number encodes no size (the terminal ones) can
+     * carry data too.
+     */
+    public static <N, H> FuseSession<N, H> cuse(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd channel,
+            String devname, CuseIoctlServer<H> ioctls) {
+        return new FuseSession<>(fs, options, channel, java.util.Objects.requireNonNull(devname, "devname"),
+                java.util.Objects.requireNonNull(ioctls, "ioctls"));
+    }
+
+    private FuseSession(FuseFilesystem<N, H> fs, MountOptions options, OwnedFd device, String cuseDevname,
+            CuseIoctlServer<H> cuseIoctls) {
         this.cuseDevname = cuseDevname;
+        this.cuseIoctls = cuseIoctls;
         this.fs = fs;
         this.options = options;
         this.device = device;

@@ -178,7 +178,8 @@ final class InitHandshake {
         out.fill(p, CUSE_INIT_OUT, (byte) 0);
         out.putInt(p + CUSE_MAJOR, KERNEL_VERSION);
         out.putInt(p + CUSE_MINOR, n.minor());
-        out.putInt(p + CUSE_FLAGS, 0); // no CUSE_UNRESTRICTED_IOCTL: ioctls are not served yet
+        // Unrestricted ioctls only for a server that fetches their data itself (IoctlCall.retry).
+        out.putInt(p + CUSE_FLAGS, session.cuseIoctls != null ? CUSE_UNRESTRICTED_IOCTL : 0);
         out.putInt(p + CUSEO_MAX_READ, n.maxWrite());
         out.putInt(p + CUSEO_MAX_WRITE, n.maxWrite());
         // dev_major 0: the kernel allocates a dynamic major and minor for the device.

@@ -9,9 +9,10 @@ import dev.j4l.kernel.OwnedFd;
 /**
  * The read reply window of a worker's reply buffer, lent to the driver for one READ call: usable only on the
  * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
- * {@link WrongThreadException}), so no byte can reach another request's reply.
+ * {@link WrongThreadException}), so no byte can reach another request's reply. Public for the CUSE framework,
+ * which lends a buffer of its own the same way when it serves a waiting read later.
  */
-final class ReadReplySink implements DataSink {
+public final class ReadReplySink implements DataSink {
     private final NativeBuffer out;
     private final int base;
     private final int capacity;
@@ -20,7 +21,7 @@ final class ReadReplySink implements DataSink {
     /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
     private volatile boolean valid = true;
 
-    ReadReplySink(NativeBuffer out, int base, int capacity) {
+    public ReadReplySink(NativeBuffer out, int base, int capacity) {
         this.out = out;
         this.base = base;
         this.capacity = (int) Math.max(0, Math.min(capacity, out.size() - base));
@@ -30,7 +31,7 @@ final class ReadReplySink implements DataSink {
     private LoanScope loan;
 
     /** Ends the call; returns the bytes put. */
-    int close() {
+    public int close() {
         valid = false;
         if (loan != null) loan.close();
         return length;

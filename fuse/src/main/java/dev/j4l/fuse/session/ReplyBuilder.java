@@ -66,11 +66,11 @@ final class ReplyBuilder<N, H> {
      * untyped answer meets the reply shape of its opcode (a wrong type is a driver bug, answered EIO).
      */
     @SuppressWarnings("unchecked")
-    int answer(FuseOpcode op, Object value, NativeBuffer b, int size, Undo undo) throws ErrnoException {
+    int answer(FuseOpcode op, long nodeid, Object value, NativeBuffer b, int size, Undo undo) throws ErrnoException {
         return switch (op.reply()) {
             case NONE, EMPTY, INIT, CUSE_INIT -> 0;
             case ENTRY -> entry(op, b, (Entry<N>) value, undo);
-            case ATTR -> attr(b, (Attr) value, -1);
+            case ATTR -> attr(b, (Attr) value, -1, nodeid);
             case OPEN -> open(b, OUT_HEADER, (Opened<H>) value, undo, op == FuseOpcode.OPENDIR);
             case CREATED -> created(b, (Created<N, H>) value, undo);
             case DATA -> op == FuseOpcode.READLINK ? link(b, value) : data(b, value, size);
@@ -85,7 +85,7 @@ final class ReplyBuilder<N, H> {
             case POLL -> poll(b, (Integer) value);
             case OFFSET -> offset(b, (Long) value);
             case BLOCK -> block(b, (Long) value);
-            case STATX -> statx(b, (Statx) value, -1);
+            case STATX -> statx(b, (Statx) value, -1, nodeid);
         };
     }
 
@@ -111,12 +111,13 @@ final class ReplyBuilder<N, H> {
         return putEntry(b, OUT_HEADER, e, undo);
     }
 
-    int attr(NativeBuffer b, Attr a, long timeout) {
+    /** fuse_attr_out for node {@code nodeid}, whose number stands in for an inode number of 0. */
+    int attr(NativeBuffer b, Attr a, long timeout, long nodeid) {
         if (a == null) throw new IllegalStateException("getattr/setattr answered null");
         long t = timeout < 0 ? attrTimeoutNanos : timeout;
         putTime(b, OUT_HEADER + ATTR_OUT_VALID, OUT_HEADER + ATTR_OUT_VALID_NSEC, t);
         b.putInt(OUT_HEADER + ATTR_OUT_DUMMY, 0);
-        putAttr(b, OUT_HEADER + ATTR_OUT_ATTR, a, 0);
+        putAttr(b, OUT_HEADER + ATTR_OUT_ATTR, a, nodeid);
         return negotiated().attrOutSize();
     }
 
@@ -240,6 +241,36 @@ final class ReplyBuilder<N, H> {
         return IOCTL_OUT + out.length;
     }
 
+    /** An ioctl answered in place: its result, the {@code length} output bytes already after fuse_ioctl_out. */
+    static int ioctlAnswered(NativeBuffer b, int result, int length) {
+        b.fill(OUT_HEADER, IOCTL_OUT, (byte) 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_RESULT, result);
+        return IOCTL_OUT + length;
+    }
+
+    /**
+     * An unrestricted ioctl sent back for its data: the kernel copies {@code in} bytes from the caller's argument
+     * {@code arg} into the retried request, and takes up to {@code out} bytes of its answer back to {@code arg}.
+     */
+    static int ioctlRetry(NativeBuffer b, long arg, int in, int out) {
+        b.fill(OUT_HEADER, IOCTL_OUT, (byte) 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_FLAGS, IOCTL_RETRY);
+        int p = OUT_HEADER + IOCTL_OUT;
+        if (in > 0) {
+            b.putLong(p + IOCTL_IOVEC_BASE, arg);
+            b.putLong(p + IOCTL_IOVEC_LEN, in);
+            p += IOCTL_IOVEC;
+        }
+        if (out > 0) {
+            b.putLong(p + IOCTL_IOVEC_BASE, arg);
+            b.putLong(p + IOCTL_IOVEC_LEN, out);
+            p += IOCTL_IOVEC;
+        }
+        b.putInt(OUT_HEADER + IOCTL_OUT_IN_IOVS, in > 0 ? 1 : 0);
+        b.putInt(OUT_HEADER + IOCTL_OUT_OUT_IOVS, out > 0 ? 1 : 0);
+        return p - OUT_HEADER;
+    }
+
     static int poll(NativeBuffer b, int revents) {
         b.putInt(OUT_HEADER + POLL_OUT_REVENTS, revents);
         b.putInt(OUT_HEADER + 4, 0);
@@ -328,7 +359,8 @@ final class ReplyBuilder<N, H> {
         return OPEN_OUT;
     }
 
-    int statx(NativeBuffer b, Statx s, long timeout) {
+    /** fuse_statx_out for node {@code nodeid}, whose number stands in for an inode number of 0. */
+    int statx(NativeBuffer b, Statx s, long timeout, long nodeid) {
         if (s == null) throw new IllegalStateException("statx answered null");
         long t = timeout < 0 ? attrTimeoutNanos : timeout;
         Attr a = s.attr();
@@ -343,7 +375,7 @@ final class ReplyBuilder<N, H> {
         b.putInt(x + SX_UID, a.uid());
         b.putInt(x + SX_GID, a.gid());
         b.putShort(x + SX_MODE, (short) a.mode());
-        b.putLong(x + SX_INO, a.ino());
+        b.putLong(x + SX_INO, a.ino() != 0 ? a.ino() : nodeid);
         b.putLong(x + SX_SIZE_F, a.size());
         b.putLong(x + SX_BLOCKS, a.blocks());
         b.putLong(x + SX_ATTRIBUTES_MASK, s.attributesMask());

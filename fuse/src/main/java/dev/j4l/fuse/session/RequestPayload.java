@@ -10,9 +10,10 @@ import java.util.Objects;
 /**
  * A read-only window of a worker's request buffer, lent to the driver for one call: usable only on the
  * worker's thread and only until the call returns (then {@link IllegalStateException}; on another thread
- * {@link WrongThreadException}), so it never shows the next request's bytes.
+ * {@link WrongThreadException}), so it never shows the next request's bytes. Public for the CUSE framework,
+ * which lends a buffer of its own the same way when it serves a waiting write later.
  */
-final class RequestPayload implements DataSource {
+public final class RequestPayload implements DataSource {
     private final NativeBuffer in;
     private final int base;
     private final int size;
@@ -20,7 +21,7 @@ final class RequestPayload implements DataSource {
     /** Cleared when the call returns; read by other threads only to fail them with the clearer message. */
     private volatile boolean valid = true;
 
-    RequestPayload(NativeBuffer in, int base, int size) {
+    public RequestPayload(NativeBuffer in, int base, int size) {
         this.in = in;
         this.base = base;
         this.size = size;
@@ -29,7 +30,7 @@ final class RequestPayload implements DataSource {
     /** Made by the first {@link #buffer()}: its views die when the call ends. */
     private LoanScope loan;
 
-    void close() {
+    public void close() {
         valid = false;
         if (loan != null) loan.close();
     }

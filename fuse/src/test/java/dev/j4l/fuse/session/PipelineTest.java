@@ -228,4 +228,67 @@ class PipelineTest {
         handler.serve(n, channel);
         assertEquals(-Errno.ENOSYS.number(), replyError());
     }
+
+    @Test
+    void aCuseIoctlServerAsksForUnrestrictedIoctlsAndFetchesTheirDataByRetry() {
+        long arg = 0x7ffc_1234_5000L;
+        CuseIoctlServer<String> server = (r, h, call) -> {
+            if (call.command() == 0x5401) return; // answers nothing: a server bug
+            if (call.input().size() == 0) {
+                call.retry(8, 8); // both ways, at the caller's own argument
+                return;
+            }
+            long x = call.input().buffer().getLong(0);
+            call.output(8).putLong(0, x + 1);
+            call.answer(5);
+        };
+        FuseSession<String, String> cuse = FuseSession.cuse(fs, MountOptions.defaults(), pipe.writeEnd(), "ioctltest",
+                server);
+        RequestHandler<String, String> h = cuse.newHandler();
+        handler = h;
+        NativeBuffer in = h.requestBuffer();
+        int n = request(FuseOpcode.CUSE_INIT, 0, CUSE_INIT_IN);
+        in.putInt(IN_HEADER + CUSE_MAJOR, KERNEL_VERSION);
+        in.putInt(IN_HEADER + CUSE_MINOR, 37);
+        h.serve(n, channel);
+        assertEquals(0, replyError());
+        assertEquals(CUSE_UNRESTRICTED_IOCTL, reply.getInt(OUT_HEADER + CUSE_FLAGS));
+
+        // First the ioctl without data: the answer is a retry naming the argument, once in and once out.
+        n = request(FuseOpcode.IOCTL, 0, IOCTL_IN);
+        in.putInt(IN_HEADER + IOCTL_FLAGS, IOCTL_UNRESTRICTED);
+        in.putInt(IN_HEADER + IOCTL_CMD, 0xC0084A01);
+        in.putLong(IN_HEADER + IOCTL_ARG, arg);
+        h.serve(n, channel);
+        assertEquals(0, replyError());
+        assertEquals(OUT_HEADER + IOCTL_OUT + 2 * IOCTL_IOVEC, reply.getInt(OUT_LEN));
+        assertEquals(IOCTL_RETRY, reply.getInt(OUT_HEADER + IOCTL_OUT_FLAGS));
+        assertEquals(1, reply.getInt(OUT_HEADER + IOCTL_OUT_IN_IOVS));
+        assertEquals(1, reply.getInt(OUT_HEADER + IOCTL_OUT_OUT_IOVS));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(arg, reply.getLong(OUT_HEADER + IOCTL_OUT + i * IOCTL_IOVEC + IOCTL_IOVEC_BASE));
+            assertEquals(8, reply.getLong(OUT_HEADER + IOCTL_OUT + i * IOCTL_IOVEC + IOCTL_IOVEC_LEN));
+        }
+
+        // Then with the 8 bytes: the result and 8 bytes go back.
+        n = request(FuseOpcode.IOCTL, 0, IOCTL_IN + 8);
+        in.putInt(IN_HEADER + IOCTL_FLAGS, IOCTL_UNRESTRICTED);
+        in.putInt(IN_HEADER + IOCTL_CMD, 0xC0084A01);
+        in.putLong(IN_HEADER + IOCTL_ARG, arg);
+        in.putInt(IN_HEADER + IOCTL_IN_SIZE, 8);
+        in.putInt(IN_HEADER + IOCTL_OUT_SIZE, 8);
+        in.putLong(IN_HEADER + IOCTL_IN, 41);
+        h.serve(n, channel);
+        assertEquals(0, replyError());
+        assertEquals(OUT_HEADER + IOCTL_OUT + 8, reply.getInt(OUT_LEN));
+        assertEquals(5, reply.getInt(OUT_HEADER + IOCTL_OUT_RESULT));
+        assertEquals(0, reply.getInt(OUT_HEADER + IOCTL_OUT_FLAGS));
+        assertEquals(42, reply.getLong(OUT_HEADER + IOCTL_OUT));
+
+        // A server that answers nothing costs its caller EIO.
+        n = request(FuseOpcode.IOCTL, 0, IOCTL_IN);
+        in.putInt(IN_HEADER + IOCTL_CMD, 0x5401);
+        h.serve(n, channel);
+        assertEquals(-Errno.EIO.number(), replyError());
+    }
 }

@@ -156,6 +156,14 @@ public final class FuseAbi {
             IOCTL_OUT_SIZE = 28;
     public static final int IOCTL_OUT_RESULT = 0, IOCTL_OUT_FLAGS = 4, IOCTL_OUT_IN_IOVS = 8,
             IOCTL_OUT_OUT_IOVS = 12;
+    /** FUSE_IOCTL_* flags of fuse_ioctl_in/out: a 32-bit caller's compat ioctl; unrestricted (CUSE only). */
+    public static final int IOCTL_COMPAT = 1, IOCTL_UNRESTRICTED = 1 << 1;
+    /** The reply asks the kernel to send the ioctl again with the data of the iovecs that follow it. */
+    public static final int IOCTL_RETRY = 1 << 2;
+    /** The caller is 32-bit (its pointers and longs are 4 bytes). */
+    public static final int IOCTL_32BIT = 1 << 3;
+    // struct fuse_ioctl_iovec (16), FUSE_IOCTL_MAX_IOV
+    public static final int IOCTL_IOVEC = 16, IOCTL_IOVEC_BASE = 0, IOCTL_IOVEC_LEN = 8, IOCTL_MAX_IOV = 256;
 
     // struct fuse_poll_in (24), fuse_poll_out (8)
     public static final int POLL_IN = 24, POLL_OUT = 8;

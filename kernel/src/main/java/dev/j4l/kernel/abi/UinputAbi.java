@@ -2,10 +2,12 @@ package dev.j4l.kernel.abi;
 
 /**
  * {@code include/uapi/linux/uinput.h} of Linux 6.1, as far as creating a virtual input device uses it (the
- * {@code UI_*} ioctls of {@code /dev/uinput}, {@code struct uinput_setup}), with the parts of
- * {@code include/uapi/linux/input.h} it rests on ({@code struct input_id}, {@code struct input_event} on LP64,
- * the evdev ioctls {@code EVIOCGID} and {@code EVIOCGNAME}), and in {@link Codes} the event types and codes of
- * {@code include/uapi/linux/input-event-codes.h} j4l uses. Pinned against the headers by {@code UinputAbiTest}.
+ * {@code UI_*} ioctls of {@code /dev/uinput}, {@code struct uinput_setup}, {@code uinput_abs_setup},
+ * {@code uinput_ff_upload} and {@code uinput_ff_erase}), with the parts of {@code include/uapi/linux/input.h} it
+ * rests on ({@code struct input_id}, {@code struct input_event} on LP64, {@code struct input_absinfo},
+ * {@code struct ff_effect} and its members, the evdev ioctls {@code EVIOCG*} and {@code EVIOC*FF} j4l makes). The event
+ * codes are {@link dev.j4l.kernel.InputCodes}, public to drivers. Pinned against the headers by
+ * {@code UinputAbiTest}.
  */
 public final class UinputAbi {
     private UinputAbi() {}
@@ -20,6 +22,23 @@ public final class UinputAbi {
     /** {@code _IOW('U', 100..103, int)}, encoded with an int but taking the bit number by value. */
     public static final long UI_SET_EVBIT = 0x40045564L, UI_SET_KEYBIT = 0x40045565L, UI_SET_RELBIT = 0x40045566L,
             UI_SET_ABSBIT = 0x40045567L;
+    /** {@code _IOW('U', 107, int)}: declares a force feedback capability, the bit number by value. */
+    public static final long UI_SET_FFBIT = 0x4004556BL;
+    /** {@code _IOW('U', 4, struct uinput_abs_setup)}: the kernel reads a {@code uinput_abs_setup}. */
+    public static final long UI_ABS_SETUP = 0x401C5504L;
+    /** {@code _IOWR('U', 200, struct uinput_ff_upload)}: the kernel reads the request id, writes the effects. */
+    public static final long UI_BEGIN_FF_UPLOAD = 0xC06855C8L;
+    /** {@code _IOW('U', 201, struct uinput_ff_upload)}: the kernel reads the request id and the answer. */
+    public static final long UI_END_FF_UPLOAD = 0x406855C9L;
+    /** {@code _IOWR('U', 202, struct uinput_ff_erase)}: the kernel reads the request id, writes the effect id. */
+    public static final long UI_BEGIN_FF_ERASE = 0xC00C55CAL;
+    /** {@code _IOW('U', 203, struct uinput_ff_erase)}: the kernel reads the request id and the answer. */
+    public static final long UI_END_FF_ERASE = 0x400C55CBL;
+
+    /** {@code EV_UINPUT}: the event type of a request uinput queues for its driver (code, value = request id). */
+    public static final int EV_UINPUT = 0x0101;
+    /** The codes of an {@code EV_UINPUT} event: an effect to upload, an effect to erase. */
+    public static final int UI_FF_UPLOAD = 1, UI_FF_ERASE = 2;
 
     /** UINPUT_MAX_NAME_SIZE: the name field of {@code uinput_setup}, NUL-terminated (at most 79 bytes of name). */
     public static final int UINPUT_MAX_NAME_SIZE = 80;
@@ -36,6 +55,46 @@ public final class UinputAbi {
     public static final int EVENT_SIZE = 24;
     public static final int EVENT_TIME = 0, EVENT_TYPE = 16, EVENT_CODE = 18, EVENT_VALUE = 20;
 
+    // struct input_absinfo (24)
+    public static final int ABSINFO_SIZE = 24;
+    public static final int ABSINFO_VALUE = 0, ABSINFO_MINIMUM = 4, ABSINFO_MAXIMUM = 8, ABSINFO_FUZZ = 12,
+            ABSINFO_FLAT = 16, ABSINFO_RESOLUTION = 20;
+
+    // struct uinput_abs_setup (28): the axis code, two bytes of padding, the absinfo
+    public static final int ABS_SETUP_SIZE = 28;
+    public static final int ABS_SETUP_CODE = 0, ABS_SETUP_ABSINFO = 4;
+
+    // struct ff_effect (48 on LP64: the union holds ff_periodic_effect's pointer, so it is 8-aligned at 16)
+    public static final int FF_EFFECT_SIZE = 48;
+    public static final int FF_EFFECT_TYPE = 0, FF_EFFECT_ID = 2, FF_EFFECT_DIRECTION = 4,
+            FF_EFFECT_TRIGGER_BUTTON = 6, FF_EFFECT_TRIGGER_INTERVAL = 8, FF_EFFECT_REPLAY_LENGTH = 10,
+            FF_EFFECT_REPLAY_DELAY = 12, FF_EFFECT_U = 16;
+    // struct ff_envelope (8), inside the union's members
+    public static final int FF_ENVELOPE_ATTACK_LENGTH = 0, FF_ENVELOPE_ATTACK_LEVEL = 2, FF_ENVELOPE_FADE_LENGTH = 4,
+            FF_ENVELOPE_FADE_LEVEL = 6;
+    // struct ff_constant_effect, from the union's start
+    public static final int FF_CONSTANT_LEVEL = 0, FF_CONSTANT_ENVELOPE = 2;
+    // struct ff_ramp_effect
+    public static final int FF_RAMP_START_LEVEL = 0, FF_RAMP_END_LEVEL = 2, FF_RAMP_ENVELOPE = 4;
+    // struct ff_periodic_effect (32): custom_len and the custom_data pointer are never written by j4l (zero)
+    public static final int FF_PERIODIC_WAVEFORM = 0, FF_PERIODIC_PERIOD = 2, FF_PERIODIC_MAGNITUDE = 4,
+            FF_PERIODIC_OFFSET = 6, FF_PERIODIC_PHASE = 8, FF_PERIODIC_ENVELOPE = 10, FF_PERIODIC_CUSTOM_LEN = 20,
+            FF_PERIODIC_CUSTOM_DATA = 24;
+    // struct ff_condition_effect (12), two of them (one per axis)
+    public static final int FF_CONDITION_SIZE = 12;
+    public static final int FF_CONDITION_RIGHT_SATURATION = 0, FF_CONDITION_LEFT_SATURATION = 2,
+            FF_CONDITION_RIGHT_COEFF = 4, FF_CONDITION_LEFT_COEFF = 6, FF_CONDITION_DEADBAND = 8,
+            FF_CONDITION_CENTER = 10;
+    // struct ff_rumble_effect
+    public static final int FF_RUMBLE_STRONG_MAGNITUDE = 0, FF_RUMBLE_WEAK_MAGNITUDE = 2;
+
+    // struct uinput_ff_upload (104)
+    public static final int FF_UPLOAD_SIZE = 104;
+    public static final int FF_UPLOAD_REQUEST_ID = 0, FF_UPLOAD_RETVAL = 4, FF_UPLOAD_EFFECT = 8, FF_UPLOAD_OLD = 56;
+    // struct uinput_ff_erase (12)
+    public static final int FF_ERASE_SIZE = 12;
+    public static final int FF_ERASE_REQUEST_ID = 0, FF_ERASE_RETVAL = 4, FF_ERASE_EFFECT_ID = 8;
+
     // bus types of input_id.bustype (input.h)
     public static final int BUS_USB = 0x03, BUS_VIRTUAL = 0x06;
 
@@ -44,30 +103,16 @@ public final class UinputAbi {
     public static final long EVIOCGID = 0x80084502L;
     /** {@code EVIOCGNAME(len)} is {@code _IOC(_IOC_READ, 'E', 0x06, len)}: this is it without the length. */
     public static final long EVIOCGNAME_BASE = 0x80004506L;
-    /** {@code _IOC_SIZESHIFT}: where {@code len} goes in {@code EVIOCGNAME(len)}. */
+    /** {@code _IOC_SIZESHIFT}: where {@code len} goes in {@code EVIOCGNAME(len)} and {@code EVIOCGBIT(ev, len)}. */
     public static final int IOC_SIZESHIFT = 16;
-
-    /** Event types and codes of {@code input-event-codes.h}. */
-    public static final class Codes {
-        private Codes() {}
-
-        // event types
-        public static final int EV_SYN = 0x00, EV_KEY = 0x01, EV_REL = 0x02, EV_ABS = 0x03, EV_MAX = 0x1f;
-        // synchronization events
-        public static final int SYN_REPORT = 0;
-        // relative axes
-        public static final int REL_X = 0x00, REL_Y = 0x01, REL_WHEEL = 0x08, REL_MAX = 0x0f;
-        // keys: the US layout's main block
-        public static final int KEY_ESC = 1, KEY_1 = 2, KEY_2 = 3, KEY_3 = 4, KEY_4 = 5, KEY_5 = 6, KEY_6 = 7,
-                KEY_7 = 8, KEY_8 = 9, KEY_9 = 10, KEY_0 = 11, KEY_MINUS = 12, KEY_EQUAL = 13, KEY_BACKSPACE = 14,
-                KEY_TAB = 15, KEY_Q = 16, KEY_W = 17, KEY_E = 18, KEY_R = 19, KEY_T = 20, KEY_Y = 21, KEY_U = 22,
-                KEY_I = 23, KEY_O = 24, KEY_P = 25, KEY_LEFTBRACE = 26, KEY_RIGHTBRACE = 27, KEY_ENTER = 28,
-                KEY_LEFTCTRL = 29, KEY_A = 30, KEY_S = 31, KEY_D = 32, KEY_F = 33, KEY_G = 34, KEY_H = 35,
-                KEY_J = 36, KEY_K = 37, KEY_L = 38, KEY_SEMICOLON = 39, KEY_APOSTROPHE = 40, KEY_GRAVE = 41,
-                KEY_LEFTSHIFT = 42, KEY_BACKSLASH = 43, KEY_Z = 44, KEY_X = 45, KEY_C = 46, KEY_V = 47, KEY_B = 48,
-                KEY_N = 49, KEY_M = 50, KEY_COMMA = 51, KEY_DOT = 52, KEY_SLASH = 53, KEY_RIGHTSHIFT = 54,
-                KEY_LEFTALT = 56, KEY_SPACE = 57, KEY_MAX = 0x2ff;
-        // mouse buttons
-        public static final int BTN_LEFT = 0x110, BTN_RIGHT = 0x111, BTN_MIDDLE = 0x112;
-    }
+    /** {@code EVIOCGBIT(ev, len)} is {@code _IOC(_IOC_READ, 'E', 0x20 + ev, len)}: this is it for ev 0, len 0. */
+    public static final long EVIOCGBIT_BASE = 0x80004520L;
+    /** {@code EVIOCGABS(abs)} is {@code _IOR('E', 0x40 + abs, struct input_absinfo)}: this is it for abs 0. */
+    public static final long EVIOCGABS_BASE = 0x80184540L;
+    /** {@code _IOW('E', 0x80, struct ff_effect)}: the kernel reads an {@code ff_effect} and writes its id back. */
+    public static final long EVIOCSFF = 0x40304580L;
+    /** {@code _IOW('E', 0x81, int)}, encoded with an int but taking the effect id by value. */
+    public static final long EVIOCRMFF = 0x40044581L;
+    /** {@code _IOR('E', 0x84, int)}: the kernel writes how many effects the device holds at once. */
+    public static final long EVIOCGEFFECTS = 0x80044584L;
 }

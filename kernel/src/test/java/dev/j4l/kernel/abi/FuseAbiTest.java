@@ -290,6 +290,8 @@ class FuseAbiTest {
     static final long FUSE_GETATTR_FH = 1 << 0;
     static final long FUSE_LK_FLOCK = 1 << 0;
     static final long FUSE_POLL_SCHEDULE_NOTIFY = 1 << 0;
+    static final long FUSE_IOCTL_COMPAT = 1 << 0, FUSE_IOCTL_UNRESTRICTED = 1 << 1, FUSE_IOCTL_RETRY = 1 << 2,
+            FUSE_IOCTL_32BIT = 1 << 3, FUSE_IOCTL_MAX_IOV = 256;
     static final long FUSE_FSYNC_FDATASYNC = 1 << 0;
     static final long FUSE_EXPIRE_ONLY = 1 << 0;
 
@@ -513,7 +515,11 @@ class FuseAbiTest {
                 .pin("IOCTL_IN_SIZE", off(fuse_ioctl_in, "in_size")).pin("IOCTL_OUT_SIZE", off(fuse_ioctl_in, "out_size"))
                 .pin("IOCTL_OUT_RESULT", off(fuse_ioctl_out, "result")).pin("IOCTL_OUT_FLAGS", off(fuse_ioctl_out, "flags"))
                 .pin("IOCTL_OUT_IN_IOVS", off(fuse_ioctl_out, "in_iovs"))
-                .pin("IOCTL_OUT_OUT_IOVS", off(fuse_ioctl_out, "out_iovs"));
+                .pin("IOCTL_OUT_OUT_IOVS", off(fuse_ioctl_out, "out_iovs"))
+                .pin("IOCTL_COMPAT", FUSE_IOCTL_COMPAT).pin("IOCTL_UNRESTRICTED", FUSE_IOCTL_UNRESTRICTED)
+                .pin("IOCTL_RETRY", FUSE_IOCTL_RETRY).pin("IOCTL_32BIT", FUSE_IOCTL_32BIT)
+                .pin("IOCTL_IOVEC", fuse_ioctl_iovec.byteSize()).pin("IOCTL_IOVEC_BASE", off(fuse_ioctl_iovec, "base"))
+                .pin("IOCTL_IOVEC_LEN", off(fuse_ioctl_iovec, "len")).pin("IOCTL_MAX_IOV", FUSE_IOCTL_MAX_IOV);
 
         p.pin("POLL_IN", fuse_poll_in.byteSize()).pin("POLL_OUT", fuse_poll_out.byteSize())
                 .pin("POLL_FH", off(fuse_poll_in, "fh")).pin("POLL_KH", off(fuse_poll_in, "kh"))

@@ -319,6 +319,118 @@ public final class PosixCases {
                 """);
     }
 
+    public static void hardLinkAttributesAgree(Path dir) throws Exception {
+        Python.run(dir, """
+                write_file('a', b'1')
+                os.link('a', 'b')
+                fd = os.open('a', os.O_WRONLY | os.O_APPEND)
+                os.write(fd, b'2345')
+                os.close(fd)
+                sa, sb = os.stat('a'), os.stat('b')
+                assert sa.st_ino == sb.st_ino and sb.st_size == 5 and sa.st_mtime_ns == sb.st_mtime_ns, (sa, sb)
+                os.chown('b', 123, 456)
+                assert (os.stat('a').st_uid, os.stat('a').st_gid) == (123, 456)
+                os.utime('a', ns=(10**9, 2 * 10**9))
+                assert os.stat('b').st_mtime_ns == 2 * 10**9
+                os.setxattr('a', 'user.k', b'v')
+                assert os.getxattr('b', 'user.k') == b'v'
+                os.truncate('b', 2)
+                assert read_file('a') == b'12'
+                os.mkdir('d')
+                os.link('a', 'd/c')
+                os.rename('d/c', 'd/e')
+                assert os.stat('a').st_nlink == 3 and os.stat('d/e').st_ino == sa.st_ino
+                c0 = os.stat('a').st_ctime_ns
+                tick()
+                os.unlink('b')
+                assert os.stat('d/e').st_nlink == 2 and os.stat('a').st_ctime_ns > c0
+                """);
+    }
+
+    public static void openUnlinkedFiles(Path dir) throws Exception {
+        Python.run(dir, """
+                write_file('f', b'0123456789')
+                fd = os.open('f', os.O_RDWR)
+                other = os.open('f', os.O_RDONLY)
+                os.unlink('f')
+                assert 'f' not in os.listdir('.')
+                st = os.fstat(fd)
+                assert st.st_nlink == 0 and st.st_size == 10, st
+                os.pwrite(fd, b'abc', 10)
+                assert os.pread(other, 100, 0) == b'0123456789abc'
+                os.ftruncate(fd, 4)
+                assert os.fstat(other).st_size == 4
+                os.fchmod(fd, 0o600)
+                assert stat.S_IMODE(os.fstat(other).st_mode) == 0o600
+                write_file('f', b'a new file')  # the name again, for another file
+                time.sleep(1.2)  # past attribute caches: the kernel must ask again, by the open file
+                st = os.fstat(fd)
+                assert st.st_nlink == 0 and st.st_size == 4, st
+                assert os.pread(fd, 100, 0) == b'0123'
+                assert read_file('f') == b'a new file'
+                os.close(fd)
+                assert os.pread(other, 100, 0) == b'0123'  # the last descriptor still holds the data
+                os.close(other)
+                """);
+    }
+
+    public static void renameOverOpenFile(Path dir) throws Exception {
+        Python.run(dir, """
+                write_file('old', b'old data')
+                write_file('new', b'new data!')
+                fd = os.open('old', os.O_RDWR)
+                ino = os.fstat(fd).st_ino
+                os.rename('new', 'old')
+                assert read_file('old') == b'new data!' and os.stat('old').st_ino != ino
+                st = os.fstat(fd)
+                assert st.st_nlink == 0 and st.st_size == 8 and st.st_ino == ino, st
+                assert os.pread(fd, 100, 0) == b'old data'
+                os.pwrite(fd, b'OLD', 0)
+                assert read_file('old') == b'new data!'
+                time.sleep(1.2)  # past attribute caches
+                st = os.fstat(fd)
+                assert st.st_size == 8 and st.st_nlink == 0, st
+                assert os.pread(fd, 100, 0) == b'OLD data'
+                os.close(fd)
+                """);
+    }
+
+    // ------------------------------------------------------------------ programs
+
+    public static void execFromFilesystem(Path dir) throws Exception {
+        Python.run(dir, """
+                import shutil, tempfile
+                shutil.copy('/bin/true', 'prog')
+                os.chmod('prog', 0o755)
+                assert subprocess.call(['./prog']) == 0
+                write_file('script', b'#!/bin/sh\\necho ran "$1"\\n', 0o755)
+                os.chmod('script', 0o755)
+                assert subprocess.check_output(['./script', 'x']) == b'ran x\\n'
+                shutil.copy('/bin/sleep', 'sleeper')
+                os.chmod('sleeper', 0o755)
+                p = subprocess.Popen(['./sleeper', '5'])
+                try:
+                    time.sleep(0.3)
+                    expect('ETXTBSY', os.open, 'sleeper', os.O_WRONLY)  # a running program is not written
+                finally:
+                    p.kill(); p.wait()
+                os.chmod('prog', 0o644)
+                expect('EACCES', subprocess.call, ['./prog'])
+                os.chmod('prog', 0o755)
+                # through a read-only view of the same directory (a read-only bind mount)
+                ro = tempfile.mkdtemp(prefix='j4l-conform-ro-')
+                subprocess.check_call(['mount', '--bind', '.', ro])
+                try:
+                    subprocess.check_call(['mount', '-o', 'remount,bind,ro', ro])
+                    assert subprocess.call([ro + '/prog']) == 0
+                    assert subprocess.check_output([ro + '/script', 'y']) == b'ran y\\n'
+                    expect('EROFS', os.open, ro + '/prog', os.O_WRONLY)
+                finally:
+                    subprocess.call(['umount', ro])
+                    os.rmdir(ro)
+                """);
+    }
+
     // ------------------------------------------------------------------ timestamps
 
     public static void timestampsNanoseconds(Path dir) throws Exception {

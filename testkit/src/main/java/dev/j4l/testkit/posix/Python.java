@@ -90,6 +90,14 @@ public final class Python {
         return check(command(dir, code).asUser(NOBODY, NOBODY).exec());
     }
 
+    /**
+     * Runs {@code code} as {@code nobody} to learn something about the machine, not as part of a case: unlike
+     * {@link #runAsNobody} it does not mark the running case as one that needs a second user.
+     */
+    static String probeAsNobody(Path dir, String code) throws IOException, InterruptedException {
+        return check(command(dir, code).asUser(NOBODY, NOBODY).exec());
+    }
+
     private static String check(Command.Result r) {
         if (!r.ok()) throw new AssertionError("python snippet failed (exit " + r.exit() + "): " + r.err().strip());
         return r.out();

@@ -22,7 +22,7 @@ class PosixSuiteTest {
     private static final List<PosixCases.Case> ONE = PosixCases.all().stream()
             .filter(c -> c.name().equals("createReadWrite")).toList();
 
-    private DynamicTest only(Path reference, List<PosixSuite.Target> targets, Map<String, String> known) {
+    private DynamicTest only(Path reference, List<Conformance.Target> targets, Map<String, String> known) {
         List<DynamicTest> tests = PosixSuite.differential(reference, targets, known, ONE).toList();
         assertEquals(1, tests.size());
         assertEquals("createReadWrite", tests.getFirst().getDisplayName());
@@ -41,14 +41,14 @@ class PosixSuiteTest {
 
     @Test
     void aTargetThatBehavesLikeTheReferencePasses() throws Exception {
-        DynamicTest t = only(mounts.tmpfs("64m"), List.of(PosixSuite.Target.of("tmpfs", mounts.tmpfs("64m"))),
+        DynamicTest t = only(mounts.tmpfs("64m"), List.of(Conformance.Target.of("tmpfs", mounts.tmpfs("64m"))),
                 Map.of());
         assertDoesNotThrow(() -> t.getExecutable().execute());
     }
 
     @Test
     void aTargetThatFailsWhereTheReferencePassesFailsNamingBoth() throws Exception {
-        DynamicTest t = only(mounts.tmpfs("64m"), List.of(PosixSuite.Target.of("small", smallTmpfs())),
+        DynamicTest t = only(mounts.tmpfs("64m"), List.of(Conformance.Target.of("small", smallTmpfs())),
                 Map.of());
         AssertionError e = assertThrows(AssertionError.class, () -> t.getExecutable().execute());
         assertTrue(e.getMessage().startsWith("small fails createReadWrite (the reference passes)"), e.getMessage());
@@ -56,7 +56,7 @@ class PosixSuiteTest {
 
     @Test
     void aKnownDifferenceIsSkippedWithItsReason() throws Exception {
-        DynamicTest t = only(mounts.tmpfs("64m"), List.of(PosixSuite.Target.of("small", smallTmpfs())),
+        DynamicTest t = only(mounts.tmpfs("64m"), List.of(Conformance.Target.of("small", smallTmpfs())),
                 Map.of("createReadWrite", "has no room"));
         TestAbortedException e = assertThrows(TestAbortedException.class, () -> t.getExecutable().execute());
         assertTrue(e.getMessage().contains("has no room"), e.getMessage());
@@ -64,7 +64,7 @@ class PosixSuiteTest {
 
     @Test
     void aCaseTheReferenceFailsIsSkipped() throws Exception {
-        DynamicTest t = only(smallTmpfs(), List.of(PosixSuite.Target.of("tmpfs", mounts.tmpfs("64m"))), Map.of());
+        DynamicTest t = only(smallTmpfs(), List.of(Conformance.Target.of("tmpfs", mounts.tmpfs("64m"))), Map.of());
         TestAbortedException e = assertThrows(TestAbortedException.class, () -> t.getExecutable().execute());
         assertTrue(e.getMessage().contains("fails this case too"), e.getMessage());
     }

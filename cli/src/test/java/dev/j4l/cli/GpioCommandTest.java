@@ -1,0 +1,81 @@
+package dev.j4l.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.j4l.testkit.GpioSim;
+import dev.j4l.testkit.NeedsKernel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** {@code j4l gpio info|get|set|watch} on a simulated chip, and the probe's GPIO line. */
+@NeedsKernel(config = "GPIO_SIM", paths = GpioSim.CONFIGFS)
+class GpioCommandTest {
+    private static String run(CountDownLatch stop, String... args) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            assertEquals(0, GpioCommand.run(args, out, stop));
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void infoGetSetAndWatch() throws Exception {
+        try (GpioSim sim = GpioSim.create("j4l-cli", 4, Map.of(1, "led", 2, "button"))) {
+            String chip = sim.devicePath();
+            String info = run(new CountDownLatch(1), "info", "j4l-cli");
+            assertTrue(info.startsWith(sim.chipName() + " [j4l-cli] (4 lines)"), info);
+            assertTrue(info.contains("\"led\""), info);
+
+            sim.pull(2, true);
+            assertEquals("button=1 3=0\n", run(new CountDownLatch(1), "get", chip, "button", "3"));
+            assertEquals("button=0\n", run(new CountDownLatch(1), "get", "--active-low", chip, "button"));
+
+            String set = run(new CountDownLatch(1), "set", "--hold", "10ms", sim.chipName(), "led=1");
+            assertTrue(set.contains("holding for 10 ms"), set);
+            assertThrows(IllegalArgumentException.class, () -> run(new CountDownLatch(1), "set", chip, "led=2"));
+
+            CountDownLatch stop = new CountDownLatch(1);
+            try (var pool = Executors.newSingleThreadExecutor()) {
+                Future<String> held = pool.submit(() -> run(stop, "set", chip, "led=1"));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!sim.value(1) && System.nanoTime() < deadline) Thread.sleep(10);
+                assertTrue(sim.value(1), "set holds the line high until stopped");
+                stop.countDown();
+                assertTrue(held.get().contains("holding until Ctrl-C"));
+            }
+
+            try (var pool = Executors.newSingleThreadExecutor()) {
+                Future<String> watched = pool.submit(() -> run(new CountDownLatch(1), "watch", "--count", "2", chip, "3"));
+                Thread.sleep(500); // let the request be made before the edges
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!watched.isDone() && System.nanoTime() < deadline) {
+                    sim.pull(3, true);
+                    sim.pull(3, false);
+                    Thread.sleep(100);
+                }
+                String out = watched.get();
+                assertTrue(out.contains(" rising " + sim.chipName() + " 3 seq=1 line_seq=1"), out);
+                assertTrue(out.contains(" seq=2 "), out);
+            }
+        }
+    }
+
+    @Test
+    void theProbeListsGpioChips() throws Exception {
+        try (GpioSim sim = GpioSim.create("j4l-probe", 2, Map.of())) {
+            var chips = ProbeCommand.gpioChips();
+            assertTrue(chips.available());
+            assertTrue(chips.detail().contains(sim.chipName() + " [j4l-probe] 2 lines"), chips.detail());
+        }
+        assertFalse(ProbeCommand.gpioChips().detail().contains("j4l-probe"));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.j4l.fuse.path;
+
+import dev.j4l.fuse.Attr;
+import dev.j4l.fuse.DataSink;
+import dev.j4l.fuse.DataSource;
+import dev.j4l.fuse.FuseFilesystem;
+import dev.j4l.fuse.Request;
+import dev.j4l.fuse.SetAttr.TimeChange;
+import dev.j4l.fuse.StatFs;
+import dev.j4l.kernel.Errno;
+import dev.j4l.kernel.ErrnoException;
+
+/**
+ * A FUSE filesystem driver that names files by path, like libfuse's high-level API: {@code "/"} is the root,
+ * {@code "/a/b"} the entry {@code b} of directory {@code /a}. The framework turns the kernel's inode requests
+ * into these calls ({@link #inodes}) and owns everything an inode driver keeps: node ids and lookup counts,
+ * the path of each node as directories are renamed, and files unlinked while open.
+ *
+ * <p>{@code H} is the driver's open-file handle type: what {@link #open} or {@link #create} answers is handed
+ * back to every read, write, flush, fsync and {@link #release} of that open file ({@code null} when the driver
+ * keeps none). A file unlinked while open stays readable and writable through its handle: when the driver can
+ * rename, the framework first renames it to a hidden name in the same directory (not listed, not found by
+ * lookups) and unlinks that name after the last release, so a driver reading by path keeps working; a driver
+ * that cannot rename gets the unlink, and later calls on the open file carry the old path with the handle.
+ *
+ * <p>Every method may throw {@link ErrnoException}; the defaults answer ENOSYS for what is not implemented and
+ * EROFS for changes, so a read-only driver implements {@link #getattr}, {@link #readdir} and {@link #read}.
+ * Any other exception answers EIO and is logged with the operation, and the filesystem keeps serving. Methods
+ * are called concurrently from several threads, except that a rename, unlink or rmdir runs alone (no other
+ * call is in progress while it runs, so no call sees a path half renamed). Paths and names are strings as
+ * {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The {@link Request}, a read's
+ * {@link DataSink}, a write's {@link DataSource} and a readdir's {@link PathFiller} are lent for the call:
+ * usable on its thread until it returns, and every use after that throws.
+ *
+ * {@snippet class=dev.j4l.fuse.path.PathExample region=driver}
+ */
+public interface PathFilesystem<H> {
+    /**
+     * This driver as an inode-API filesystem, to mount with {@link dev.j4l.fuse.FuseMount#mount}. Each call
+     * makes a new layer with its own node table: mount each one once.
+     */
+    static <H> FuseFilesystem<PathNode, ?> inodes(PathFilesystem<H> fs) {
+        return new PathLayer<>(fs);
+    }
+
+    /** The attributes of {@code path}; throw ENOENT when it does not exist. */
+    Attr getattr(Request r, String path, H handle) throws ErrnoException;
+
+    /** Lists directory {@code path} into {@code out} ({@code .} and {@code ..} are added by the framework). */
+    default void readdir(Request r, String path, PathFiller out) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /** Opens a file; {@code flags} are open(2)'s without O_CREAT, O_EXCL and O_NOCTTY. Answers the handle. */
+    default H open(Request r, String path, int flags) throws ErrnoException {
+        return null;
+    }
+
+    /** Reads up to {@code size} bytes at {@code offset} into {@code out}; fewer bytes mean end of file. */
+    default void read(Request r, String path, H handle, long offset, int size, DataSink out) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /** Writes {@code data} at {@code offset}; answers the number of bytes written. */
+    default int write(Request r, String path, H handle, long offset, DataSource data) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /** Called on each close(2) of a descriptor of the open file. */
+    default void flush(Request r, String path, H handle) throws ErrnoException {}
+
+    default void fsync(Request r, String path, H handle, boolean datasync) throws ErrnoException {}
+
+    /** The last descriptor of the open file is gone; {@code path} is the last it had, even if it is gone. */
+    default void release(Request r, String path, H handle) throws ErrnoException {}
+
+    /** Creates and opens a regular file ({@code mode} with the umask applied); answers the handle. */
+    default H create(Request r, String path, int mode, int flags) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    default void mkdir(Request r, String path, int mode) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    default void unlink(Request r, String path) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    default void rmdir(Request r, String path) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /**
+     * Renames {@code from} to {@code to}, replacing {@code to} unless {@code flags} says otherwise.
+     *
+     * @param flags 0, {@link dev.j4l.kernel.Fs#RENAME_NOREPLACE} or {@link dev.j4l.kernel.Fs#RENAME_EXCHANGE}
+     */
+    default void rename(Request r, String from, String to, int flags) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /** Creates the symbolic link {@code path} pointing at {@code target}. */
+    default void symlink(Request r, String target, String path) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    default String readlink(Request r, String path) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /** Sets the size; {@code handle} is the open file of an {@code ftruncate}, else null. */
+    default void truncate(Request r, String path, long size, H handle) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /** Sets the permission bits (and set-id and sticky bits); the file type is not part of {@code mode}. */
+    default void chmod(Request r, String path, int mode) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /** Sets the owner; -1 leaves {@code uid} or {@code gid} as it is. */
+    default void chown(Request r, String path, int uid, int gid) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    /** Sets the access and modification times ({@link TimeChange#resolve} gives the new value). */
+    default void utimens(Request r, String path, TimeChange atime, TimeChange mtime) throws ErrnoException {
+        throw new ErrnoException(Errno.EROFS);
+    }
+
+    default StatFs statfs(Request r, String path) throws ErrnoException {
+        return StatFs.EMPTY;
+    }
+
+    /** Called once when the filesystem is unmounted (or its session ends otherwise). */
+    default void destroy() {}
+}
