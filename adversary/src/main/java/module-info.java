@@ -7,6 +7,7 @@ module dev.j4l.adversary {
     requires dev.j4l.fuse;
     requires dev.j4l.net;
     requires dev.j4l.block.loop;
+    requires dev.j4l.block.ublk;
     requires dev.j4l.hw;
     requires dev.j4l.chardev;
     requires dev.j4l.input;

@@ -12,6 +12,7 @@ module dev.j4l.drivers {
     requires transitive dev.j4l.net;
     requires transitive dev.j4l.block;
     requires transitive dev.j4l.block.loop;
+    requires transitive dev.j4l.block.ublk;
     requires transitive dev.j4l.chardev;
     requires transitive dev.j4l.hw;
     requires transitive dev.j4l.input;

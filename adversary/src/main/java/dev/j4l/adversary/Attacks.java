@@ -43,6 +43,8 @@ final class Attacks {
             new KeptBlockViews(KeptBlockViews.Transport.NBD, true),
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, false),
             new KeptBlockViews(KeptBlockViews.Transport.LOOP, true),
+            new KeptBlockViews(KeptBlockViews.Transport.UBLK, false),
+            new KeptBlockViews(KeptBlockViews.Transport.UBLK, true),
             new HwRngLentBuffer(),
             new RandomIoctlReach(),
             new UioRegisterReach(),

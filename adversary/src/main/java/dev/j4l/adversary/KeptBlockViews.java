@@ -8,6 +8,7 @@ import dev.j4l.block.BlockRequest;
 import dev.j4l.block.ExtentSink;
 import dev.j4l.block.loop.LoopTransport;
 import dev.j4l.block.nbd.NbdServer;
+import dev.j4l.block.ublk.UblkTransport;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import java.nio.file.Files;
@@ -18,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  * A block driver keeps what a transport lent it for one call — a write's data, a read's room, the extent sink,
  * an asynchronous request — and uses it in a later call, from another thread during the call, and past its
  * bounds; and it looks at a read's room before filling it, for bytes of an earlier request. Served over NBD
- * (driven by qemu-io) and, as root, as a loop device (driven by dd).
+ * (driven by qemu-io) and, as root, as a loop device and a ublk device (driven by dd).
  *
  * <p>Refused: stale uses throw IllegalStateException (or WrongThreadException when the later call runs on
  * another thread), cross-thread uses WrongThreadException, out-of-bounds uses IndexOutOfBoundsException. Break:
  * any returned data, or a read's room that does not start as zeroes.
  */
 final class KeptBlockViews implements Attack {
-    enum Transport { NBD, LOOP }
+    enum Transport { NBD, LOOP, UBLK }
 
     private final Transport transport;
     private final boolean async;
@@ -42,7 +43,7 @@ final class KeptBlockViews implements Attack {
 
     @Override
     public boolean needsRoot() {
-        return transport == Transport.LOOP;
+        return transport != Transport.NBD;
     }
 
     private static final int SIZE = 1 << 20;
@@ -184,6 +185,14 @@ final class KeptBlockViews implements Attack {
                     for (int i = 0; i < 3; i++) {
                         run("qemu-io", "-f", "raw", "-c", "write -P " + (i + 1) + " 0 4k", "-c", "read 0 4k",
                                 "-c", "read 4k 4k", server.uri());
+                    }
+                }
+            } else if (transport == Transport.UBLK) {
+                if (!UblkTransport.available()) return new Verdict.Skipped("no ublk (/dev/ublk-control)");
+                try (UblkTransport ublk = UblkTransport.serve(driver)) {
+                    for (int i = 0; i < 3; i++) {
+                        run("dd", "if=/dev/urandom", "of=" + ublk.devicePath(), "bs=4k", "count=1", "oflag=direct");
+                        run("dd", "if=" + ublk.devicePath(), "of=/dev/null", "bs=4k", "count=2", "iflag=direct");
                     }
                 }
             } else {

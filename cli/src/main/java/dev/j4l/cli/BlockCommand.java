@@ -4,6 +4,7 @@ import dev.j4l.block.BlockDriver;
 import dev.j4l.block.loop.LoopTransport;
 import dev.j4l.block.nbd.NbdDeviceTransport;
 import dev.j4l.block.nbd.NbdServer;
+import dev.j4l.block.ublk.UblkTransport;
 import dev.j4l.drivers.cow.CowDisk;
 import dev.j4l.drivers.faults.FaultInjector;
 import dev.j4l.drivers.image.ImageDisk;
@@ -33,13 +34,13 @@ final class BlockCommand implements Main.Command {
     private static final String DRIVERS = "the block drivers are: ramdisk, image, cow (see --help)";
     /** Options every served driver takes: the transport, and the knobs of {@link FaultInjector}. */
     private static final Set<String> SERVE_OPTIONS = Set.of("--nbd", "--latency", "--fail-reads", "--fail-writes",
-            "--fail-range");
+            "--fail-range", "--queues", "--depth");
     /** Flags every served driver takes. */
-    private static final Set<String> SERVE_FLAGS = Set.of("--nbd-device");
+    private static final Set<String> SERVE_FLAGS = Set.of("--nbd-device", "--ublk");
 
     @Override
     public String summary() {
-        return "serve a block device (ramdisk, image file, cow overlay) as /dev/loopN, /dev/nbdN or over NBD until Ctrl-C";
+        return "serve a block device (ramdisk, image file, cow overlay) as /dev/loopN, /dev/nbdN, /dev/ublkbN or over NBD until Ctrl-C";
     }
 
     @Override
@@ -52,10 +53,10 @@ final class BlockCommand implements Main.Command {
                        j4l block cow discard BASE --delta FILE
 
                 Serves a block device as a loop device and prints its path (/dev/loopN: mkfs, mount, fio...), with
-                --nbd-device as a device of the kernel's NBD client and prints its path (/dev/nbdN), or with --nbd
-                as the NBD export named after its driver and prints its URI (for qemu-img, qemu-io, nbdinfo,
-                nbdcopy, fio's nbd engine). Ctrl-C stops serving and detaches the device, unless a file system is
-                still mounted on it: unmount it first.
+                --nbd-device as a device of the kernel's NBD client and prints its path (/dev/nbdN), with --ublk as a
+                ublk device (/dev/ublkbN; kernels with ublk), or with --nbd as the NBD export named after its driver
+                and prints its URI (for qemu-img, qemu-io, nbdinfo, nbdcopy, fio's nbd engine). Ctrl-C stops serving
+                and detaches the device, unless a file system is still mounted on it: unmount it first.
 
                   ramdisk      a sparse RAM disk of SIZE (e.g. 512M, 1G); memory grows with what is written
                   image        a raw image file or block device, read and written with O_DIRECT; FLUSH is
@@ -69,6 +70,9 @@ final class BlockCommand implements Main.Command {
                 SERVE OPTIONS:
                   --nbd unix:PATH | tcp:PORT  serve over NBD instead of a loop device (TCP on loopback)
                   --nbd-device                serve as /dev/nbdN (the kernel's nbd module) instead of /dev/loopN
+                  --ublk                      serve as /dev/ublkbN through the kernel's ublk driver instead
+                  --queues N, --depth N       with --ublk: queues (threads; default 1) and requests in flight
+                                              per queue (default 64)
                   --latency TIME              delay every request (e.g. 200us, 1ms, 0.5s)
                   --fail-reads FRACTION       fail this fraction of reads with EIO (0 to 1, e.g. 0.01)
                   --fail-writes FRACTION      fail this fraction of writes, write-zeroes and discards with EIO
@@ -133,16 +137,32 @@ final class BlockCommand implements Main.Command {
     /** Serves {@code driver} until {@code stop}, with the fault knobs asked for; prints where once serving. */
     private static int serve(BlockDriver driver, String name, Args a, PrintStream out, CountDownLatch stop)
             throws Exception {
-        if (a.flag("--nbd-device") && a.value("--nbd") != null) {
-            throw new IllegalArgumentException("--nbd and --nbd-device exclude each other");
+        int transports = (a.flag("--nbd-device") ? 1 : 0) + (a.flag("--ublk") ? 1 : 0) + (a.value("--nbd") != null ? 1 : 0);
+        if (transports > 1) throw new IllegalArgumentException("--nbd, --nbd-device and --ublk are transports: choose one");
+        UblkTransport.Options ublk = null;
+        if (a.flag("--ublk")) {
+            UblkTransport.Options d = UblkTransport.Options.defaults();
+            ublk = new UblkTransport.Options(count(a, "--queues", d.queues()), count(a, "--depth", d.depth()), d.maxIoBytes());
+        } else if (a.value("--queues") != null || a.value("--depth") != null) {
+            throw new IllegalArgumentException("--queues and --depth are for --ublk");
         }
         try (Served served = a.flag("--nbd-device") ? nbdDevice(withFaults(driver, a))
-                : openTransport(a.value("--nbd"), withFaults(driver, a), name)) {
+                : openTransport(a.value("--nbd"), ublk, withFaults(driver, a), name)) {
             out.println(served.address());
             out.flush();
             stop.await();
         }
         return 0;
+    }
+
+    private static int count(Args a, String option, int otherwise) {
+        String v = a.value(option);
+        if (v == null) return otherwise;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a number, got '" + v + "'");
+        }
     }
 
     /** A driver being served: where clients find it (an NBD URI) and the transport to close when done. */
@@ -154,10 +174,22 @@ final class BlockCommand implements Main.Command {
     }
 
     /**
-     * The one place that turns {@code --nbd} (null when not given) into a serving transport, for every driver:
-     * without it, a loop device ({@code /dev/loopN}); with it, an NBD export on a Unix socket or a TCP port.
+     * The one place that turns {@code --nbd} (null when not given) and {@code --ublk} ({@code ublk} null when not
+     * given) into a serving transport, for every driver: a loop device ({@code /dev/loopN}) by default; a ublk
+     * device ({@code /dev/ublkbN}); an NBD export on a Unix socket or a TCP port.
      */
-    static Served openTransport(String nbd, BlockDriver driver, String name) throws IOException {
+    static Served openTransport(String nbd, UblkTransport.Options ublk, BlockDriver driver, String name) throws IOException {
+        if (ublk != null) {
+            UblkTransport device = UblkTransport.serve(driver, ublk);
+            return new Served(device.devicePath(), () -> {
+                try {
+                    device.detach();
+                } catch (IOException inUse) {
+                    System.err.println("j4l: " + inUse.getMessage() + "; the kernel stops it when this process exits,"
+                            + " then its I/O fails");
+                }
+            });
+        }
         if (nbd == null) {
             LoopTransport loop = LoopTransport.attach(driver);
             return new Served(loop.devicePath(), () -> {

@@ -169,19 +169,26 @@ public final class RamDisk implements BlockDriver {
 
     /**
      * Serves a ramdisk of {@code args[0]} bytes (a multiple of 512) as a loop device, {@code /dev/loopN}, or with
-     * {@code --nbd-device} as {@code /dev/nbdN} (the kernel's NBD client), printing its path, until Ctrl-C (or
-     * SIGTERM), which detaches it. Needs root. {@code ./j4l block ramdisk} does the same with size suffixes and
-     * more options.
+     * {@code --nbd-device} as {@code /dev/nbdN} (the kernel's NBD client) or with {@code --ublk} as
+     * {@code /dev/ublkbN}, printing its path, until Ctrl-C (or SIGTERM), which detaches it. Needs root.
+     * {@code ./j4l block ramdisk} does the same with size suffixes and more options.
      */
     public static void main(String[] args) throws Exception {
-        boolean nbd = args.length == 2 && args[1].equals("--nbd-device");
-        if (args.length != 1 && !nbd) {
-            System.err.println("usage: RamDisk SIZE_IN_BYTES [--nbd-device]");
+        String transport = args.length == 2 ? args[1] : null;
+        if (args.length != 1 && !"--nbd-device".equals(transport) && !"--ublk".equals(transport)) {
+            System.err.println("usage: RamDisk SIZE_IN_BYTES [--nbd-device | --ublk]");
             System.exit(2);
         }
         RamDisk disk = new RamDisk(Long.parseLong(args[0]));
-        if (nbd) {
+        if ("--nbd-device".equals(transport)) {
             try (dev.j4l.block.nbd.NbdDeviceTransport device = dev.j4l.block.nbd.NbdDeviceTransport.attach(disk)) {
+                announce(device.devicePath());
+                device.awaitDetached();
+            }
+            return;
+        }
+        if ("--ublk".equals(transport)) {
+            try (dev.j4l.block.ublk.UblkTransport device = dev.j4l.block.ublk.UblkTransport.serve(disk)) {
                 announce(device.devicePath());
                 device.awaitDetached();
             }
