@@ -57,7 +57,9 @@ class MemFsMountCommandTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String modulePath = System.getProperty("jdk.module.path");
         Assumptions.assumeTrue(modulePath != null && !modulePath.isEmpty(), "tests run on the module path");
-        Process p = new ProcessBuilder(List.of(java, "--enable-native-access=dev.j4l.kernel",
+        // env restores SIGINT's default action: a test run started in the background (nohup, `&` in a script)
+        // passes SIGINT on ignored, and a JVM that starts with it ignored never sees Ctrl-C.
+        Process p = new ProcessBuilder(List.of("env", "--default-signal=INT", java, "--enable-native-access=dev.j4l.kernel",
                 "--illegal-native-access=deny", "--sun-misc-unsafe-memory-access=deny", "-XX:+DisableAttachMechanism", "--module-path", modulePath, "-m", "dev.j4l.cli/dev.j4l.cli.Main",
                 "mount", "memfs", mnt.toString(), "--size", "64M"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("daemon.log").toFile()))
