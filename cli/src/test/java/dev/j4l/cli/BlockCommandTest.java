@@ -50,7 +50,11 @@ class BlockCommandTest {
         assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1G", "--nbd", "udp:9"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unix:PATH or tcp:PORT"), err.toString());
         assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--nbd-device", "--nbd", "tcp:0"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--nbd and --nbd-device exclude each other"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--nbd, --nbd-device and --ublk are transports: choose one"),
+                err.toString());
+        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--nbd-device", "--ublk"}, o, e));
+        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--queues", "2"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--queues and --depth are for --ublk"), err.toString());
         assertEquals(0, Main.run(new String[] {"block", "--help"}, o, e));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("j4l block cow commit BASE --delta FILE"));
