@@ -116,44 +116,10 @@ class RamDiskLoopTest {
 
     @Test
     void aThrowingDriverGivesIoErrorsAndTheDeviceKeepsServing() throws Exception {
-        RamDisk ram = new RamDisk(8 * MIB);
-        long badFrom = 4 * MIB, badTo = 5 * MIB;
-        BlockDriver flaky = new BlockDriver() {
-            @Override
-            public long size() {
-                return ram.size();
-            }
-
-            @Override
-            public void read(long offset, BlockData into) throws ErrnoException {
-                if (offset < badTo && offset + into.length() > badFrom) throw new IllegalStateException("injected");
-                ram.read(offset, into);
-            }
-
-            @Override
-            public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
-                if (offset < badTo && offset + from.length() > badFrom) throw new ErrnoException(Errno.ENOSPC);
-                ram.write(offset, from, fua);
-            }
-        };
+        BlockDriver flaky = FlakyDisk.create();
         LoopTransport loop = attach(flaky);
         String dev = loop.devicePath();
-        Command.Result bad = Command.of("dd", "if=" + dev, "of=/dev/null", "bs=4k", "skip=1024", "count=1",
-                "iflag=direct").timeout(Duration.ofSeconds(30)).exec();
-        assertTrue(bad.exit() != 0 && bad.output().contains("Input/output error"), bad.output());
-        Command.Result badWrite = Command.of("dd", "if=/dev/zero", "of=" + dev, "bs=4k", "seek=1100", "count=1",
-                "oflag=direct").timeout(Duration.ofSeconds(30)).exec();
-        assertTrue(badWrite.exit() != 0, badWrite.output());
-        Path data = mounts.dir("data").resolve("random");
-        byte[] bytes = new byte[64 * 1024];
-        new java.util.Random(7).nextBytes(bytes);
-        Files.write(data, bytes);
-        Command.Result good = Command.of("dd", "if=" + data, "of=" + dev, "bs=64k", "count=1", "oflag=direct")
-                .timeout(Duration.ofSeconds(30)).exec();
-        assertEquals(0, good.exit(), good.output());
-        Path back = data.resolveSibling("back");
-        Command.of("dd", "if=" + dev, "of=" + back, "bs=64k", "count=1", "iflag=direct").run();
-        org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, Files.readAllBytes(back), "the device keeps serving");
+        FlakyDisk.failsThereAndServesElsewhere(dev, mounts.dir("data"), Duration.ofSeconds(30), bad -> { });
         assertTrue(loop.isAttached());
     }
 

@@ -188,48 +188,15 @@ class RamDiskNbdDeviceTest {
 
     @Test
     void aThrowingDriverGivesIoErrorsWithALogLineAndTheDeviceKeepsServing() throws Exception {
-        RamDisk ram = new RamDisk(8 * MIB);
-        long badFrom = 4 * MIB, badTo = 5 * MIB;
-        BlockDriver flaky = new BlockDriver() {
-            @Override
-            public long size() {
-                return ram.size();
-            }
-
-            @Override
-            public void read(long offset, BlockData into) throws ErrnoException {
-                if (offset < badTo && offset + into.length() > badFrom) throw new IllegalStateException("injected");
-                ram.read(offset, into);
-            }
-
-            @Override
-            public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
-                if (offset < badTo && offset + from.length() > badFrom) throw new ErrnoException(Errno.ENOSPC);
-                ram.write(offset, from, fua);
-            }
-        };
+        BlockDriver flaky = FlakyDisk.create();
         try (LogCapture log = new LogCapture("dev.j4l.block")) {
             NbdDeviceTransport nbd = attach(flaky);
             String dev = nbd.devicePath();
-            Command.Result bad = Command.of("dd", "if=" + dev, "of=/dev/null", "bs=4k", "skip=1024", "count=1",
-                    "iflag=direct").timeout(Duration.ofSeconds(60)).exec();
-            assertFalse(bad.timedOut(), "a failing read hung");
-            assertTrue(bad.exit() != 0 && bad.output().contains("Input/output error"), bad.output());
-            assertTrue(log.contains("block driver failed in read", "at " + 4 * MIB), "no log line names the failed read: " + log.lines);
-            Command.Result badWrite = Command.of("dd", "if=/dev/zero", "of=" + dev, "bs=4k", "seek=1100", "count=1",
-                    "oflag=direct").timeout(Duration.ofSeconds(60)).exec();
-            assertTrue(badWrite.exit() != 0, badWrite.output());
-
-            Path data = mounts.dir("data").resolve("random");
-            byte[] bytes = new byte[64 * 1024];
-            new java.util.Random(7).nextBytes(bytes);
-            Files.write(data, bytes);
-            Command.Result good = Command.of("dd", "if=" + data, "of=" + dev, "bs=64k", "count=1", "oflag=direct")
-                    .timeout(Duration.ofSeconds(60)).exec();
-            assertEquals(0, good.exit(), good.output());
-            Path back = data.resolveSibling("back");
-            Command.of("dd", "if=" + dev, "of=" + back, "bs=64k", "count=1", "iflag=direct").run();
-            assertArrayEquals(bytes, Files.readAllBytes(back), "the device keeps serving");
+            FlakyDisk.failsThereAndServesElsewhere(dev, mounts.dir("data"), Duration.ofSeconds(60), bad -> {
+                assertFalse(bad.timedOut(), "a failing read hung");
+                assertTrue(log.contains("block driver failed in read", "at " + 4 * MIB),
+                        "no log line names the failed read: " + log.lines);
+            });
             assertTrue(nbd.isAttached());
             assertTrue(connected(dev));
         }

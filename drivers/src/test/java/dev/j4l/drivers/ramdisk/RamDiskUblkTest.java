@@ -1,6 +1,5 @@
 package dev.j4l.drivers.ramdisk;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.j4l.block.AsyncBlockDriver;
 import dev.j4l.block.BlockCompletion;
-import dev.j4l.block.BlockData;
 import dev.j4l.block.BlockDriver;
 import dev.j4l.block.BlockOp;
 import dev.j4l.block.BlockRequest;
 import dev.j4l.block.ublk.UblkTransport;
 import dev.j4l.kernel.Errno;
-import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Mounts;
 import dev.j4l.testkit.Command;
 import dev.j4l.testkit.NeedsKernel;
@@ -25,7 +22,6 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -185,44 +181,10 @@ class RamDiskUblkTest {
 
     @Test
     void aThrowingDriverGivesIoErrorsAndTheDeviceKeepsServing() throws Exception {
-        RamDisk ram = new RamDisk(8 * MIB);
-        long badFrom = 4 * MIB, badTo = 5 * MIB;
-        BlockDriver flaky = new BlockDriver() {
-            @Override
-            public long size() {
-                return ram.size();
-            }
-
-            @Override
-            public void read(long offset, BlockData into) throws ErrnoException {
-                if (offset < badTo && offset + into.length() > badFrom) throw new IllegalStateException("injected");
-                ram.read(offset, into);
-            }
-
-            @Override
-            public void write(long offset, BlockData from, boolean fua) throws ErrnoException {
-                if (offset < badTo && offset + from.length() > badFrom) throw new ErrnoException(Errno.ENOSPC);
-                ram.write(offset, from, fua);
-            }
-        };
+        BlockDriver flaky = FlakyDisk.create();
         UblkTransport ublk = serve(flaky);
         String dev = ublk.devicePath();
-        Command.Result bad = Command.of("dd", "if=" + dev, "of=/dev/null", "bs=4k", "skip=1024", "count=1",
-                "iflag=direct").timeout(Duration.ofSeconds(30)).exec();
-        assertTrue(bad.exit() != 0 && bad.output().contains("Input/output error"), bad.output());
-        Command.Result badWrite = Command.of("dd", "if=/dev/zero", "of=" + dev, "bs=4k", "seek=1100", "count=1",
-                "oflag=direct").timeout(Duration.ofSeconds(30)).exec();
-        assertTrue(badWrite.exit() != 0, badWrite.output());
-        Path data = mounts.dir("data").resolve("random");
-        byte[] bytes = new byte[64 * 1024];
-        new Random(7).nextBytes(bytes);
-        Files.write(data, bytes);
-        Command.Result good = Command.of("dd", "if=" + data, "of=" + dev, "bs=64k", "count=1", "oflag=direct")
-                .timeout(Duration.ofSeconds(30)).exec();
-        assertEquals(0, good.exit(), good.output());
-        Path back = data.resolveSibling("back");
-        Command.of("dd", "if=" + dev, "of=" + back, "bs=64k", "count=1", "iflag=direct").run();
-        assertArrayEquals(bytes, Files.readAllBytes(back), "the device keeps serving");
+        FlakyDisk.failsThereAndServesElsewhere(dev, mounts.dir("data"), Duration.ofSeconds(30), bad -> { });
         assertTrue(ublk.isServing());
     }
 
