@@ -53,10 +53,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Open files are {@link FileChannel}s of the provider. A file created through the mount may stay invisible
  * to the provider until its channel is closed (the zip filesystem writes an entry at close): until then its
- * attributes come from the channel. {@link #destroy()} closes the filesystem when this driver opened it, which
+ * attributes come from the channel, and its first flush (close(2)) makes it. {@link #destroy()} closes the filesystem when this driver opened it, which
  * is when the zip filesystem writes the archive.
  */
-public final class NioFs implements PathFilesystem<FileChannel> {
+public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
     private static final int DEFAULT_UID = processOwner("uid");
     private static final int DEFAULT_GID = processOwner("gid");
 
@@ -65,9 +65,24 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     private final boolean unixView;
     private final boolean posixView;
     /** Files created through the mount whose channels are still open, by path (the provider may not list them yet). */
-    private final Map<String, FileChannel> pending = new ConcurrentHashMap<>();
+    private final Map<String, OpenFile> pending = new ConcurrentHashMap<>();
     /** The mode a created file gets once its provider shows it, if it could not be set at create. */
-    private final Map<FileChannel, Integer> modeAtClose = new ConcurrentHashMap<>();
+    private final Map<OpenFile, Integer> modeAtClose = new ConcurrentHashMap<>();
+
+    /**
+     * An open file: the provider's channel and the options it was opened with. The channel is replaced once, when
+     * the first flush of a created file the provider does not show yet closes it (so the entry exists when
+     * close(2) returns, as a later unlink, rename or open expects) and opens it again. Every use holds the monitor.
+     */
+    public static final class OpenFile {
+        private FileChannel channel;
+        private final Set<OpenOption> options;
+
+        OpenFile(FileChannel channel, Set<OpenOption> options) {
+            this.channel = channel;
+            this.options = options;
+        }
+    }
     private final ThreadLocal<ByteBuffer> scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocate(128 * 1024));
 
     /**
@@ -132,13 +147,16 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     // ---- attributes ----
 
     @Override
-    public Attr getattr(Request r, String path, FileChannel handle) throws ErrnoException {
+    public Attr getattr(Request r, String path, OpenFile handle) throws ErrnoException {
         Path p = at(path);
         try {
             Attr attr = unixView ? unixAttr(p) : posixView ? posixAttr(p) : basicAttr(p);
-            return handle != null && attr.isRegularFile() ? attr.withSize(handle.size()) : attr;
+            if (handle == null || !attr.isRegularFile()) return attr;
+            synchronized (handle) {
+                return attr.withSize(handle.channel.size());
+            }
         } catch (java.nio.file.NoSuchFileException e) {
-            FileChannel open = handle != null ? handle : pending.get(path);
+            OpenFile open = handle != null ? handle : pending.get(path);
             if (open == null) throw NioErrors.errno(e, "getattr", path);
             return fromChannel(open);
         } catch (IOException | RuntimeException e) {
@@ -146,12 +164,15 @@ public final class NioFs implements PathFilesystem<FileChannel> {
         }
     }
 
-    private Attr fromChannel(FileChannel ch) throws ErrnoException {
+    private Attr fromChannel(OpenFile open) throws ErrnoException {
         long now = System.currentTimeMillis() * 1_000_000L;
         try {
-            Integer mode = modeAtClose.get(ch);
-            return Attr.of(FileMode.S_IFREG | (mode != null ? mode : 0644), DEFAULT_UID, DEFAULT_GID, now)
-                    .withSize(ch.size());
+            Integer mode = modeAtClose.get(open);
+            long size;
+            synchronized (open) {
+                size = open.channel.size();
+            }
+            return Attr.of(FileMode.S_IFREG | (mode != null ? mode : 0644), DEFAULT_UID, DEFAULT_GID, now).withSize(size);
         } catch (IOException e) {
             throw NioErrors.errno(e, "getattr", "(open file)");
         }
@@ -255,10 +276,12 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     }
 
     @Override
-    public void truncate(Request r, String path, long size, FileChannel handle) throws ErrnoException {
+    public void truncate(Request r, String path, long size, OpenFile handle) throws ErrnoException {
         try {
             if (handle != null) {
-                resize(handle, size);
+                synchronized (handle) {
+                    resize(handle.channel, size);
+                }
             } else {
                 try (FileChannel ch = FileChannel.open(at(path), StandardOpenOption.WRITE)) {
                     resize(ch, size);
@@ -337,7 +360,7 @@ public final class NioFs implements PathFilesystem<FileChannel> {
         try {
             if ((flags & Fs.RENAME_NOREPLACE) != 0) Files.move(at(from), at(to));
             else Files.move(at(from), at(to), StandardCopyOption.REPLACE_EXISTING);
-            FileChannel open = pending.remove(from);
+            OpenFile open = pending.remove(from);
             if (open != null) pending.put(to, open);
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "rename", from + " -> " + to);
@@ -383,29 +406,30 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     }
 
     @Override
-    public FileChannel open(Request r, String path, int flags) throws ErrnoException {
+    public OpenFile open(Request r, String path, int flags) throws ErrnoException {
         try {
-            return FileChannel.open(at(path), options(flags));
+            Set<OpenOption> o = options(flags);
+            return new OpenFile(FileChannel.open(at(path), o), o);
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "open", path);
         }
     }
 
     @Override
-    public FileChannel create(Request r, String path, int mode, int flags) throws ErrnoException {
+    public OpenFile create(Request r, String path, int mode, int flags) throws ErrnoException {
         Set<OpenOption> o = options(flags);
         o.add(StandardOpenOption.CREATE_NEW);
         o.add(StandardOpenOption.WRITE);
         try {
-            FileChannel ch = FileChannel.open(at(path), o);
-            pending.put(path, ch);
+            OpenFile open = new OpenFile(FileChannel.open(at(path), o), o);
+            pending.put(path, open);
             try {
                 if (unixView || posixView) chmod(r, path, mode & 07777);
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.ENOENT) throw e;
-                modeAtClose.put(ch, mode & 07777); // not there until closed (zipfs): set then
+                modeAtClose.put(open, mode & 07777); // not there until closed (zipfs): set then
             }
-            return ch;
+            return open;
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "create", path);
         }
@@ -421,12 +445,14 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     }
 
     @Override
-    public void read(Request r, String path, FileChannel ch, long offset, int size, DataSink out) throws ErrnoException {
+    public void read(Request r, String path, OpenFile open, long offset, int size, DataSink out) throws ErrnoException {
         try {
             ByteBuffer b = scratch(size);
-            while (b.hasRemaining()) {
-                int n = ch.read(b, offset + b.position());
-                if (n < 0) break;
+            synchronized (open) {
+                while (b.hasRemaining()) {
+                    int n = open.channel.read(b, offset + b.position());
+                    if (n < 0) break;
+                }
             }
             out.put(b.array(), 0, b.position());
         } catch (IOException | RuntimeException e) {
@@ -435,11 +461,13 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     }
 
     @Override
-    public int write(Request r, String path, FileChannel ch, long offset, DataSource data) throws ErrnoException {
+    public int write(Request r, String path, OpenFile open, long offset, DataSource data) throws ErrnoException {
         try {
             ByteBuffer b = scratch(data.size());
             data.get(0, b.array(), 0, data.size());
-            while (b.hasRemaining()) ch.write(b, offset + b.position());
+            synchronized (open) {
+                while (b.hasRemaining()) open.channel.write(b, offset + b.position());
+            }
             return data.size();
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "write", path);
@@ -447,22 +475,55 @@ public final class NioFs implements PathFilesystem<FileChannel> {
     }
 
     @Override
-    public void fsync(Request r, String path, FileChannel ch, boolean datasync) throws ErrnoException {
+    public void fsync(Request r, String path, OpenFile open, boolean datasync) throws ErrnoException {
+        if (open == null) return;
         try {
-            if (ch != null) ch.force(!datasync);
+            synchronized (open) {
+                open.channel.force(!datasync);
+            }
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "fsync", path);
         }
     }
 
+    /**
+     * close(2) of a created file the provider does not show yet: closes its channel, which makes the entry (zipfs
+     * writes it then), and opens the entry again for the handle's other users. The kernel sends FLUSH before
+     * close(2) returns but RELEASE later, so without this an unlink or rename right after close could miss it.
+     */
     @Override
-    public void release(Request r, String path, FileChannel ch) throws ErrnoException {
-        pending.remove(path, ch);
-        Integer mode = ch == null ? null : modeAtClose.remove(ch);
-        try {
-            if (ch != null) ch.close();
-        } catch (IOException | RuntimeException e) {
-            throw NioErrors.of(e, "close", path);
+    public void flush(Request r, String path, OpenFile open) throws ErrnoException {
+        if (open == null || pending.get(path) != open) return;
+        synchronized (open) {
+            if (!pending.remove(path, open)) return;
+            Path p = at(path);
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return; // the provider shows it already
+            Integer mode = modeAtClose.remove(open);
+            try {
+                open.channel.close();
+                if (mode != null) chmod(r, path, mode);
+                Set<OpenOption> again = new java.util.HashSet<>(open.options);
+                again.remove(StandardOpenOption.CREATE_NEW);
+                again.remove(StandardOpenOption.TRUNCATE_EXISTING);
+                open.channel = FileChannel.open(p, again);
+            } catch (IOException | RuntimeException e) {
+                throw NioErrors.of(e, "flush", path);
+            }
+        }
+    }
+
+    @Override
+    public void release(Request r, String path, OpenFile open) throws ErrnoException {
+        if (open == null) return;
+        Integer mode;
+        synchronized (open) {
+            pending.remove(path, open);
+            mode = modeAtClose.remove(open);
+            try {
+                open.channel.close();
+            } catch (IOException | RuntimeException e) {
+                throw NioErrors.of(e, "close", path);
+            }
         }
         if (mode != null) chmod(r, path, mode);
     }
