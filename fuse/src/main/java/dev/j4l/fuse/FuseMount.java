@@ -82,16 +82,22 @@ public final class FuseMount<N> implements AutoCloseable {
             dev.close();
             throw new IOException("cannot prepare /dev/fuse for " + target + ": " + e.getMessage(), e);
         }
-        // With sync init the kernel sends INIT while mount(2) blocks: the reader must already run.
-        session.start();
+        // With sync init the kernel sends INIT while mount(2) blocks: the reader must already run. Without it
+        // (kernels before 6.18) a read before mount(2) fails with EPERM, so the reader starts after.
+        if (syncInit) session.start();
         try {
             Mounter.mount(dev, target, options);
         } catch (IOException e) {
             session.abandon();
-            if (syncInit) Mounter.releaseSyncInitReader(dev);
-            stopUnmounted(session);
+            if (syncInit) {
+                Mounter.releaseSyncInitReader(dev);
+                stopUnmounted(session);
+            } else {
+                session.endUnstarted();
+            }
             throw e;
         }
+        if (!syncInit) session.start();
         FuseMount<N> mounted = new FuseMount<>(target, session, true, connectionOf(target));
         LIVE.add(mounted);
         try {
@@ -153,7 +159,7 @@ public final class FuseMount<N> implements AutoCloseable {
 
     /** A reader started before a mount(2) that failed: without a mount it cannot get a request. */
     private static void stopUnmounted(FuseSession<?, ?> session) {
-        // The worker's read fails (EPERM/ENODEV) on an unmounted descriptor and ends the session by itself.
+        // The reader, released by releaseSyncInitReader, reads ENODEV and ends the session by itself.
         try {
             session.awaitTermination(Duration.ofSeconds(2));
         } catch (InterruptedException e) {

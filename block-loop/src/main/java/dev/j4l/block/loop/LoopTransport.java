@@ -40,16 +40,25 @@ public final class LoopTransport implements AutoCloseable {
     private final DeviceFile file;
     private final FuseMount<DeviceFile.Node> mount;
     private final LoopDevice device;
+    /**
+     * An O_PATH descriptor of the device file, for {@link #resized()}: the loop driver of older kernels (6.1 among
+     * them) takes the file's cached size, which only a stat through the file refreshes. O_PATH because closing it
+     * sends the connection nothing: an open file would FLUSH to this very daemon at exit, and a killed daemon would
+     * then hang in exit forever. Closed before the connection is ended, which it would otherwise keep up.
+     */
+    private final OwnedFd backing;
     private final Thread shutdownHook;
     private volatile boolean detached;
     /** Why {@link #close()} could not detach: {@link #detach()} says it again rather than pretend success. */
     private IOException leftAttached;
 
-    private LoopTransport(BlockDriver driver, DeviceFile file, FuseMount<DeviceFile.Node> mount, LoopDevice device) {
+    private LoopTransport(BlockDriver driver, DeviceFile file, FuseMount<DeviceFile.Node> mount, LoopDevice device,
+            OwnedFd backing) {
         this.driver = driver;
         this.file = file;
         this.mount = mount;
         this.device = device;
+        this.backing = backing;
         this.shutdownHook = Thread.ofPlatform().name("j4l-loop-detach").unstarted(this::detachAtExit);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -72,6 +81,7 @@ public final class LoopTransport implements AutoCloseable {
         DeviceFile file = new DeviceFile(driver);
         FuseMount<DeviceFile.Node> mount = null;
         LoopDevice device = null;
+        OwnedFd backing = null;
         try {
             mount = FuseMount.mount(dir, file, MountOptions.builder().fsname("j4l-block").subtype("loop")
                     .readOnly(driver.readOnly()).timeouts(Duration.ofDays(1))
@@ -79,19 +89,19 @@ public final class LoopTransport implements AutoCloseable {
                     // The loop device keeps many direct-I/O requests in flight; let them all reach the driver.
                     .maxBackground(128).build());
             int access = driver.readOnly() ? Fs.O_RDONLY : Fs.O_RDWR;
-            try (OwnedFd backing = Fs.open(dir.resolve(DeviceFile.NAME).toString(), access | Fs.O_DIRECT)) {
-                device = LoopDevice.attach(backing, new LoopDevice.Config(blockSize, driver.readOnly(), true));
+            String path = dir.resolve(DeviceFile.NAME).toString();
+            try (OwnedFd io = Fs.open(path, access | Fs.O_DIRECT)) {
+                device = LoopDevice.attach(io, new LoopDevice.Config(blockSize, driver.readOnly(), true));
             }
+            backing = Fs.open(path, Fs.O_PATH);
             // From here the loop device's reference to the file keeps the connection; the path is not needed.
             Mounts.unmount(dir.toString(), Mounts.MNT_DETACH);
-            return new LoopTransport(driver, file, mount, device);
+            return new LoopTransport(driver, file, mount, device, backing);
         } catch (KernelException e) {
-            if (device != null) device.close();
-            if (mount != null) mount.close();
+            abandon(backing, device, mount);
             throw new IOException("cannot attach a loop device: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            if (device != null) device.close();
-            if (mount != null) mount.close();
+            abandon(backing, device, mount);
             throw e;
         } finally {
             try {
@@ -105,6 +115,12 @@ public final class LoopTransport implements AutoCloseable {
     /** The block device, {@code /dev/loopN}. */
     public String devicePath() {
         return device.path();
+    }
+
+    private static void abandon(OwnedFd backing, LoopDevice device, FuseMount<?> mount) throws IOException {
+        if (backing != null) backing.close();
+        if (device != null) device.close();
+        if (mount != null) mount.close();
     }
 
     /** The driver served. */
@@ -125,6 +141,7 @@ public final class LoopTransport implements AutoCloseable {
         file.resized();
         mount.notifier().invalidateInode(DeviceFile.Node.DEVICE, -1, 0);
         try {
+            Fs.stat(backing); // the attributes were just invalidated: this GETATTR brings the new size in
             device.updateCapacity();
         } catch (KernelException e) {
             throw new IOException("cannot update the capacity of " + device.path() + ": " + e.getMessage(), e);
@@ -152,6 +169,7 @@ public final class LoopTransport implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook is what called us
         }
+        backing.close();
         mount.close();
     }
 
@@ -170,6 +188,7 @@ public final class LoopTransport implements AutoCloseable {
             LOG.log(Level.WARNING, e.getMessage() + "; it stays until then, and its I/O fails once this process exits");
             leftAttached = e;
             detached = true;
+            backing.close();
             device.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

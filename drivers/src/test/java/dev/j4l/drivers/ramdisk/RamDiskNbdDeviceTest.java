@@ -91,8 +91,7 @@ class RamDiskNbdDeviceTest {
         assertEquals(ProcessHandle.current().pid(), servingProcess(dev), "served by this process");
 
         Command.of("mkfs.ext4", "-q", "-F", dev).timeout(Duration.ofSeconds(120)).run();
-        Path source = Path.of(System.getProperty("user.dir")).getParent().resolve("kernel/src");
-        if (!Files.isDirectory(source)) source = Path.of(System.getProperty("user.dir")).resolve("kernel/src");
+        Path source = SampleTree.path();
         Path fs = mount(dev, "ext4");
         Command.of("cp", "-a", source.toString(), fs.resolve("tree").toString()).timeout(Duration.ofSeconds(180)).run();
         Command.of("sync").run();

@@ -72,15 +72,6 @@ class RamDiskUblkTest {
         return dir;
     }
 
-    /** This repository's kernel sources: a tree of files to copy. */
-    private static Path sourceTree() {
-        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("kernel/src/main"))) return p.resolve("kernel/src");
-        }
-        throw new IllegalStateException("no kernel/src above " + here);
-    }
-
     @Test
     void ext4IsMadeFilledCheckedAndReadBack() throws Exception {
         UblkTransport ublk = serve(new RamDisk(256 * MIB));
@@ -89,7 +80,7 @@ class RamDiskUblkTest {
         assertEquals(String.valueOf(256 * MIB), Command.of("blockdev", "--getsize64", dev).run().trim());
 
         Command.of("mkfs.ext4", "-q", "-F", dev).timeout(Duration.ofSeconds(120)).run();
-        Path source = sourceTree();
+        Path source = SampleTree.path();
         Path fs = mount(dev, "ext4");
         Command.of("cp", "-a", source.toString(), fs.resolve("tree").toString()).timeout(Duration.ofSeconds(180)).run();
         Command.of("sync").run();

@@ -187,6 +187,15 @@ public final class FuseSession<N, H> {
         handshake.abandon();
     }
 
+    /**
+     * Ends a session whose reader never started (its mount(2) failed before any read): releases the descriptor and
+     * the driver as the last reader's end would.
+     */
+    public void endUnstarted() {
+        if (running.get() != 0) throw new IllegalStateException("the session's readers run");
+        finish();
+    }
+
     /** Waits for INIT to be answered; false on timeout. Throws if INIT failed. */
     public boolean awaitInit(Duration timeout) throws IOException {
         return handshake.await(timeout);
