@@ -1,6 +1,7 @@
 package dev.j4l.block.loop;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.Attachment;
 import dev.j4l.block.transport.DriverCall;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.fuse.MountOptions;
@@ -47,10 +48,7 @@ public final class LoopTransport implements AutoCloseable {
      * then hang in exit forever. Closed before the connection is ended, which it would otherwise keep up.
      */
     private final OwnedFd backing;
-    private final Thread shutdownHook;
-    private volatile boolean detached;
-    /** Why {@link #close()} could not detach: {@link #detach()} says it again rather than pretend success. */
-    private IOException leftAttached;
+    private final Attachment attachment;
 
     private LoopTransport(BlockDriver driver, DeviceFile file, FuseMount<DeviceFile.Node> mount, LoopDevice device,
             OwnedFd backing) {
@@ -59,8 +57,8 @@ public final class LoopTransport implements AutoCloseable {
         this.mount = mount;
         this.device = device;
         this.backing = backing;
-        this.shutdownHook = Thread.ofPlatform().name("j4l-loop-detach").unstarted(this::detachAtExit);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.attachment = new Attachment(device.path(), this::release, this::leave,
+                "it stays until then, and its I/O fails once this process exits");
     }
 
     /**
@@ -130,7 +128,7 @@ public final class LoopTransport implements AutoCloseable {
 
     /** True while the device is attached and its connection up. */
     public boolean isAttached() {
-        return !detached && mount.isAlive();
+        return !attachment.isEnded() && mount.isAlive();
     }
 
     /**
@@ -153,24 +151,25 @@ public final class LoopTransport implements AutoCloseable {
      *
      * @throws IOException when the device is in use (a mounted filesystem: unmount it first); nothing is changed
      */
-    public synchronized void detach() throws IOException {
-        if (leftAttached != null) throw leftAttached;
-        if (detached) return;
+    public void detach() throws IOException {
+        attachment.detach();
+    }
+
+    private void release() throws IOException {
         try {
             device.detach();
         } catch (KernelException e) {
-            throw new IOException(e.errno() == Errno.EBUSY
-                    ? "cannot detach " + device.path() + ": it is in use (mounted?); unmount it first"
-                    : "cannot detach " + device.path() + ": " + e.getMessage(), e);
-        }
-        detached = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is what called us
+            if (e.errno() == Errno.EBUSY) throw new Attachment.InUse(device.path(), e);
+            throw new IOException("cannot detach " + device.path() + ": " + e.getMessage(), e);
         }
         backing.close();
         mount.close();
+    }
+
+    /** Lets the kernel free the device once its last user closes it. */
+    private void leave() {
+        backing.close();
+        device.close();
     }
 
     /** Blocks until the FUSE connection ends (the device was detached, by this process or when it died). */
@@ -180,30 +179,8 @@ public final class LoopTransport implements AutoCloseable {
 
     /** {@link #detach()}; when the device is in use it is left to the kernel to free once its last user closes it. */
     @Override
-    public synchronized void close() throws IOException {
-        if (detached) return;
-        try {
-            detach();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, e.getMessage() + "; it stays until then, and its I/O fails once this process exits");
-            leftAttached = e;
-            detached = true;
-            backing.close();
-            device.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what called us
-            }
-        }
-    }
-
-    private void detachAtExit() {
-        try {
-            close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "loop device " + device.path() + " not detached at exit: " + e.getMessage());
-        }
+    public void close() throws IOException {
+        attachment.close();
     }
 
     @Override

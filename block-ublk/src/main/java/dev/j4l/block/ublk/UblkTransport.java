@@ -2,6 +2,7 @@ package dev.j4l.block.ublk;
 
 import dev.j4l.block.AsyncBlockDriver;
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.Attachment;
 import dev.j4l.block.transport.DriverCall;
 import dev.j4l.kernel.KernelException;
 import dev.j4l.kernel.ublk.UblkDevice;
@@ -60,9 +61,8 @@ public final class UblkTransport implements AutoCloseable {
     private final UblkDevice device;
     private final QueueServer[] servers;
     private final Thread[] threads;
-    private final Thread shutdownHook;
-    private volatile boolean detached;
     private final CountDownLatch ended;
+    private final Attachment attachment;
 
     private UblkTransport(BlockDriver driver, UblkDevice device, QueueServer[] servers, Thread[] threads,
             CountDownLatch ended) {
@@ -71,8 +71,8 @@ public final class UblkTransport implements AutoCloseable {
         this.servers = servers;
         this.threads = threads;
         this.ended = ended;
-        this.shutdownHook = Thread.ofPlatform().name("j4l-ublk-remove").unstarted(this::removeAtExit);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.attachment = new Attachment(device.blockPath(), this::remove, () -> { },
+                "it keeps serving until this process exits, then its I/O fails");
     }
 
     /** Whether this kernel has ublk. */
@@ -165,7 +165,7 @@ public final class UblkTransport implements AutoCloseable {
 
     /** True while the device is there and every queue serves. */
     public boolean isServing() {
-        return !detached && ended.getCount() == servers.length;
+        return !attachment.isEnded() && ended.getCount() == servers.length;
     }
 
     /** Blocks until every queue has ended (the device was removed, by this process or the kernel). */
@@ -178,17 +178,12 @@ public final class UblkTransport implements AutoCloseable {
      *
      * @throws IOException when the device is in use (a mounted file system: unmount it first); nothing changes
      */
-    public synchronized void detach() throws IOException {
-        if (detached) return;
-        if (device.inUse()) {
-            throw new IOException("cannot detach " + devicePath() + ": it is in use (mounted?); unmount it first");
-        }
-        detached = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is what called us
-        }
+    public void detach() throws IOException {
+        attachment.detach();
+    }
+
+    private void remove() throws IOException {
+        if (device.inUse()) throw new Attachment.InUse(devicePath());
         try {
             device.stop();
             for (Thread t : threads) {
@@ -212,20 +207,7 @@ public final class UblkTransport implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        try {
-            detach();
-        } catch (IOException e) {
-            if (detached) throw e;
-            LOG.log(Level.WARNING, e.getMessage() + "; it keeps serving until this process exits");
-        }
-    }
-
-    private void removeAtExit() {
-        try {
-            close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "ublk device " + device.id() + " not removed at exit: " + e.getMessage());
-        }
+        attachment.close();
     }
 
     /**

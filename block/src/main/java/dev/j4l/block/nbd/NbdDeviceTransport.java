@@ -1,6 +1,7 @@
 package dev.j4l.block.nbd;
 
 import dev.j4l.block.BlockDriver;
+import dev.j4l.block.transport.Attachment;
 import dev.j4l.block.transport.DriverCall;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.KernelException;
@@ -74,17 +75,14 @@ public final class NbdDeviceTransport implements AutoCloseable {
     private final BlockDriver driver;
     private final NbdServer server;
     private final NbdDevice device;
-    private final Thread shutdownHook;
-    private volatile boolean detached;
-    /** Why {@link #close()} could not detach: {@link #detach()} says it again rather than pretend success. */
-    private IOException leftAttached;
+    private final Attachment attachment;
 
     private NbdDeviceTransport(BlockDriver driver, NbdServer server, NbdDevice device) {
         this.driver = driver;
         this.server = server;
         this.device = device;
-        this.shutdownHook = Thread.ofPlatform().name("j4l-nbd-disconnect").unstarted(this::detachAtExit);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.attachment = new Attachment(device.path(), this::disconnect, () -> { },
+                "it stays served until this process exits, and its I/O fails then");
     }
 
     /** Connects {@code driver} to a free NBD device with {@link Options#defaults()}. */
@@ -197,7 +195,7 @@ public final class NbdDeviceTransport implements AutoCloseable {
 
     /** True while the device is connected. */
     public boolean isAttached() {
-        return !detached && device.isConnected();
+        return !attachment.isEnded() && device.isConnected();
     }
 
     /**
@@ -206,21 +204,16 @@ public final class NbdDeviceTransport implements AutoCloseable {
      *
      * @throws IOException when the device is in use (a mounted file system: unmount it first); nothing is changed
      */
-    public synchronized void detach() throws IOException {
-        if (leftAttached != null) throw leftAttached;
-        if (detached) return;
+    public void detach() throws IOException {
+        attachment.detach();
+    }
+
+    private void disconnect() throws IOException {
         try {
             device.disconnect();
         } catch (KernelException e) {
-            throw new IOException(e.errno() == Errno.EBUSY
-                    ? "cannot detach " + device.path() + ": it is in use (mounted?); unmount it first"
-                    : "cannot detach " + device.path() + ": " + e.getMessage(), e);
-        }
-        detached = true;
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is what called us
+            if (e.errno() == Errno.EBUSY) throw new Attachment.InUse(device.path(), e);
+            throw new IOException("cannot detach " + device.path() + ": " + e.getMessage(), e);
         }
         try {
             if (!device.awaitDisconnected(DISCONNECT_WAIT)) {
@@ -242,28 +235,8 @@ public final class NbdDeviceTransport implements AutoCloseable {
 
     /** {@link #detach()}; when the device is in use it stays served until this process ends (its I/O fails then). */
     @Override
-    public synchronized void close() throws IOException {
-        if (detached) return;
-        try {
-            detach();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, e.getMessage() + "; it stays served until this process exits, and its I/O fails then");
-            leftAttached = e;
-            detached = true;
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what called us
-            }
-        }
-    }
-
-    private void detachAtExit() {
-        try {
-            close();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "NBD device " + device.path() + " not detached at exit: " + e.getMessage());
-        }
+    public void close() throws IOException {
+        attachment.close();
     }
 
     @Override
