@@ -298,9 +298,10 @@ final class TestCommand implements Main.Command {
     private static final String JUNIT_COMMONS = "org.junit.platform.commons";
 
     /**
-     * The guest's JVM command: the modules ./j4l runs from (cli/target/modules) on the module path, each
-     * tested module patched with its test classes and opened to JUnit (as Surefire does), the JUnit console
-     * launcher on the class path, and the JVM options of each module's Surefire argLine.
+     * The guest's JVM command: the modules ./j4l runs from (cli/target/modules) on the module path, with the
+     * compiled classes of a tested module the command does not ship (the adversary), each tested module patched
+     * with its test classes and opened to JUnit (as Surefire does), the JUnit console launcher on the class path,
+     * and the JVM options of each module's Surefire argLine.
      * The test kit and JUnit's API come with the command's modules.
      */
     static List<String> guestJava(Path root, List<TestClass> chosen) throws IOException {
@@ -318,13 +319,11 @@ final class TestCommand implements Main.Command {
         Set<String> options = new LinkedHashSet<>();
         String base = pomProperty(root.resolve("pom.xml"), "j4l.test.jvmArgs");
         Map<Path, String> moduleNames = new LinkedHashMap<>();
+        List<String> modulePathEntries = new ArrayList<>(List.of(modulePath.toString()));
         for (TestClass c : chosen) {
             if (moduleNames.containsKey(c.moduleDir())) continue;
             String name = moduleName(c.moduleDir());
-            if (finder.find(name).isEmpty()) {
-                throw new IllegalArgumentException(c.name() + " is a test of " + name
-                        + ", which is not among the modules in " + modulePath + "; the VM tier runs tests of those only");
-            }
+            if (finder.find(name).isEmpty()) modulePathEntries.add(c.moduleDir().resolve("target/classes").toString());
             moduleNames.put(c.moduleDir(), name);
             String argLine = pomArgLine(c.moduleDir().resolve("pom.xml"));
             options.addAll(groupOptions(argLine == null ? base : argLine.replace("${j4l.test.jvmArgs}", base)));
@@ -353,7 +352,7 @@ final class TestCommand implements Main.Command {
                 "-XX:TieredStopAtLevel=1",
                 // the JDK's default console (JLine) runs stty on /dev/tty, which the guest's command lacks
                 "-Djdk.console=java.base",
-                "--module-path", modulePath.toString(), "--add-modules", "ALL-MODULE-PATH",
+                "--module-path", String.join(":", modulePathEntries), "--add-modules", "ALL-MODULE-PATH",
                 "-cp", String.join(":", classPath), LAUNCHER, "execute", "--disable-banner",
                 "--disable-ansi-colors", "--details=tree", "--fail-if-no-tests", "--include-engine=junit-jupiter",
                 "--reports-dir", GUEST_OUT + "/reports"));
