@@ -85,7 +85,7 @@ class SwitchTest {
             Process server = b.command("iperf3", "-s", "-p", "5299").redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                waitForPort(a, d.address(1), 5299);
+                waitForListener(b, 5299);
                 String tcp = run(a, "iperf3", "-c", d.address(1), "-p", "5299", "-t", "2", "-J");
                 double tcpBps = receivedBitsPerSecond(tcp);
                 assertTrue(tcpBps > 10e6, "TCP through the switch: " + tcpBps + " bit/s");
@@ -102,20 +102,17 @@ class SwitchTest {
         }
     }
 
-    private static void waitForPort(NetNamespace ns, String host, int port) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            Boolean up = ns.call(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(host, port), 200);
-                    return true;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            if (up) return;
-            Thread.sleep(100);
+    /**
+     * Waits until a TCP socket listens on {@code port} in {@code ns}, asking ss rather than connecting: iperf3's
+     * server takes any connection as a test client, and one made only to probe it makes the next client's
+     * connection reset while the server recovers.
+     */
+    private static void waitForListener(NetNamespace ns, int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (!run(ns, "ss", "-Hltn", "sport = :" + port).isBlank()) return;
+            Thread.sleep(50);
         }
-        throw new AssertionError("nothing listens on " + host + ":" + port);
+        throw new AssertionError("nothing listens on port " + port);
     }
 
     private static double receivedBitsPerSecond(String json) {

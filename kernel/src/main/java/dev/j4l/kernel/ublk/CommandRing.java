@@ -10,8 +10,8 @@ import dev.j4l.kernel.OwnedFd;
 import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.abi.IoUringAbi;
 import dev.j4l.kernel.raw.Access;
-import dev.j4l.kernel.raw.LibcMemory;
 import dev.j4l.kernel.raw.LibcUring;
+import dev.j4l.kernel.raw.UringMapping;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,7 +30,7 @@ final class CommandRing {
     private final OwnedFd ring;
     private final int ringFd;
     private final int sqeSize;
-    private final long sqRingAddr, sqRingLen, cqRingAddr, cqRingLen, sqesAddr, sqesLen;
+    private final UringMapping rings;
     private final MemorySegment sqRing, cqRing, sqes;
     private final int sqHead, sqTail, sqMask, sqArray, sqEntries;
     private final int cqHead, cqTail, cqMask, cqes;
@@ -52,55 +52,26 @@ final class CommandRing {
             if (fd < 0) throw KernelException.of("io_uring_setup", sqe128 ? "SQE128" : "ublk queue", fd);
             ring = (OwnedFd) Access.fds().wrap(fd, "io_uring");
             ringFd = fd;
-            int features = p.get(JAVA_INT, IoUringAbi.PARAMS_FEATURES);
-            sqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_SQ_ENTRIES);
-            int cqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES);
-            int sq = IoUringAbi.PARAMS_SQ_OFF, cq = IoUringAbi.PARAMS_CQ_OFF;
-            sqHead = p.get(JAVA_INT, sq + IoUringAbi.SQRING_HEAD);
-            sqTail = p.get(JAVA_INT, sq + IoUringAbi.SQRING_TAIL);
-            int sqMaskOff = p.get(JAVA_INT, sq + IoUringAbi.SQRING_RING_MASK);
-            sqArray = p.get(JAVA_INT, sq + IoUringAbi.SQRING_ARRAY);
-            cqHead = p.get(JAVA_INT, cq + IoUringAbi.CQRING_HEAD);
-            cqTail = p.get(JAVA_INT, cq + IoUringAbi.CQRING_TAIL);
-            int cqMaskOff = p.get(JAVA_INT, cq + IoUringAbi.CQRING_RING_MASK);
-            cqes = p.get(JAVA_INT, cq + IoUringAbi.CQRING_CQES);
-            long sqLen = sqArray + (long) Integer.BYTES * sqEntries;
-            long cqLen = cqes + (long) IoUringAbi.CQE_SIZE * cqEntries;
-            boolean single = (features & IoUringAbi.FEAT_SINGLE_MMAP) != 0;
-            if (single) sqLen = cqLen = Math.max(sqLen, cqLen);
-            sqRingLen = sqLen;
-            cqRingLen = single ? 0 : cqLen;
-            sqesLen = (long) sqeSize * sqEntries;
-            long sqA = 0, cqA = 0, sqesA = 0;
             try {
-                sqA = map(sqLen, fd, IoUringAbi.OFF_SQ_RING);
-                cqA = single ? sqA : map(cqLen, fd, IoUringAbi.OFF_CQ_RING);
-                sqesA = map(sqesLen, fd, IoUringAbi.OFF_SQES);
+                rings = UringMapping.map(p, fd, sqeSize);
             } catch (KernelException e) {
-                // SAFETY: undoes only the mappings made just above, of their lengths; nothing has seen them.
-                if (cqA != 0 && !single) LibcMemory.munmap(cqA, cqLen);
-                if (sqA != 0) LibcMemory.munmap(sqA, sqLen);
                 ring.close();
                 throw e;
             }
-            sqRingAddr = sqA;
-            cqRingAddr = cqA;
-            sqesAddr = sqesA;
-            // SAFETY: the mappings just made, each of the length io_uring_params gives for it, stay mapped until
-            // close(); the owner never calls this ring after close() (it checks before every call).
-            sqRing = LibcMemory.segment(sqRingAddr, sqLen);
-            cqRing = LibcMemory.segment(cqRingAddr, cqLen);
-            sqes = LibcMemory.segment(sqesAddr, sqesLen);
-            sqMask = sqRing.get(JAVA_INT, sqMaskOff);
-            cqMask = cqRing.get(JAVA_INT, cqMaskOff);
         }
-    }
-
-    private static long map(long len, int fd, long offset) throws KernelException {
-        long a = LibcMemory.mmap(len, LibcMemory.PROT_READ | LibcMemory.PROT_WRITE,
-                LibcMemory.MAP_SHARED | LibcMemory.MAP_POPULATE, fd, offset);
-        if (a < 0 && a > -4096) throw KernelException.of("mmap", "io_uring", a);
-        return a;
+        // The owner never calls this ring after close() (it checks before every call), which unmaps them.
+        sqRing = rings.sqRing;
+        cqRing = rings.cqRing;
+        sqes = rings.sqes;
+        sqHead = rings.sqHead;
+        sqTail = rings.sqTail;
+        sqMask = rings.sqMask;
+        sqArray = rings.sqArray;
+        sqEntries = rings.sqEntries;
+        cqHead = rings.cqHead;
+        cqTail = rings.cqTail;
+        cqMask = rings.cqMask;
+        cqes = rings.cqes;
     }
 
     /** A zeroed SQE for a URING_CMD {@code cmdOp} on {@code fd}; the caller fills the command area, then {@link #publish}es. */
@@ -196,10 +167,8 @@ final class CommandRing {
     void close() {
         if (closed) return;
         closed = true;
-        // SAFETY: the owner calls nothing on this ring after close(): the mappings are unmapped once, unused.
-        LibcMemory.munmap(sqesAddr, sqesLen);
-        if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
-        LibcMemory.munmap(sqRingAddr, sqRingLen);
+        // The owner calls nothing on this ring after close(): the mappings are unmapped once, unused.
+        rings.unmap();
         ring.close();
     }
 }

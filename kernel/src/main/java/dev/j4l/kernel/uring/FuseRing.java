@@ -15,8 +15,8 @@ import dev.j4l.kernel.Poller;
 import dev.j4l.kernel.abi.FuseAbi;
 import dev.j4l.kernel.abi.IoUringAbi;
 import dev.j4l.kernel.raw.Access;
-import dev.j4l.kernel.raw.LibcMemory;
 import dev.j4l.kernel.raw.LibcUring;
+import dev.j4l.kernel.raw.UringMapping;
 import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -54,7 +54,7 @@ public final class FuseRing implements AutoCloseable {
     private final int devFd;
     private final int wakeFd;
     private final Arena arena = Arena.ofShared();
-    private final long sqRingAddr, sqRingLen, cqRingAddr, cqRingLen, sqesAddr, sqesLen;
+    private final UringMapping rings;
     private final MemorySegment sqRing, cqRing, sqes;
     private final int sqHead, sqTail, sqMask, sqArray, sqEntries, sqFlags;
     private final int cqHead, cqTail, cqMask, cqes;
@@ -73,71 +73,31 @@ public final class FuseRing implements AutoCloseable {
         this.ring = ring;
         this.dev = dev;
         this.wake = wake;
-        int features = p.get(JAVA_INT, IoUringAbi.PARAMS_FEATURES);
-        sqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_SQ_ENTRIES);
-        int cqEntries = p.get(JAVA_INT, IoUringAbi.PARAMS_CQ_ENTRIES);
-        int sq = IoUringAbi.PARAMS_SQ_OFF, cq = IoUringAbi.PARAMS_CQ_OFF;
-        sqHead = p.get(JAVA_INT, sq + IoUringAbi.SQRING_HEAD);
-        sqTail = p.get(JAVA_INT, sq + IoUringAbi.SQRING_TAIL);
-        int sqMaskOff = p.get(JAVA_INT, sq + IoUringAbi.SQRING_RING_MASK);
-        sqFlags = p.get(JAVA_INT, sq + IoUringAbi.SQRING_FLAGS);
-        sqArray = p.get(JAVA_INT, sq + IoUringAbi.SQRING_ARRAY);
-        cqHead = p.get(JAVA_INT, cq + IoUringAbi.CQRING_HEAD);
-        cqTail = p.get(JAVA_INT, cq + IoUringAbi.CQRING_TAIL);
-        int cqMaskOff = p.get(JAVA_INT, cq + IoUringAbi.CQRING_RING_MASK);
-        cqes = p.get(JAVA_INT, cq + IoUringAbi.CQRING_CQES);
-        // The SQ ring ends with its index array (a u32 per entry), the CQ ring with its CQEs.
-        long sqLen = sqArray + (long) Integer.BYTES * sqEntries;
-        long cqLen = cqes + (long) IoUringAbi.CQE_SIZE * cqEntries;
-        boolean single = (features & IoUringAbi.FEAT_SINGLE_MMAP) != 0;
-        if (single) sqLen = cqLen = Math.max(sqLen, cqLen);
-        sqRingLen = sqLen;
-        cqRingLen = single ? 0 : cqLen;
-        sqesLen = (long) SQE_SIZE * sqEntries;
-        // A mapping that fails leaves the ones made before it to undo.
-        sqRingAddr = map(sqLen, fd, IoUringAbi.OFF_SQ_RING);
-        try {
-            cqRingAddr = single ? sqRingAddr : map(cqLen, fd, IoUringAbi.OFF_CQ_RING);
-            try {
-                sqesAddr = map(sqesLen, fd, IoUringAbi.OFF_SQES);
-            } catch (KernelException e) {
-                // SAFETY: undoes the mapping made just above, of its length; nothing has seen it yet.
-                if (!single) LibcMemory.munmap(cqRingAddr, cqLen);
-                throw e;
-            }
-        } catch (KernelException e) {
-            // SAFETY: as above, for the first mapping.
-            LibcMemory.munmap(sqRingAddr, sqLen);
-            throw e;
-        }
-        // SAFETY: the three mappings just made, each of the length io_uring_params gives for it (one shared mapping
-        // when FEAT_SINGLE_MMAP), stay mapped until close(); the segments have no scope of their own, so every access
-        // goes through checkUsable() or hasWork(), which refuse a closed ring.
-        sqRing = LibcMemory.segment(sqRingAddr, sqLen);
-        cqRing = LibcMemory.segment(cqRingAddr, cqLen);
-        sqes = LibcMemory.segment(sqesAddr, sqesLen);
-        // The params hold offsets into the ring mappings; the masks themselves live in the rings.
-        sqMask = sqRing.get(JAVA_INT, sqMaskOff);
-        cqMask = cqRing.get(JAVA_INT, cqMaskOff);
+        rings = UringMapping.map(p, fd, SQE_SIZE);
+        // Every access to these segments goes through checkUsable() or hasWork(), which refuse a closed ring; only
+        // close() unmaps them.
+        sqRing = rings.sqRing;
+        cqRing = rings.cqRing;
+        sqes = rings.sqes;
+        sqHead = rings.sqHead;
+        sqTail = rings.sqTail;
+        sqMask = rings.sqMask;
+        sqArray = rings.sqArray;
+        sqEntries = rings.sqEntries;
+        sqFlags = rings.sqFlags;
+        cqHead = rings.cqHead;
+        cqTail = rings.cqTail;
+        cqMask = rings.cqMask;
+        cqes = rings.cqes;
         // Held for the ring's lifetime, so the numbers written into SQEs can never name another file.
         devFd = Access.fds().acquire(dev);
         try {
             wakeFd = Access.fds().acquire(wake);
         } catch (IllegalStateException e) {
             Access.fds().release(dev);
-            // SAFETY: the three mappings were made in this constructor and no segment of them has been handed out.
-            LibcMemory.munmap(sqesAddr, sqesLen);
-            if (!single) LibcMemory.munmap(cqRingAddr, cqLen);
-            LibcMemory.munmap(sqRingAddr, sqLen);
+            rings.unmap(); // no segment of them has been handed out
             throw e;
         }
-    }
-
-    private static long map(long len, int fd, long offset) throws KernelException {
-        long a = LibcMemory.mmap(len, LibcMemory.PROT_READ | LibcMemory.PROT_WRITE,
-                LibcMemory.MAP_SHARED | LibcMemory.MAP_POPULATE, fd, offset);
-        if (a < 0 && a > -4096) throw KernelException.of("mmap", "io_uring", a);
-        return a;
     }
 
     /**
@@ -341,11 +301,9 @@ public final class FuseRing implements AutoCloseable {
             closed = true;
         }
         while (observers.get() != 0) Thread.onSpinWait();
-        // SAFETY: only the owner gets here, once (closed is set under the lock that also claims ownership), and
-        // no call of the owner is running: the rings are unmapped once, after every hasWork() has left them.
-        LibcMemory.munmap(sqesAddr, sqesLen);
-        if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
-        LibcMemory.munmap(sqRingAddr, sqRingLen);
+        // Only the owner gets here, once (closed is set under the lock that also claims ownership), and no call of
+        // the owner is running: the rings are unmapped once, after every hasWork() has left them.
+        rings.unmap();
         // Closing the last descriptor of the ring ends its commands (the kernel's io_uring exit work cancels the
         // FUSE entries) before the buffers they name can be collected: this object, which holds them, is alive here.
         ring.close();
