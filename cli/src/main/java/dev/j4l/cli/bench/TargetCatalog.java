@@ -1,5 +1,6 @@
 package dev.j4l.cli.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +87,8 @@ final class TargetCatalog {
      * time to the mount-ready measurement.)
      */
     static List<String> j4l(Path repo, String modules, String... args) {
+        List<String> launched = launcherCommand(repo, args);
+        if (launched != null) return launched;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (repo != null && args.length >= 2) {
@@ -113,6 +116,36 @@ final class TargetCatalog {
         cmd.add("dev.j4l.cli/dev.j4l.cli.Main");
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /**
+     * The java command {@code REPO/j4l ARGS} would run (its JVM options, AOT cache and quarantine flags), asked
+     * from the launcher with {@code J4L_PRINT_JAVA=1}; null when the checkout's launcher cannot print it (an
+     * older baseline), and {@link #j4l} builds the command itself.
+     */
+    private static List<String> launcherCommand(Path repo, String... args) {
+        if (repo == null) return null;
+        Path launcher = repo.resolve("j4l");
+        try {
+            if (!Files.isExecutable(launcher) || !Files.readString(launcher).contains("J4L_PRINT_JAVA")) return null;
+            List<String> argv = new ArrayList<>(List.of(launcher.toString()));
+            argv.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            pb.environment().put("J4L_PRINT_JAVA", "1");
+            Process p = pb.start();
+            List<String> cmd;
+            try (var out = p.inputReader()) {
+                cmd = out.lines().toList();
+            }
+            if (p.waitFor() != 0 || cmd.isEmpty()) throw new IOException(launcher + " could not print its java command");
+            return cmd;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted asking " + launcher + " for its java command", e);
+        }
     }
 
     /**
