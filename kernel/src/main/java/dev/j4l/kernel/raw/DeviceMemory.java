@@ -11,12 +11,16 @@ import java.lang.invoke.MethodHandle;
 public final class DeviceMemory {
     private DeviceMemory() {}
 
-    private static final MethodHandle GETPAGESIZE = Native.downcallNoErrno("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Getpagesize {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    }
     private static final int PAGE_SIZE = pageSize0();
 
     private static int pageSize0() {
         try {
-            return (int) GETPAGESIZE.invokeExact();
+            return (int) Getpagesize.DOWNCALL.invokeExact();
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

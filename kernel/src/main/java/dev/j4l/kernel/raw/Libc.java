@@ -21,33 +21,57 @@ public final class Libc {
 
     public static final int AT_FDCWD = -100;
 
-    private static final MethodHandle OPENAT = Native.downcall("openat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle CLOSE = Native.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = Native.downcall("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = Native.downcall("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle IOCTL_PTR = Native.downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_VAL = Native.downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MOUNT = Native.downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 = Native.downcall("umount2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = Native.downcall("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle EVENTFD = Native.downcall("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SYSCALL6 = Native.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Openat {
+        static final MethodHandle DOWNCALL = Native.downcall("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+    }
+    private static final class Close {
+        static final MethodHandle DOWNCALL = Native.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Read {
+        static final MethodHandle DOWNCALL = Native.downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Write {
+        static final MethodHandle DOWNCALL = Native.downcall("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class IoctlPtr {
+        static final MethodHandle DOWNCALL = Native.downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class IoctlVal {
+        static final MethodHandle DOWNCALL = Native.downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Mount {
+        static final MethodHandle DOWNCALL = Native.downcall("mount",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+    private static final class Umount2 {
+        static final MethodHandle DOWNCALL = Native.downcall("umount2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Poll {
+        static final MethodHandle DOWNCALL = Native.downcall("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Eventfd {
+        static final MethodHandle DOWNCALL = Native.downcall("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Syscall6 {
+        static final MethodHandle DOWNCALL = Native.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
 
     public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) OPENAT.invokeExact(e, dirfd, path, flags, mode);
+            int r = (int) Openat.DOWNCALL.invokeExact(e, dirfd, path, flags, mode);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -57,7 +81,7 @@ public final class Libc {
     public static int close(int fd) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) CLOSE.invokeExact(e, fd);
+            int r = (int) Close.DOWNCALL.invokeExact(e, fd);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -67,7 +91,7 @@ public final class Libc {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) READ.invokeExact(e, fd, buf, count);
+            long r = (long) Read.DOWNCALL.invokeExact(e, fd, buf, count);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -77,7 +101,7 @@ public final class Libc {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) WRITE.invokeExact(e, fd, buf, count);
+            long r = (long) Write.DOWNCALL.invokeExact(e, fd, buf, count);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -87,7 +111,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, MemorySegment arg) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) IOCTL_PTR.invokeExact(e, fd, request, arg);
+            int r = (int) IoctlPtr.DOWNCALL.invokeExact(e, fd, request, arg);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -97,7 +121,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, long arg) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) IOCTL_VAL.invokeExact(e, fd, request, arg);
+            int r = (int) IoctlVal.DOWNCALL.invokeExact(e, fd, request, arg);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -108,7 +132,7 @@ public final class Libc {
             MemorySegment data) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) MOUNT.invokeExact(e, source, target, fstype, flags, data);
+            int r = (int) Mount.DOWNCALL.invokeExact(e, source, target, fstype, flags, data);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -118,7 +142,7 @@ public final class Libc {
     public static int umount2(MemorySegment target, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) UMOUNT2.invokeExact(e, target, flags);
+            int r = (int) Umount2.DOWNCALL.invokeExact(e, target, flags);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -129,7 +153,7 @@ public final class Libc {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) POLL.invokeExact(e, fds, nfds, timeoutMillis);
+            int r = (int) Poll.DOWNCALL.invokeExact(e, fds, nfds, timeoutMillis);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -139,7 +163,7 @@ public final class Libc {
     public static int eventfd(int initval, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) EVENTFD.invokeExact(e, initval, flags);
+            int r = (int) Eventfd.DOWNCALL.invokeExact(e, initval, flags);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -150,7 +174,7 @@ public final class Libc {
     public static long syscall(long nr, long a, long b, long c, long d, long e5, long f) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) SYSCALL6.invokeExact(e, nr, a, b, c, d, e5, f);
+            long r = (long) Syscall6.DOWNCALL.invokeExact(e, nr, a, b, c, d, e5, f);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);

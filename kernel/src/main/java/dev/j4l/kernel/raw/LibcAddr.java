@@ -15,15 +15,21 @@ import java.lang.invoke.MethodHandle;
 public final class LibcAddr {
     private LibcAddr() {}
 
-    private static final MethodHandle PREAD = Native.downcall("pread64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = Native.downcall("pwrite64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Pread {
+        static final MethodHandle DOWNCALL = Native.downcall("pread64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class Pwrite {
+        static final MethodHandle DOWNCALL = Native.downcall("pwrite64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    }
 
     public static long pread(int fd, long address, long count, long offset) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) PREAD.invokeExact(e, fd, address, count, offset);
+            long r = (long) Pread.DOWNCALL.invokeExact(e, fd, address, count, offset);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -33,7 +39,7 @@ public final class LibcAddr {
     public static long pwrite(int fd, long address, long count, long offset) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) PWRITE.invokeExact(e, fd, address, count, offset);
+            long r = (long) Pwrite.DOWNCALL.invokeExact(e, fd, address, count, offset);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);

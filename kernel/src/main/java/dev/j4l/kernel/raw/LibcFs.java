@@ -20,84 +20,174 @@ public final class LibcFs {
     private static final FunctionDescriptor I_II = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
     private static final FunctionDescriptor I_IA = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
 
-    private static final MethodHandle STATX = Native.downcall("statx",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle OPENAT2 = Native.downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle MKDIRAT = Native.downcall("mkdirat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle MKNODAT = Native.downcall("mknodat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle UNLINKAT = Native.downcall("unlinkat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RENAMEAT2 = Native.downcall("renameat2",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LINKAT = Native.downcall("linkat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SYMLINKAT = Native.downcall("symlinkat",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle READLINKAT = Native.downcall("readlinkat",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FCHMODAT = Native.downcall("fchmodat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHMOD = Native.downcall("fchmod", I_II);
-    private static final MethodHandle FCHOWNAT = Native.downcall("fchownat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle UTIMENSAT = Native.downcall("utimensat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle FUTIMENS = Native.downcall("futimens",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FTRUNCATE = Native.downcall("ftruncate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FALLOCATE = Native.downcall("fallocate64",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle LSEEK = Native.downcall("lseek64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle COPY_FILE_RANGE = Native.downcall("copy_file_range",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FSYNC = Native.downcall("fsync", I_I);
-    private static final MethodHandle FDATASYNC = Native.downcall("fdatasync", I_I);
-    private static final MethodHandle FGETXATTR = Native.downcall("fgetxattr",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FSETXATTR = Native.downcall("fsetxattr",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FLISTXATTR = Native.downcall("flistxattr",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FREMOVEXATTR = Native.downcall("fremovexattr", I_IA);
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Statx {
+        static final MethodHandle DOWNCALL = Native.downcall("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Openat2 {
+        static final MethodHandle DOWNCALL = Native.downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
+    private static final class Mkdirat {
+        static final MethodHandle DOWNCALL = Native.downcall("mkdirat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Mknodat {
+        static final MethodHandle DOWNCALL = Native.downcall("mknodat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Unlinkat {
+        static final MethodHandle DOWNCALL = Native.downcall("unlinkat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Renameat2 {
+        static final MethodHandle DOWNCALL = Native.downcall("renameat2",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Linkat {
+        static final MethodHandle DOWNCALL = Native.downcall("linkat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Symlinkat {
+        static final MethodHandle DOWNCALL = Native.downcall("symlinkat",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    }
+    private static final class Readlinkat {
+        static final MethodHandle DOWNCALL = Native.downcall("readlinkat",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class Fchmodat {
+        static final MethodHandle DOWNCALL = Native.downcall("fchmodat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class Fchmod {
+        static final MethodHandle DOWNCALL = Native.downcall("fchmod", I_II);
+    }
+    private static final class Fchownat {
+        static final MethodHandle DOWNCALL = Native.downcall("fchownat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Utimensat {
+        static final MethodHandle DOWNCALL = Native.downcall("utimensat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class Futimens {
+        static final MethodHandle DOWNCALL = Native.downcall("futimens",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Ftruncate {
+        static final MethodHandle DOWNCALL = Native.downcall("ftruncate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Fallocate {
+        static final MethodHandle DOWNCALL = Native.downcall("fallocate64",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class Lseek {
+        static final MethodHandle DOWNCALL = Native.downcall("lseek64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+    private static final class CopyFileRange {
+        static final MethodHandle DOWNCALL = Native.downcall("copy_file_range",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Fsync {
+        static final MethodHandle DOWNCALL = Native.downcall("fsync", I_I);
+    }
+    private static final class Fdatasync {
+        static final MethodHandle DOWNCALL = Native.downcall("fdatasync", I_I);
+    }
+    private static final class Fgetxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("fgetxattr",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class Fsetxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("fsetxattr",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Flistxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("flistxattr",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Fremovexattr {
+        static final MethodHandle DOWNCALL = Native.downcall("fremovexattr", I_IA);
+    }
     private static final FunctionDescriptor LGETXATTR_DESC = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final MethodHandle GETXATTR = Native.downcall("getxattr", LGETXATTR_DESC);
-    private static final MethodHandle LGETXATTR = Native.downcall("lgetxattr", LGETXATTR_DESC);
+    private static final class Getxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("getxattr", LGETXATTR_DESC);
+    }
+    private static final class Lgetxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("lgetxattr", LGETXATTR_DESC);
+    }
     private static final FunctionDescriptor LSETXATTR_DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
-    private static final MethodHandle SETXATTR = Native.downcall("setxattr", LSETXATTR_DESC);
-    private static final MethodHandle LSETXATTR = Native.downcall("lsetxattr", LSETXATTR_DESC);
+    private static final class Setxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("setxattr", LSETXATTR_DESC);
+    }
+    private static final class Lsetxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("lsetxattr", LSETXATTR_DESC);
+    }
     private static final FunctionDescriptor LLISTXATTR_DESC = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final MethodHandle LISTXATTR = Native.downcall("listxattr", LLISTXATTR_DESC);
-    private static final MethodHandle LLISTXATTR = Native.downcall("llistxattr", LLISTXATTR_DESC);
+    private static final class Listxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("listxattr", LLISTXATTR_DESC);
+    }
+    private static final class Llistxattr {
+        static final MethodHandle DOWNCALL = Native.downcall("llistxattr", LLISTXATTR_DESC);
+    }
     private static final FunctionDescriptor LREMOVEXATTR_DESC = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
-    private static final MethodHandle REMOVEXATTR = Native.downcall("removexattr", LREMOVEXATTR_DESC);
-    private static final MethodHandle LREMOVEXATTR = Native.downcall("lremovexattr", LREMOVEXATTR_DESC);
-    private static final MethodHandle FSTATFS = Native.downcall("fstatfs", I_IA);
-    private static final MethodHandle STATFS = Native.downcall("statfs",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle READV = Native.downcall("readv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITEV = Native.downcall("writev",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle PREADV = Native.downcall("preadv64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle PWRITEV = Native.downcall("pwritev64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle DUP = Native.downcall("dup", I_I);
-    private static final MethodHandle FCNTL_VAL = Native.downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FCNTL_PTR = Native.downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FLOCK = Native.downcall("flock", I_II);
-    private static final MethodHandle FACCESSAT = Native.downcall("faccessat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETDENTS64 = Native.downcall("getdents64",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final class Removexattr {
+        static final MethodHandle DOWNCALL = Native.downcall("removexattr", LREMOVEXATTR_DESC);
+    }
+    private static final class Lremovexattr {
+        static final MethodHandle DOWNCALL = Native.downcall("lremovexattr", LREMOVEXATTR_DESC);
+    }
+    private static final class Fstatfs {
+        static final MethodHandle DOWNCALL = Native.downcall("fstatfs", I_IA);
+    }
+    private static final class Statfs {
+        static final MethodHandle DOWNCALL = Native.downcall("statfs",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class Readv {
+        static final MethodHandle DOWNCALL = Native.downcall("readv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Writev {
+        static final MethodHandle DOWNCALL = Native.downcall("writev",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Preadv {
+        static final MethodHandle DOWNCALL = Native.downcall("preadv64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Pwritev {
+        static final MethodHandle DOWNCALL = Native.downcall("pwritev64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Dup {
+        static final MethodHandle DOWNCALL = Native.downcall("dup", I_I);
+    }
+    private static final class FcntlVal {
+        static final MethodHandle DOWNCALL = Native.downcall("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class FcntlPtr {
+        static final MethodHandle DOWNCALL = Native.downcall("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Flock {
+        static final MethodHandle DOWNCALL = Native.downcall("flock", I_II);
+    }
+    private static final class Faccessat {
+        static final MethodHandle DOWNCALL = Native.downcall("faccessat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class Getdents64 {
+        static final MethodHandle DOWNCALL = Native.downcall("getdents64",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
 
     private static int ret(int r, MemorySegment e) {
         return r < 0 ? Native.negativeErrno(e) : r;
@@ -110,7 +200,7 @@ public final class LibcFs {
     public static int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statx) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) STATX.invokeExact(e, dirfd, path, flags, mask, statx), e);
+            return ret((int) Statx.DOWNCALL.invokeExact(e, dirfd, path, flags, mask, statx), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -121,7 +211,7 @@ public final class LibcFs {
         MemorySegment e = Native.errnoSlot();
         try {
             // SAFETY: the size passed is how's own, so the kernel reads only how; the downcall keeps both alive.
-            return (int) ret((long) OPENAT2.invokeExact(e, Syscall.OPENAT2, (long) dirfd, path, how, how.byteSize()), e);
+            return (int) ret((long) Openat2.DOWNCALL.invokeExact(e, Syscall.OPENAT2, (long) dirfd, path, how, how.byteSize()), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -130,7 +220,7 @@ public final class LibcFs {
     public static int mkdirat(int dirfd, MemorySegment path, int mode) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) MKDIRAT.invokeExact(e, dirfd, path, mode), e);
+            return ret((int) Mkdirat.DOWNCALL.invokeExact(e, dirfd, path, mode), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -139,7 +229,7 @@ public final class LibcFs {
     public static int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) MKNODAT.invokeExact(e, dirfd, path, mode, dev), e);
+            return ret((int) Mknodat.DOWNCALL.invokeExact(e, dirfd, path, mode, dev), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -148,7 +238,7 @@ public final class LibcFs {
     public static int unlinkat(int dirfd, MemorySegment path, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) UNLINKAT.invokeExact(e, dirfd, path, flags), e);
+            return ret((int) Unlinkat.DOWNCALL.invokeExact(e, dirfd, path, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -157,7 +247,7 @@ public final class LibcFs {
     public static int renameat2(int olddir, MemorySegment oldpath, int newdir, MemorySegment newpath, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) RENAMEAT2.invokeExact(e, olddir, oldpath, newdir, newpath, flags), e);
+            return ret((int) Renameat2.DOWNCALL.invokeExact(e, olddir, oldpath, newdir, newpath, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -166,7 +256,7 @@ public final class LibcFs {
     public static int linkat(int olddir, MemorySegment oldpath, int newdir, MemorySegment newpath, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) LINKAT.invokeExact(e, olddir, oldpath, newdir, newpath, flags), e);
+            return ret((int) Linkat.DOWNCALL.invokeExact(e, olddir, oldpath, newdir, newpath, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -175,7 +265,7 @@ public final class LibcFs {
     public static int symlinkat(MemorySegment target, int newdir, MemorySegment linkpath) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SYMLINKAT.invokeExact(e, target, newdir, linkpath), e);
+            return ret((int) Symlinkat.DOWNCALL.invokeExact(e, target, newdir, linkpath), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -184,7 +274,7 @@ public final class LibcFs {
     public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) READLINKAT.invokeExact(e, dirfd, path, buf, size), e);
+            return ret((long) Readlinkat.DOWNCALL.invokeExact(e, dirfd, path, buf, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -193,7 +283,7 @@ public final class LibcFs {
     public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FCHMODAT.invokeExact(e, dirfd, path, mode, flags), e);
+            return ret((int) Fchmodat.DOWNCALL.invokeExact(e, dirfd, path, mode, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -202,7 +292,7 @@ public final class LibcFs {
     public static int fchmod(int fd, int mode) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FCHMOD.invokeExact(e, fd, mode), e);
+            return ret((int) Fchmod.DOWNCALL.invokeExact(e, fd, mode), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -211,7 +301,7 @@ public final class LibcFs {
     public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FCHOWNAT.invokeExact(e, dirfd, path, uid, gid, flags), e);
+            return ret((int) Fchownat.DOWNCALL.invokeExact(e, dirfd, path, uid, gid, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -221,7 +311,7 @@ public final class LibcFs {
     public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) UTIMENSAT.invokeExact(e, dirfd, path, times, flags), e);
+            return ret((int) Utimensat.DOWNCALL.invokeExact(e, dirfd, path, times, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -230,7 +320,7 @@ public final class LibcFs {
     public static int futimens(int fd, MemorySegment times) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FUTIMENS.invokeExact(e, fd, times), e);
+            return ret((int) Futimens.DOWNCALL.invokeExact(e, fd, times), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -239,7 +329,7 @@ public final class LibcFs {
     public static int ftruncate(int fd, long length) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FTRUNCATE.invokeExact(e, fd, length), e);
+            return ret((int) Ftruncate.DOWNCALL.invokeExact(e, fd, length), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -248,7 +338,7 @@ public final class LibcFs {
     public static int fallocate(int fd, int mode, long offset, long length) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FALLOCATE.invokeExact(e, fd, mode, offset, length), e);
+            return ret((int) Fallocate.DOWNCALL.invokeExact(e, fd, mode, offset, length), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -257,7 +347,7 @@ public final class LibcFs {
     public static long lseek(int fd, long offset, int whence) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) LSEEK.invokeExact(e, fd, offset, whence), e);
+            return ret((long) Lseek.DOWNCALL.invokeExact(e, fd, offset, whence), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -268,7 +358,7 @@ public final class LibcFs {
             int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) COPY_FILE_RANGE.invokeExact(e, fdIn, offIn, fdOut, offOut, length, flags), e);
+            return ret((long) CopyFileRange.DOWNCALL.invokeExact(e, fdIn, offIn, fdOut, offOut, length, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -277,7 +367,7 @@ public final class LibcFs {
     public static int fsync(int fd) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FSYNC.invokeExact(e, fd), e);
+            return ret((int) Fsync.DOWNCALL.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -286,7 +376,7 @@ public final class LibcFs {
     public static int fdatasync(int fd) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FDATASYNC.invokeExact(e, fd), e);
+            return ret((int) Fdatasync.DOWNCALL.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -295,7 +385,7 @@ public final class LibcFs {
     public static long fgetxattr(int fd, MemorySegment name, MemorySegment value, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) FGETXATTR.invokeExact(e, fd, name, value, size), e);
+            return ret((long) Fgetxattr.DOWNCALL.invokeExact(e, fd, name, value, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -304,7 +394,7 @@ public final class LibcFs {
     public static int fsetxattr(int fd, MemorySegment name, MemorySegment value, long size, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FSETXATTR.invokeExact(e, fd, name, value, size, flags), e);
+            return ret((int) Fsetxattr.DOWNCALL.invokeExact(e, fd, name, value, size, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -313,7 +403,7 @@ public final class LibcFs {
     public static long flistxattr(int fd, MemorySegment list, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) FLISTXATTR.invokeExact(e, fd, list, size), e);
+            return ret((long) Flistxattr.DOWNCALL.invokeExact(e, fd, list, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -322,7 +412,7 @@ public final class LibcFs {
     public static int fremovexattr(int fd, MemorySegment name) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FREMOVEXATTR.invokeExact(e, fd, name), e);
+            return ret((int) Fremovexattr.DOWNCALL.invokeExact(e, fd, name), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -331,7 +421,7 @@ public final class LibcFs {
     public static long lgetxattr(MemorySegment path, MemorySegment name, MemorySegment value, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) LGETXATTR.invokeExact(e, path, name, value, size), e);
+            return ret((long) Lgetxattr.DOWNCALL.invokeExact(e, path, name, value, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -340,7 +430,7 @@ public final class LibcFs {
     public static int lsetxattr(MemorySegment path, MemorySegment name, MemorySegment value, long size, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) LSETXATTR.invokeExact(e, path, name, value, size, flags), e);
+            return ret((int) Lsetxattr.DOWNCALL.invokeExact(e, path, name, value, size, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -349,7 +439,7 @@ public final class LibcFs {
     public static long llistxattr(MemorySegment path, MemorySegment list, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) LLISTXATTR.invokeExact(e, path, list, size), e);
+            return ret((long) Llistxattr.DOWNCALL.invokeExact(e, path, list, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -358,7 +448,7 @@ public final class LibcFs {
     public static int lremovexattr(MemorySegment path, MemorySegment name) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) LREMOVEXATTR.invokeExact(e, path, name), e);
+            return ret((int) Lremovexattr.DOWNCALL.invokeExact(e, path, name), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -367,7 +457,7 @@ public final class LibcFs {
     public static int fstatfs(int fd, MemorySegment statfs) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FSTATFS.invokeExact(e, fd, statfs), e);
+            return ret((int) Fstatfs.DOWNCALL.invokeExact(e, fd, statfs), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -376,7 +466,7 @@ public final class LibcFs {
     public static int statfs(MemorySegment path, MemorySegment statfs) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) STATFS.invokeExact(e, path, statfs), e);
+            return ret((int) Statfs.DOWNCALL.invokeExact(e, path, statfs), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -385,7 +475,7 @@ public final class LibcFs {
     public static long readv(int fd, MemorySegment iov, int count) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) READV.invokeExact(e, fd, iov, count), e);
+            return ret((long) Readv.DOWNCALL.invokeExact(e, fd, iov, count), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -394,7 +484,7 @@ public final class LibcFs {
     public static long writev(int fd, MemorySegment iov, int count) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) WRITEV.invokeExact(e, fd, iov, count), e);
+            return ret((long) Writev.DOWNCALL.invokeExact(e, fd, iov, count), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -403,7 +493,7 @@ public final class LibcFs {
     public static long preadv(int fd, MemorySegment iov, int count, long offset) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) PREADV.invokeExact(e, fd, iov, count, offset), e);
+            return ret((long) Preadv.DOWNCALL.invokeExact(e, fd, iov, count, offset), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -412,7 +502,7 @@ public final class LibcFs {
     public static long pwritev(int fd, MemorySegment iov, int count, long offset) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) PWRITEV.invokeExact(e, fd, iov, count, offset), e);
+            return ret((long) Pwritev.DOWNCALL.invokeExact(e, fd, iov, count, offset), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -421,7 +511,7 @@ public final class LibcFs {
     public static int dup(int fd) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) DUP.invokeExact(e, fd), e);
+            return ret((int) Dup.DOWNCALL.invokeExact(e, fd), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -430,7 +520,7 @@ public final class LibcFs {
     public static int fcntl(int fd, int cmd, long arg) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FCNTL_VAL.invokeExact(e, fd, cmd, arg), e);
+            return ret((int) FcntlVal.DOWNCALL.invokeExact(e, fd, cmd, arg), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -439,7 +529,7 @@ public final class LibcFs {
     public static int fcntl(int fd, int cmd, MemorySegment arg) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FCNTL_PTR.invokeExact(e, fd, cmd, arg), e);
+            return ret((int) FcntlPtr.DOWNCALL.invokeExact(e, fd, cmd, arg), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -448,7 +538,7 @@ public final class LibcFs {
     public static int flock(int fd, int operation) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FLOCK.invokeExact(e, fd, operation), e);
+            return ret((int) Flock.DOWNCALL.invokeExact(e, fd, operation), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -457,7 +547,7 @@ public final class LibcFs {
     public static int faccessat(int dirfd, MemorySegment path, int mode, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) FACCESSAT.invokeExact(e, dirfd, path, mode, flags), e);
+            return ret((int) Faccessat.DOWNCALL.invokeExact(e, dirfd, path, mode, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -467,7 +557,7 @@ public final class LibcFs {
     public static long getdents64(int fd, MemorySegment buf, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) GETDENTS64.invokeExact(e, fd, buf, size), e);
+            return ret((long) Getdents64.DOWNCALL.invokeExact(e, fd, buf, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -477,7 +567,7 @@ public final class LibcFs {
     public static long getxattr(MemorySegment path, MemorySegment name, MemorySegment value, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) GETXATTR.invokeExact(e, path, name, value, size), e);
+            return ret((long) Getxattr.DOWNCALL.invokeExact(e, path, name, value, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -487,7 +577,7 @@ public final class LibcFs {
     public static int setxattr(MemorySegment path, MemorySegment name, MemorySegment value, long size, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SETXATTR.invokeExact(e, path, name, value, size, flags), e);
+            return ret((int) Setxattr.DOWNCALL.invokeExact(e, path, name, value, size, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -497,7 +587,7 @@ public final class LibcFs {
     public static long listxattr(MemorySegment path, MemorySegment list, long size) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) LISTXATTR.invokeExact(e, path, list, size), e);
+            return ret((long) Listxattr.DOWNCALL.invokeExact(e, path, list, size), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -507,22 +597,26 @@ public final class LibcFs {
     public static int removexattr(MemorySegment path, MemorySegment name) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) REMOVEXATTR.invokeExact(e, path, name), e);
+            return ret((int) Removexattr.DOWNCALL.invokeExact(e, path, name), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
     }
 
-    private static final MethodHandle NAME_TO_HANDLE_AT = Native.downcall("name_to_handle_at",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle OPEN_BY_HANDLE_AT = Native.downcall("open_by_handle_at",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final class NameToHandleAt {
+        static final MethodHandle DOWNCALL = Native.downcall("name_to_handle_at",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class OpenByHandleAt {
+        static final MethodHandle DOWNCALL = Native.downcall("open_by_handle_at",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     public static int nameToHandleAt(int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId,
             int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) NAME_TO_HANDLE_AT.invokeExact(e, dirfd, path, handle, mountId, flags), e);
+            return ret((int) NameToHandleAt.DOWNCALL.invokeExact(e, dirfd, path, handle, mountId, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -531,7 +625,7 @@ public final class LibcFs {
     public static int openByHandleAt(int mountFd, MemorySegment handle, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) OPEN_BY_HANDLE_AT.invokeExact(e, mountFd, handle, flags), e);
+            return ret((int) OpenByHandleAt.DOWNCALL.invokeExact(e, mountFd, handle, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

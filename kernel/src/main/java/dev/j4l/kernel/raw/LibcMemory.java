@@ -15,15 +15,21 @@ public final class LibcMemory {
     public static final int PROT_READ = 0x1, PROT_WRITE = 0x2;
     public static final int MAP_SHARED = 0x1, MAP_PRIVATE = 0x2, MAP_ANONYMOUS = 0x20, MAP_POPULATE = 0x8000;
 
-    private static final MethodHandle MMAP = Native.downcall("mmap",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = Native.downcall("munmap",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Mmap {
+        static final MethodHandle DOWNCALL = Native.downcall("mmap",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Munmap {
+        static final MethodHandle DOWNCALL = Native.downcall("munmap",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
 
     public static long mmap(long length, int prot, int flags, int fd, long offset) {
         MemorySegment e = Native.errnoSlot();
         try {
-            long r = (long) MMAP.invokeExact(e, 0L, length, prot, flags, fd, offset);
+            long r = (long) Mmap.DOWNCALL.invokeExact(e, 0L, length, prot, flags, fd, offset);
             return r == -1L ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
@@ -33,7 +39,7 @@ public final class LibcMemory {
     public static int munmap(long address, long length) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) MUNMAP.invokeExact(e, address, length);
+            int r = (int) Munmap.DOWNCALL.invokeExact(e, address, length);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);

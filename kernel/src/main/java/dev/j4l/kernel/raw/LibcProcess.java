@@ -15,30 +15,64 @@ public final class LibcProcess {
     private LibcProcess() {}
 
     private static final FunctionDescriptor I_V = FunctionDescriptor.of(JAVA_INT);
-    private static final MethodHandle GETUID = Native.downcallNoErrno("getuid", I_V);
-    private static final MethodHandle GETEUID = Native.downcallNoErrno("geteuid", I_V);
-    private static final MethodHandle GETGID = Native.downcallNoErrno("getgid", I_V);
-    private static final MethodHandle GETEGID = Native.downcallNoErrno("getegid", I_V);
-    private static final MethodHandle GETPID = Native.downcallNoErrno("getpid", I_V);
-    private static final MethodHandle GETTID = Native.downcallNoErrno("gettid", I_V);
-    private static final MethodHandle SETFSUID = Native.downcallNoErrno("setfsuid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETFSGID = Native.downcallNoErrno("setfsgid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNSHARE = Native.downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETNS = Native.downcall("setns",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETGROUPS = Native.downcall("getgroups",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SCHED_SETAFFINITY = Native.downcall("sched_setaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
-    private static final MethodHandle SCHED_GETAFFINITY = Native.downcall("sched_getaffinity",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
-    private static final MethodHandle SCHED_SETSCHEDULER = Native.downcall("sched_setscheduler",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SCHED_GETSCHEDULER = Native.downcall("sched_getscheduler",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNAME = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Getuid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("getuid", I_V);
+    }
+    private static final class Geteuid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("geteuid", I_V);
+    }
+    private static final class Getgid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("getgid", I_V);
+    }
+    private static final class Getegid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("getegid", I_V);
+    }
+    private static final class Getpid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("getpid", I_V);
+    }
+    private static final class Gettid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("gettid", I_V);
+    }
+    private static final class Setfsuid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("setfsuid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Setfsgid {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("setfsgid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Unshare {
+        static final MethodHandle DOWNCALL = Native.downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Setns {
+        static final MethodHandle DOWNCALL = Native.downcall("setns",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Getgroups {
+        static final MethodHandle DOWNCALL = Native.downcall("getgroups",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class SchedSetaffinity {
+        static final MethodHandle DOWNCALL = Native.downcall("sched_setaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
+    }
+    private static final class SchedGetaffinity {
+        static final MethodHandle DOWNCALL = Native.downcall("sched_getaffinity",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, java.lang.foreign.ValueLayout.JAVA_LONG, ADDRESS));
+    }
+    private static final class SchedSetscheduler {
+        static final MethodHandle DOWNCALL = Native.downcall("sched_setscheduler",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class SchedGetscheduler {
+        static final MethodHandle DOWNCALL = Native.downcall("sched_getscheduler",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Uname {
+        static final MethodHandle DOWNCALL = Native.downcall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
 
     private static int ret(int r, MemorySegment e) {
         return r < 0 ? Native.negativeErrno(e) : r;
@@ -53,33 +87,33 @@ public final class LibcProcess {
     }
 
     public static int getuid() {
-        return id(GETUID);
+        return id(Getuid.DOWNCALL);
     }
 
     public static int geteuid() {
-        return id(GETEUID);
+        return id(Geteuid.DOWNCALL);
     }
 
     public static int getgid() {
-        return id(GETGID);
+        return id(Getgid.DOWNCALL);
     }
 
     public static int getegid() {
-        return id(GETEGID);
+        return id(Getegid.DOWNCALL);
     }
 
     public static int getpid() {
-        return id(GETPID);
+        return id(Getpid.DOWNCALL);
     }
 
     public static int gettid() {
-        return id(GETTID);
+        return id(Gettid.DOWNCALL);
     }
 
     /** setfsuid(2) for the calling thread only; returns the previous fsuid (it reports no errors). */
     public static int setfsuid(int uid) {
         try {
-            return (int) SETFSUID.invokeExact(uid);
+            return (int) Setfsuid.DOWNCALL.invokeExact(uid);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -87,7 +121,7 @@ public final class LibcProcess {
 
     public static int setfsgid(int gid) {
         try {
-            return (int) SETFSGID.invokeExact(gid);
+            return (int) Setfsgid.DOWNCALL.invokeExact(gid);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -98,7 +132,7 @@ public final class LibcProcess {
         MemorySegment e = Native.errnoSlot();
         try {
             // SAFETY: cpusetsize is mask's own size, so the kernel reads only mask; the downcall keeps it alive.
-            return ret((int) SCHED_SETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
+            return ret((int) SchedSetaffinity.DOWNCALL.invokeExact(e, tid, mask.byteSize(), mask), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -109,7 +143,7 @@ public final class LibcProcess {
         MemorySegment e = Native.errnoSlot();
         try {
             // SAFETY: cpusetsize is mask's own size, so the kernel writes only into mask; the downcall keeps it alive.
-            return ret((int) SCHED_GETAFFINITY.invokeExact(e, tid, mask.byteSize(), mask), e);
+            return ret((int) SchedGetaffinity.DOWNCALL.invokeExact(e, tid, mask.byteSize(), mask), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -119,7 +153,7 @@ public final class LibcProcess {
     public static int schedSetscheduler(int tid, int policy, MemorySegment param) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SCHED_SETSCHEDULER.invokeExact(e, tid, policy, param), e);
+            return ret((int) SchedSetscheduler.DOWNCALL.invokeExact(e, tid, policy, param), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -129,7 +163,7 @@ public final class LibcProcess {
     public static int schedGetscheduler(int tid) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SCHED_GETSCHEDULER.invokeExact(e, tid), e);
+            return ret((int) SchedGetscheduler.DOWNCALL.invokeExact(e, tid), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -138,7 +172,7 @@ public final class LibcProcess {
     public static int unshare(int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) UNSHARE.invokeExact(e, flags), e);
+            return ret((int) Unshare.DOWNCALL.invokeExact(e, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -147,7 +181,7 @@ public final class LibcProcess {
     public static int setns(int fd, int nstype) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SETNS.invokeExact(e, fd, nstype), e);
+            return ret((int) Setns.DOWNCALL.invokeExact(e, fd, nstype), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -157,7 +191,7 @@ public final class LibcProcess {
     public static int getgroups(int size, MemorySegment list) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) GETGROUPS.invokeExact(e, size, list), e);
+            return ret((int) Getgroups.DOWNCALL.invokeExact(e, size, list), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -166,7 +200,7 @@ public final class LibcProcess {
     public static int uname(MemorySegment utsname) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) UNAME.invokeExact(e, utsname), e);
+            return ret((int) Uname.DOWNCALL.invokeExact(e, utsname), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

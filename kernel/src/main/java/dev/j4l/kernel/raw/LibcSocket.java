@@ -12,36 +12,68 @@ import java.lang.invoke.MethodHandle;
 public final class LibcSocket {
     private LibcSocket() {}
 
-    private static final MethodHandle SOCKET = Native.downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SOCKETPAIR = Native.downcall("socketpair",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle PIPE2 = Native.downcall("pipe2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle BIND = Native.downcall("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = Native.downcall("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN = Native.downcall("listen",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 = Native.downcall("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = Native.downcall("shutdown",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = Native.downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = Native.downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle GETSOCKNAME = Native.downcall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = Native.downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = Native.downcall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDMSG = Native.downcall("sendmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = Native.downcall("recvmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class Socket {
+        static final MethodHandle DOWNCALL = Native.downcall("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Socketpair {
+        static final MethodHandle DOWNCALL = Native.downcall("socketpair",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Pipe2 {
+        static final MethodHandle DOWNCALL = Native.downcall("pipe2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Bind {
+        static final MethodHandle DOWNCALL = Native.downcall("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Connect {
+        static final MethodHandle DOWNCALL = Native.downcall("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Listen {
+        static final MethodHandle DOWNCALL = Native.downcall("listen",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Accept4 {
+        static final MethodHandle DOWNCALL = Native.downcall("accept4",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+    private static final class Shutdown {
+        static final MethodHandle DOWNCALL = Native.downcall("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Setsockopt {
+        static final MethodHandle DOWNCALL = Native.downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Getsockopt {
+        static final MethodHandle DOWNCALL = Native.downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class Getsockname {
+        static final MethodHandle DOWNCALL = Native.downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class Sendto {
+        static final MethodHandle DOWNCALL = Native.downcall("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Recvfrom {
+        static final MethodHandle DOWNCALL = Native.downcall("recvfrom",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class Sendmsg {
+        static final MethodHandle DOWNCALL = Native.downcall("sendmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Recvmsg {
+        static final MethodHandle DOWNCALL = Native.downcall("recvmsg",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     private static int ret(int r, MemorySegment e) {
         return r < 0 ? Native.negativeErrno(e) : r;
@@ -54,7 +86,7 @@ public final class LibcSocket {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SOCKET.invokeExact(e, domain, type, protocol), e);
+            return ret((int) Socket.DOWNCALL.invokeExact(e, domain, type, protocol), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -64,7 +96,7 @@ public final class LibcSocket {
     public static int socketpair(int domain, int type, int protocol, MemorySegment sv) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SOCKETPAIR.invokeExact(e, domain, type, protocol, sv), e);
+            return ret((int) Socketpair.DOWNCALL.invokeExact(e, domain, type, protocol, sv), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -74,7 +106,7 @@ public final class LibcSocket {
     public static int pipe2(MemorySegment fds, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) PIPE2.invokeExact(e, fds, flags), e);
+            return ret((int) Pipe2.DOWNCALL.invokeExact(e, fds, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -83,7 +115,7 @@ public final class LibcSocket {
     public static int bind(int fd, MemorySegment addr, int addrlen) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) BIND.invokeExact(e, fd, addr, addrlen), e);
+            return ret((int) Bind.DOWNCALL.invokeExact(e, fd, addr, addrlen), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -92,7 +124,7 @@ public final class LibcSocket {
     public static int connect(int fd, MemorySegment addr, int addrlen) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) CONNECT.invokeExact(e, fd, addr, addrlen), e);
+            return ret((int) Connect.DOWNCALL.invokeExact(e, fd, addr, addrlen), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -101,7 +133,7 @@ public final class LibcSocket {
     public static int listen(int fd, int backlog) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) LISTEN.invokeExact(e, fd, backlog), e);
+            return ret((int) Listen.DOWNCALL.invokeExact(e, fd, backlog), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -110,7 +142,7 @@ public final class LibcSocket {
     public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) ACCEPT4.invokeExact(e, fd, addr, addrlen, flags), e);
+            return ret((int) Accept4.DOWNCALL.invokeExact(e, fd, addr, addrlen, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -119,7 +151,7 @@ public final class LibcSocket {
     public static int shutdown(int fd, int how) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SHUTDOWN.invokeExact(e, fd, how), e);
+            return ret((int) Shutdown.DOWNCALL.invokeExact(e, fd, how), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -128,7 +160,7 @@ public final class LibcSocket {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int length) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) SETSOCKOPT.invokeExact(e, fd, level, name, value, length), e);
+            return ret((int) Setsockopt.DOWNCALL.invokeExact(e, fd, level, name, value, length), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -138,7 +170,7 @@ public final class LibcSocket {
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment length) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) GETSOCKOPT.invokeExact(e, fd, level, name, value, length), e);
+            return ret((int) Getsockopt.DOWNCALL.invokeExact(e, fd, level, name, value, length), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -147,7 +179,7 @@ public final class LibcSocket {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment addrlen) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((int) GETSOCKNAME.invokeExact(e, fd, addr, addrlen), e);
+            return ret((int) Getsockname.DOWNCALL.invokeExact(e, fd, addr, addrlen), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -157,7 +189,7 @@ public final class LibcSocket {
     public static long sendto(int fd, MemorySegment buf, long length, int flags, MemorySegment addr, int addrlen) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) SENDTO.invokeExact(e, fd, buf, length, flags, addr, addrlen), e);
+            return ret((long) Sendto.DOWNCALL.invokeExact(e, fd, buf, length, flags, addr, addrlen), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -168,7 +200,7 @@ public final class LibcSocket {
             MemorySegment addrlen) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) RECVFROM.invokeExact(e, fd, buf, length, flags, addr, addrlen), e);
+            return ret((long) Recvfrom.DOWNCALL.invokeExact(e, fd, buf, length, flags, addr, addrlen), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -177,7 +209,7 @@ public final class LibcSocket {
     public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) SENDMSG.invokeExact(e, fd, msghdr, flags), e);
+            return ret((long) Sendmsg.DOWNCALL.invokeExact(e, fd, msghdr, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -186,7 +218,7 @@ public final class LibcSocket {
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         MemorySegment e = Native.errnoSlot();
         try {
-            return ret((long) RECVMSG.invokeExact(e, fd, msghdr, flags), e);
+            return ret((long) Recvmsg.DOWNCALL.invokeExact(e, fd, msghdr, flags), e);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -18,20 +18,32 @@ public final class LibcSpawn {
     /** {@code sizeof(posix_spawn_file_actions_t)} is 80 on glibc x86_64 and aarch64; room to spare. */
     public static final long FILE_ACTIONS_SIZE = 128;
 
-    private static final MethodHandle FA_INIT = Native.downcallNoErrno("posix_spawn_file_actions_init",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DESTROY = Native.downcallNoErrno("posix_spawn_file_actions_destroy",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle FA_DUP2 = Native.downcallNoErrno("posix_spawn_file_actions_adddup2",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SPAWNP = Native.downcallNoErrno("posix_spawnp",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle WAITPID = Native.downcall("waitpid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    // Each downcall has its own holder class, initialized (linked) on first use, once and thread-safely: start-up
+    // links only the calls it makes. After that the handle is a constant static final to the JIT, as before.
+    private static final class FaInit {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("posix_spawn_file_actions_init",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+    private static final class FaDestroy {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("posix_spawn_file_actions_destroy",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+    private static final class FaDup2 {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("posix_spawn_file_actions_adddup2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class Spawnp {
+        static final MethodHandle DOWNCALL = Native.downcallNoErrno("posix_spawnp",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    }
+    private static final class Waitpid {
+        static final MethodHandle DOWNCALL = Native.downcall("waitpid",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
 
     public static int fileActionsInit(MemorySegment fa) {
         try {
-            return -(int) FA_INIT.invokeExact(fa);
+            return -(int) FaInit.DOWNCALL.invokeExact(fa);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -39,7 +51,7 @@ public final class LibcSpawn {
 
     public static int fileActionsDestroy(MemorySegment fa) {
         try {
-            return -(int) FA_DESTROY.invokeExact(fa);
+            return -(int) FaDestroy.DOWNCALL.invokeExact(fa);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -48,7 +60,7 @@ public final class LibcSpawn {
     /** In the child, {@code fd} becomes {@code newfd} (with close-on-exec cleared, even when they are equal). */
     public static int fileActionsDup2(MemorySegment fa, int fd, int newfd) {
         try {
-            return -(int) FA_DUP2.invokeExact(fa, fd, newfd);
+            return -(int) FaDup2.DOWNCALL.invokeExact(fa, fd, newfd);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -58,7 +70,7 @@ public final class LibcSpawn {
     public static int spawnp(MemorySegment pid, MemorySegment file, MemorySegment fa, MemorySegment argv,
             MemorySegment envp) {
         try {
-            return -(int) SPAWNP.invokeExact(pid, file, fa, MemorySegment.NULL, argv, envp);
+            return -(int) Spawnp.DOWNCALL.invokeExact(pid, file, fa, MemorySegment.NULL, argv, envp);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -67,7 +79,7 @@ public final class LibcSpawn {
     public static int waitpid(int pid, MemorySegment status, int options) {
         MemorySegment e = Native.errnoSlot();
         try {
-            int r = (int) WAITPID.invokeExact(e, pid, status, options);
+            int r = (int) Waitpid.DOWNCALL.invokeExact(e, pid, status, options);
             return r < 0 ? Native.negativeErrno(e) : r;
         } catch (Throwable t) {
             throw Native.rethrow(t);
