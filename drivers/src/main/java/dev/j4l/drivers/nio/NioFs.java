@@ -54,6 +54,11 @@ import java.util.concurrent.TimeUnit;
  * to errno by {@link NioErrors}: NoSuchFile is ENOENT, DirectoryNotEmpty ENOTEMPTY, AccessDenied EACCES,
  * ReadOnlyFileSystem EROFS, and any other I/O error EIO with a log line.
  *
+ * <p>Hard links where the provider has them ({@link Files#createLink}: the default filesystem, jimfs), EPERM
+ * where not (zipfs). Extended attributes of the {@code user.} namespace are the provider's user-defined
+ * attributes ({@link UserDefinedFileAttributeView}); other namespaces, and providers without the view, answer
+ * EOPNOTSUPP. No fifos, sockets or devices (EPERM).
+ *
  * <p>Open files are {@link FileChannel}s of the provider. A file created through the mount may stay invisible
  * to the provider until its channel is closed (the zip filesystem writes an entry at close): until then its
  * attributes come from the channel, and its first flush (close(2)) makes it. {@link #destroy()} closes the filesystem when this driver opened it, which
