@@ -13,6 +13,7 @@ import dev.j4l.fuse.path.PathFiller;
 import dev.j4l.kernel.Errno;
 import dev.j4l.kernel.ErrnoException;
 import dev.j4l.kernel.Fs;
+import dev.j4l.kernel.Xattrs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -34,8 +35,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +54,11 @@ import java.util.concurrent.TimeUnit;
  * to errno by {@link NioErrors}: NoSuchFile is ENOENT, DirectoryNotEmpty ENOTEMPTY, AccessDenied EACCES,
  * ReadOnlyFileSystem EROFS, and any other I/O error EIO with a log line.
  *
+ * <p>Hard links where the provider has them ({@link Files#createLink}: the default filesystem, jimfs), EPERM
+ * where not (zipfs). Extended attributes of the {@code user.} namespace are the provider's user-defined
+ * attributes ({@link UserDefinedFileAttributeView}); other namespaces, and providers without the view, answer
+ * EOPNOTSUPP. No fifos, sockets or devices (EPERM).
+ *
  * <p>Open files are {@link FileChannel}s of the provider. A file created through the mount may stay invisible
  * to the provider until its channel is closed (the zip filesystem writes an entry at close): until then its
  * attributes come from the channel, and its first flush (close(2)) makes it. {@link #destroy()} closes the filesystem when this driver opened it, which
@@ -64,6 +72,8 @@ public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
     private final boolean closeOnDestroy;
     private final boolean unixView;
     private final boolean posixView;
+    /** The provider keeps user-defined attributes (served as the {@code user.} xattr namespace). */
+    private final boolean userView;
     /** Files created through the mount whose channels are still open, by path (the provider may not list them yet). */
     private final Map<String, OpenFile> pending = new ConcurrentHashMap<>();
     /** The mode a created file gets once its provider shows it, if it could not be set at create. */
@@ -97,6 +107,16 @@ public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
         // Only the default provider's unix view can be written (jimfs, say, derives it and refuses changes).
         this.unixView = views.contains("unix") && root.getFileSystem() == FileSystems.getDefault();
         this.posixView = views.contains("posix");
+        this.userView = keepsUserAttributes(root);
+    }
+
+    /** Whether the store of {@code root} keeps user-defined attributes (the default provider asks the kernel). */
+    private static boolean keepsUserAttributes(Path root) {
+        try {
+            return Files.getFileStore(root).supportsFileAttributeView(UserDefinedFileAttributeView.class);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -375,6 +395,94 @@ public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
             throw new ErrnoException(Errno.EPERM, "symlink " + path + ": the provider has no symbolic links");
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "symlink", path);
+        }
+    }
+
+    /** A hard link where the provider has them (the default filesystem, jimfs); EPERM where it has not (zipfs). */
+    @Override
+    public void link(Request r, String from, String to) throws ErrnoException {
+        try {
+            Files.createLink(at(to), at(from));
+        } catch (UnsupportedOperationException e) {
+            throw new ErrnoException(Errno.EPERM, "link " + to + ": the provider has no hard links");
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "link", from + " -> " + to);
+        }
+    }
+
+    // ---- extended attributes: the user. namespace as the provider's user-defined attributes ----
+
+    private static final String USER = "user.";
+
+    /** The provider's view of {@code path}'s user-defined attributes; EOPNOTSUPP when it keeps none. */
+    private UserDefinedFileAttributeView userAttributes(String path) throws ErrnoException {
+        UserDefinedFileAttributeView view = userView
+                ? Files.getFileAttributeView(at(path), UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                : null;
+        if (view == null) throw new ErrnoException(Errno.EOPNOTSUPP);
+        return view;
+    }
+
+    /** The provider's name for xattr {@code name}: only {@code user.} names map, others are EOPNOTSUPP. */
+    private static String userName(String name) throws ErrnoException {
+        if (!name.startsWith(USER) || name.length() == USER.length()) throw new ErrnoException(Errno.EOPNOTSUPP);
+        return name.substring(USER.length());
+    }
+
+    @Override
+    public void setxattr(Request r, String path, String name, byte[] value, int flags) throws ErrnoException {
+        UserDefinedFileAttributeView view = userAttributes(path);
+        String key = userName(name);
+        try {
+            if (flags != 0) {
+                boolean exists = view.list().contains(key);
+                if ((flags & Xattrs.XATTR_CREATE) != 0 && exists) throw new ErrnoException(Errno.EEXIST);
+                if ((flags & Xattrs.XATTR_REPLACE) != 0 && !exists) throw new ErrnoException(Errno.ENODATA);
+            }
+            view.write(key, ByteBuffer.wrap(value));
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "setxattr " + name, path);
+        }
+    }
+
+    @Override
+    public byte[] getxattr(Request r, String path, String name) throws ErrnoException {
+        UserDefinedFileAttributeView view = userAttributes(path);
+        String key = userName(name);
+        try {
+            if (!view.list().contains(key)) throw new ErrnoException(Errno.ENODATA);
+            ByteBuffer value = ByteBuffer.allocate(view.size(key));
+            view.read(key, value);
+            return java.util.Arrays.copyOf(value.array(), value.position());
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "getxattr " + name, path);
+        }
+    }
+
+    @Override
+    public List<String> listxattr(Request r, String path) throws ErrnoException {
+        UserDefinedFileAttributeView view;
+        try {
+            view = userAttributes(path);
+        } catch (ErrnoException e) {
+            return List.of(); // a provider without the view keeps no attributes, like a file without any
+        }
+        try {
+            return view.list().stream().map(key -> USER + key).toList();
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "listxattr", path);
+        }
+    }
+
+    @Override
+    public void removexattr(Request r, String path, String name) throws ErrnoException {
+        UserDefinedFileAttributeView view = userAttributes(path);
+        String key = userName(name);
+        try {
+            if (!view.list().contains(key)) throw new ErrnoException(Errno.ENODATA);
+            view.delete(key);
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "removexattr " + name, path);
         }
     }
 

@@ -154,6 +154,71 @@ class NioFsTest {
     }
 
     @Test
+    void aDirectoryOfTheDefaultFilesystemKeepsHardLinksAndUserXattrs() throws Exception {
+        Path backing = mounts.dir("backing");
+        Path m = mount(new NioFs(backing, false));
+        String f = m.resolve("f").toString();
+        Files.writeString(m.resolve("f"), "shared");
+        Command.run("ln", f, m.resolve("g").toString());
+        assertEquals("2", Command.run("stat", "-c", "%h", m.resolve("g").toString()).strip());
+        assertEquals(Files.getAttribute(backing.resolve("f"), "unix:ino"), Files.getAttribute(backing.resolve("g"), "unix:ino"));
+        Files.delete(m.resolve("f"));
+        assertEquals("shared", Files.readString(m.resolve("g")));
+        Command.Result dup = Command.of("ln", m.resolve("g").toString(), m.resolve("g2").toString()).exec();
+        assertTrue(dup.ok(), dup.err());
+        dup = Command.of("ln", m.resolve("g").toString(), m.resolve("g2").toString()).exec();
+        assertTrue(dup.err().contains("File exists"), dup.err());
+
+        String g = m.resolve("g").toString();
+        Command.run("setfattr", "-n", "user.origin", "-v", "through the mount", g);
+        assertEquals("through the mount", Command.run("getfattr", "--only-values", "-n", "user.origin", g));
+        assertEquals("through the mount", Command.run("getfattr", "--only-values", "-n", "user.origin",
+                backing.resolve("g").toString()));
+        Command.run("setfattr", "-n", "user.backing", "-v", "beneath", backing.resolve("g").toString());
+        assertEquals(List.of("user.backing", "user.origin"), Command.run("getfattr", "-m", "-", "--absolute-names", g)
+                .strip().lines().skip(1).map(l -> l.replaceAll("=.*", "")).sorted().toList());
+        String py = String.join("\n",
+                "import errno, os, sys",
+                "f = sys.argv[1]",
+                "def err(fn):",
+                "    try: fn(); return 'ok'",
+                "    except OSError as e: return errno.errorcode[e.errno]",
+                "print(err(lambda: os.setxattr(f, 'user.origin', b'x', os.XATTR_CREATE)))",
+                "print(err(lambda: os.setxattr(f, 'user.new', b'x', os.XATTR_REPLACE)))",
+                "print(err(lambda: os.setxattr(f, 'trusted.x', b'x')))", // we hold CAP_SYS_ADMIN: the driver answers
+                "print(err(lambda: os.getxattr(f, 'user.none')))",
+                "os.removexattr(f, 'user.backing')",
+                "print(err(lambda: os.removexattr(f, 'user.backing')), sorted(os.listxattr(f)))");
+        assertEquals(List.of("EEXIST", "ENODATA", "ENOTSUP", "ENODATA", "ENODATA ['user.origin']"),
+                Command.run("python3", "-c", py, g).strip().lines().toList());
+        // No mknod in NioFs: fifos are refused, regular files still come from create.
+        Command.Result fifo = Command.of("mkfifo", m.resolve("p").toString()).exec();
+        assertTrue(fifo.err().contains("Operation not permitted"), fifo.err());
+        Command.run("python3", "-c", "import os, stat, sys; os.mknod(sys.argv[1], 0o644 | stat.S_IFREG)",
+                m.resolve("plain").toString());
+        assertTrue(Files.isRegularFile(backing.resolve("plain")));
+    }
+
+    @Test
+    void providersWithoutHardLinksOrUserAttributesSaySo() throws Exception {
+        FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
+        Path m = mount(new NioFs(jimfs.getPath("/"), true));
+        Files.writeString(m.resolve("f"), "jimfs");
+        Command.run("ln", m.resolve("f").toString(), m.resolve("g").toString()); // jimfs has hard links
+        assertEquals("jimfs", Files.readString(jimfs.getPath("/g")));
+        Command.Result set = Command.of("setfattr", "-n", "user.a", "-v", "1", m.resolve("f").toString()).exec();
+        assertTrue(set.err().contains("Operation not supported"), set.err());
+        assertEquals("", Command.run("getfattr", "-d", m.resolve("f").toString()).strip());
+        mounted.close();
+
+        Path zip = mounts.dir("zips").resolve("links.zip");
+        Path z = mount(NioFs.open("zip:" + zip, false));
+        Files.writeString(z.resolve("f"), "zipped");
+        Command.Result ln = Command.of("ln", z.resolve("f").toString(), z.resolve("g").toString()).exec();
+        assertTrue(ln.err().contains("Operation not permitted"), ln.err());
+    }
+
+    @Test
     void exceptionsMapToErrno() {
         assertEquals(Errno.ENOENT, NioErrors.errno(new NoSuchFileException("x"), "op", "/x").errno());
         assertEquals(Errno.ENOTEMPTY, NioErrors.errno(new DirectoryNotEmptyException("x"), "op", "/x").errno());

@@ -109,6 +109,55 @@ public interface PathFilesystem<H> {
         throw new ErrnoException(Errno.ENOSYS);
     }
 
+    /**
+     * Creates the hard link {@code to} to the existing file {@code from}. Each name is its own node to the
+     * kernel (as in libfuse's high-level API without {@code use_ino}): {@code stat} shows the inode number the
+     * driver reports, else a different one per name, and the link count the driver reports; another name's
+     * count shows the change once the kernel's cached attributes of it expire. The default answers ENOSYS,
+     * which the kernel turns into EPERM for {@code link(2)}.
+     */
+    default void link(Request r, String from, String to) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * Creates a fifo, socket or device node ({@code mode} carries the type, the umask applied; {@code rdev} the
+     * device number of a character or block device, which the kernel sends only on a mount allowing devices).
+     * The default answers ENOSYS: the framework then makes a regular file through {@link #create} and
+     * {@link #release}, and refuses the other types with EPERM.
+     */
+    default void mknod(Request r, String path, int mode, int rdev) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * Sets the extended attribute {@code name} of {@code path}. {@code flags}:
+     * {@link dev.j4l.kernel.Xattrs#XATTR_CREATE} (EEXIST when it exists), {@link dev.j4l.kernel.Xattrs#XATTR_REPLACE}
+     * (ENODATA when it does not), or 0. Throw EOPNOTSUPP for a namespace the driver does not keep. The default
+     * answers ENOSYS, after which the kernel answers every xattr call with EOPNOTSUPP without asking.
+     */
+    default void setxattr(Request r, String path, String name, byte[] value, int flags) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * The value of {@code name}; throw ENODATA when {@code path} has no such attribute. The framework answers
+     * the kernel's size probes and ERANGE from the value returned.
+     */
+    default byte[] getxattr(Request r, String path, String name) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /** The names of the extended attributes of {@code path} (with their namespace: {@code user.a}). */
+    default java.util.List<String> listxattr(Request r, String path) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /** Removes the extended attribute {@code name}; throw ENODATA when there is none. */
+    default void removexattr(Request r, String path, String name) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
     /** Sets the size; {@code handle} is the open file of an {@code ftruncate}, else null. */
     default void truncate(Request r, String path, long size, H handle) throws ErrnoException {
         throw new ErrnoException(Errno.EROFS);

@@ -221,16 +221,40 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         }
     }
 
-    /** mknod of a regular file (what the kernel sends when create is not implemented): create + release. */
+    /**
+     * mknod goes to the driver's; one that has none (ENOSYS) gets a regular file made by create + release
+     * (what the kernel sends mknod for when create is not implemented), and EPERM for other types.
+     */
     @Override
     public Entry<PathNode> mknod(Request r, PathNode parent, String name, int mode, int rdev) throws ErrnoException {
-        if (!FileMode.isRegular(mode)) throw new ErrnoException(Errno.EPERM);
         long stamp = tree.readLock();
         try {
             String path = child(existing(parent), name);
-            H handle = fs.create(r, path, mode, Fs.O_WRONLY);
-            fs.release(r, path, handle);
+            try {
+                fs.mknod(r, path, mode, rdev);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOSYS) throw e;
+                if (!FileMode.isRegular(mode)) throw new ErrnoException(Errno.EPERM);
+                H handle = fs.create(r, path, mode, Fs.O_WRONLY);
+                fs.release(r, path, handle);
+            }
             return entry(r, path);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** The new name is a node of its own, with the attributes (and link count) the driver reports for it. */
+    @Override
+    public Entry<PathNode> link(Request r, PathNode n, PathNode newParent, String newName) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            // A file unlinked while open has no name to link to (the kernel refuses linkat of it too).
+            if (n.hidden) throw new ErrnoException(Errno.ENOENT);
+            String from = existing(n);
+            String to = child(existing(newParent), newName);
+            fs.link(r, from, to);
+            return entry(r, to);
         } finally {
             tree.unlockRead(stamp);
         }
@@ -486,6 +510,48 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
             fs.unlink(r, n.path);
         } finally {
             tree.unlockWrite(stamp);
+        }
+    }
+
+    // ---- extended attributes (of the node's current path; an open file's hidden name while unlinked) ----
+
+    @Override
+    public void setxattr(Request r, PathNode n, String name, byte[] value, int flags) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            fs.setxattr(r, existing(n), name, value, flags);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public byte[] getxattr(Request r, PathNode n, String name) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.getxattr(r, existing(n), name);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public List<String> listxattr(Request r, PathNode n) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.listxattr(r, existing(n));
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void removexattr(Request r, PathNode n, String name) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            fs.removexattr(r, existing(n), name);
+        } finally {
+            tree.unlockRead(stamp);
         }
     }
 

@@ -38,6 +38,18 @@
  *     <tr><td>{@code mount(path, blocking, debug, options)} / {@code umount()}</td>
  *         <td>{@code FuseMount.mount(mountpoint, PathFilesystem.inodes(fs), MountOptions)}, then
  *             {@code awaitUnmount()} or {@code close()}</td></tr>
+ *     <tr><td>{@code link(from, to)}</td>
+ *         <td>{@code link(r, from, to)}: each name is its own node, as in libfuse without {@code use_ino};
+ *             {@code stat} shows the link count (and inode number, if set) the driver reports</td></tr>
+ *     <tr><td>{@code mknod(path, mode, rdev)}</td>
+ *         <td>{@code mknod(r, path, mode, rdev)} for fifos, sockets and devices; without it a regular file is
+ *             made through {@code create} + {@code release} and other types get EPERM</td></tr>
+ *     <tr><td>{@code setxattr(path, name, Pointer value, size, flags)}, {@code getxattr(path, name, value, size)},
+ *             {@code listxattr(path, list, size)}, {@code removexattr(path, name)}</td>
+ *         <td>{@code setxattr(r, path, name, byte[] value, flags)}, {@code byte[] getxattr(r, path, name)},
+ *             {@code List<String> listxattr(r, path)}, {@code removexattr(r, path, name)}: the framework answers
+ *             the size probes and ERANGE; throw ENODATA for a missing attribute, EOPNOTSUPP for a namespace
+ *             not kept; leaving them out answers EOPNOTSUPP to every xattr call</td></tr>
  *     <tr><td>{@code -o hard_remove} off (libfuse's {@code .fuse_hidden} files)</td>
  *         <td>always on: an open file unlinked is renamed to {@code .j4l_hidden_N}, which lookups and listings
  *             never show</td></tr>
@@ -47,7 +59,8 @@
  *   </tbody>
  * </table>
  *
- * <p>Not in the path API (use the inode API, {@link dev.j4l.fuse.FuseFilesystem}, for them): hard links, xattrs,
- * locks, {@code mknod} of devices and fifos, ioctl, poll, passthrough and {@code O_TMPFILE}.
+ * <p>Not in the path API (use the inode API, {@link dev.j4l.fuse.FuseFilesystem}, for them): {@code access},
+ * {@code fallocate}, {@code lseek} with SEEK_DATA/SEEK_HOLE, locks, ioctl, poll, passthrough and
+ * {@code O_TMPFILE}.
  */
 package dev.j4l.fuse.path;

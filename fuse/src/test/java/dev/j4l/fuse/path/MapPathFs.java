@@ -24,6 +24,7 @@ final class MapPathFs implements PathFilesystem<Void> {
         Attr attr;
         byte[] data = new byte[0];
         String target;
+        final Map<String, byte[]> xattrs = new TreeMap<>();
 
         Item(Attr attr) {
             this.attr = attr;
@@ -64,7 +65,52 @@ final class MapPathFs implements PathFilesystem<Void> {
     @Override
     public synchronized Attr getattr(Request r, String path, Void handle) throws ErrnoException {
         Item i = item(path);
-        return i.attr.isRegularFile() ? i.attr.withSize(i.data.length) : i.attr;
+        Attr a = i.attr.isRegularFile() ? i.attr.withSize(i.data.length) : i.attr;
+        int links = (int) items.values().stream().filter(other -> other == i).count();
+        return links > 1 ? a.withNlink(links) : a;
+    }
+
+    /** Hard links: both paths name one item (its data, attributes and xattrs). */
+    @Override
+    public synchronized void link(Request r, String from, String to) throws ErrnoException {
+        Item i = item(from);
+        if (i.attr.isDirectory()) throw new ErrnoException(Errno.EPERM);
+        requireNew(to);
+        items.put(to, i);
+    }
+
+    @Override
+    public synchronized void mknod(Request r, String path, int mode, int rdev) throws ErrnoException {
+        requireNew(path);
+        items.put(path, new Item(Attr.of(mode, r.uid(), r.gid(), now()).toBuilder().rdev(rdev).build()));
+    }
+
+    @Override
+    public synchronized void setxattr(Request r, String path, String name, byte[] value, int flags)
+            throws ErrnoException {
+        Item i = item(path);
+        if (!name.startsWith("user.")) throw new ErrnoException(Errno.EOPNOTSUPP);
+        boolean exists = i.xattrs.containsKey(name);
+        if ((flags & dev.j4l.kernel.Xattrs.XATTR_CREATE) != 0 && exists) throw new ErrnoException(Errno.EEXIST);
+        if ((flags & dev.j4l.kernel.Xattrs.XATTR_REPLACE) != 0 && !exists) throw new ErrnoException(Errno.ENODATA);
+        i.xattrs.put(name, value.clone());
+    }
+
+    @Override
+    public synchronized byte[] getxattr(Request r, String path, String name) throws ErrnoException {
+        byte[] v = item(path).xattrs.get(name);
+        if (v == null) throw new ErrnoException(Errno.ENODATA);
+        return v;
+    }
+
+    @Override
+    public synchronized List<String> listxattr(Request r, String path) throws ErrnoException {
+        return List.copyOf(item(path).xattrs.keySet());
+    }
+
+    @Override
+    public synchronized void removexattr(Request r, String path, String name) throws ErrnoException {
+        if (item(path).xattrs.remove(name) == null) throw new ErrnoException(Errno.ENODATA);
     }
 
     @Override

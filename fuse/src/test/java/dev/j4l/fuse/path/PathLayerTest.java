@@ -160,4 +160,112 @@ class PathLayerTest {
         assertEquals(1, layer.knownPaths(), "only the root is left once the kernel forgot the rest");
         assertEquals("x", Files.readString(m.resolve("d/f7"))); // looked up afresh
     }
+
+    @Test
+    void hardLinksShareTheFileAndOutliveEachOther() throws Exception {
+        Path m = mount();
+        Files.createDirectory(m.resolve("d"));
+        Files.writeString(m.resolve("a"), "linked");
+        Command.run("ln", m.resolve("a").toString(), m.resolve("d/b").toString());
+        assertEquals("2", Command.run("stat", "-c", "%h", m.resolve("d/b").toString()).strip());
+        assertEquals("linked", Files.readString(m.resolve("d/b")));
+        Files.writeString(m.resolve("d/b"), "through b", StandardOpenOption.APPEND);
+        assertEquals("linkedthrough b", Files.readString(m.resolve("a")));
+        Command.Result dir = Command.of("ln", m.resolve("d").toString(), m.resolve("d2").toString()).exec();
+        assertFalse(dir.ok(), "a hard link to a directory"); // the kernel refuses it itself
+        try (FileChannel ch = FileChannel.open(m.resolve("a"), StandardOpenOption.READ)) {
+            Files.delete(m.resolve("a")); // unlinked while open: hidden, still readable, the other name intact
+            assertEquals("linkedthrough b", read(ch));
+            assertEquals("linkedthrough b", Files.readString(m.resolve("d/b")));
+            assertEquals(List.of("d"), list(m));
+        }
+        Files.move(m.resolve("d/b"), m.resolve("c"));
+        Command.run("ln", m.resolve("c").toString(), m.resolve("d/e").toString());
+        Files.delete(m.resolve("c"));
+        assertEquals("linkedthrough b", Files.readString(m.resolve("d/e")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (fs.paths().size() != 3 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals(List.of("/", "/d", "/d/e"), fs.paths());
+        // Each name is its own node to the kernel: the other name's count shows once its cached attributes expire.
+        String links = "";
+        deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!links.equals("1") && System.nanoTime() < deadline) {
+            links = Command.run("stat", "-c", "%h", m.resolve("d/e").toString()).strip();
+            if (!links.equals("1")) Thread.sleep(100);
+        }
+        assertEquals("1", links);
+    }
+
+    @Test
+    void extendedAttributesByPathWithFlagsAndSizeProbes() throws Exception {
+        Path m = mount();
+        String f = m.resolve("f").toString();
+        Files.writeString(m.resolve("f"), "x");
+        Command.run("setfattr", "-n", "user.colour", "-v", "blue", f);
+        Command.run("setfattr", "-n", "user.big", "-v", "0x" + "ab".repeat(3000), f);
+        assertEquals("blue", Command.run("getfattr", "--only-values", "-n", "user.colour", f));
+        assertEquals(List.of("user.big", "user.colour"), Command.run("getfattr", "-m", "-", "--absolute-names", f)
+                .strip().lines().skip(1).sorted().toList());
+        Command.Result none = Command.of("getfattr", "-n", "user.none", f).exec();
+        assertTrue(none.err().contains("No such attribute"), none.err());
+        Command.Result ns = Command.of("setfattr", "-n", "trusted.x", "-v", "1", f).exec();
+        assertFalse(ns.ok());
+        // XATTR_CREATE / XATTR_REPLACE, ERANGE for a buffer too small, and removal, through the syscalls.
+        String py = String.join("\n",
+                "import errno, os, sys",
+                "f = sys.argv[1]",
+                "def err(fn):",
+                "    try: fn(); return 'ok'",
+                "    except OSError as e: return errno.errorcode[e.errno]",
+                "print(err(lambda: os.setxattr(f, 'user.colour', b'red', os.XATTR_CREATE)))",
+                "print(err(lambda: os.setxattr(f, 'user.shape', b'round', os.XATTR_REPLACE)))",
+                "print(err(lambda: os.setxattr(f, 'user.colour', b'red', os.XATTR_REPLACE)))",
+                "print(os.getxattr(f, 'user.colour').decode(), len(os.getxattr(f, 'user.big')))",
+                "os.removexattr(f, 'user.big')",
+                "print(err(lambda: os.removexattr(f, 'user.big')), sorted(os.listxattr(f)))");
+        String out = Command.run("python3", "-c", py, f);
+        assertEquals(List.of("EEXIST", "ENODATA", "ok", "red 3000", "ENODATA ['user.colour']"), out.strip().lines().toList());
+        // A hard link shares the driver's item, so its xattrs too; an open file unlinked keeps them.
+        Command.run("ln", f, m.resolve("g").toString());
+        assertEquals("red", Command.run("getfattr", "--only-values", "-n", "user.colour", m.resolve("g").toString()));
+    }
+
+    @Test
+    void fifosAndSocketsGoToTheDriversMknod() throws Exception {
+        Path m = mount();
+        Command.run("mkfifo", "-m", "600", m.resolve("fifo").toString());
+        assertEquals("fifo 600", Command.run("stat", "-c", "%F %a", m.resolve("fifo").toString()).strip());
+        String py = "import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); print('bound')";
+        assertEquals("bound", Command.run("python3", "-c", py, m.resolve("sock").toString()).strip());
+        assertEquals("socket", Command.run("stat", "-c", "%F", m.resolve("sock").toString()).strip());
+        // A fifo on FUSE is the kernel's pipe: the two ends meet in the kernel, the driver sees no data.
+        assertEquals("through the fifo", Command.run("sh", "-c", "echo 'through the fifo' > " + m.resolve("fifo")
+                + " & cat " + m.resolve("fifo") + "; wait").strip());
+        assertTrue(fs.has("/fifo") && fs.has("/sock"), fs.paths().toString());
+    }
+
+    @Test
+    void aDriverWithoutTheseCallsKeepsTheKernelsDefaults() throws Exception {
+        Needs.fuse();
+        PathFilesystem<Void> bare = new PathFilesystem<>() {
+            @Override
+            public dev.j4l.fuse.Attr getattr(dev.j4l.fuse.Request r, String path, Void handle)
+                    throws dev.j4l.kernel.ErrnoException {
+                if (path.equals("/")) return dev.j4l.fuse.Attr.of(dev.j4l.fuse.FileMode.S_IFDIR | 0777, 0, 0, 0);
+                if (path.equals("/f")) return dev.j4l.fuse.Attr.of(dev.j4l.fuse.FileMode.S_IFREG | 0666, 0, 0, 0);
+                throw new dev.j4l.kernel.ErrnoException(dev.j4l.kernel.Errno.ENOENT);
+            }
+        };
+        Path m = mounts.dir("bare");
+        mounts.closeAfter(FuseMount.mount(m, PathFilesystem.inodes(bare), MountOptions.builder().fsname("bare").build()));
+        String f = m.resolve("f").toString();
+        Command.Result set = Command.of("setfattr", "-n", "user.a", "-v", "1", f).exec();
+        assertTrue(set.err().contains("Operation not supported"), set.err());
+        Command.Result get = Command.of("getfattr", "-n", "user.a", f).exec();
+        assertTrue(get.err().contains("Operation not supported"), get.err());
+        Command.Result ln = Command.of("ln", f, m.resolve("g").toString()).exec();
+        assertTrue(ln.err().contains("Operation not permitted"), ln.err()); // the kernel turns ENOSYS into EPERM
+        Command.Result fifo = Command.of("mkfifo", m.resolve("p").toString()).exec();
+        assertTrue(fifo.err().contains("Operation not permitted"), fifo.err());
+    }
 }
