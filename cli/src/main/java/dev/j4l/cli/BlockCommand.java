@@ -21,9 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code j4l block}: serves an example block driver until Ctrl-C, and ends a cow overlay (commit, discard).
@@ -143,10 +146,14 @@ final class BlockCommand {
         @ParentCommand
         BlockCommand block;
 
-        @Parameters(paramLabel = "BASE", description = "the base image")
+        @Spec
+        CommandSpec spec;
+
+        // Not required for picocli, which would then ask for them before cow commit and cow discard too.
+        @Parameters(paramLabel = "BASE", arity = "0..1", description = "the base image (required)")
         Path base;
 
-        @Option(names = "--delta", paramLabel = "FILE", required = true, description = "the delta")
+        @Option(names = "--delta", paramLabel = "FILE", description = "the delta (required)")
         Path delta;
 
         @Mixin
@@ -154,6 +161,10 @@ final class BlockCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (base == null || delta == null) {
+                throw new ParameterException(spec.commandLine(), "Missing required " + (base == null ? "parameter: 'BASE'"
+                        : "option: '--delta FILE'"));
+            }
             try (CowDisk disk = CowDisk.open(base, delta)) {
                 return block.serve(disk, "cow", serve);
             }

@@ -84,7 +84,7 @@ class BlockCommandTest {
         assertTrue(block("cow", base.toString())[1].contains("Missing required option: '--delta FILE'"));
         assertTrue(block("cow", "commit", base.toString())[1].contains("j4l block cow commit: Missing required option: '--delta FILE'"));
         assertTrue(block("cow", "discard", base.toString(), "--delta", dir.resolve("none").toString(), "--nbd", "tcp:1")[1]
-                .contains("Unknown option: '--nbd'"));
+                .contains("Unknown options: '--nbd', 'tcp:1' (try j4l block cow discard --help)"));
         String[] latency = block("ramdisk", "--size", "1M", "--latency", "fast");
         assertEquals("2", latency[0]);
         assertTrue(latency[1].contains("bad time 'fast'"), latency[1]);

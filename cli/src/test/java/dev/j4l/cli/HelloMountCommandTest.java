@@ -49,8 +49,8 @@ class HelloMountCommandTest {
         assertEquals(0, run(out, err, "mount", "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         assertTrue(help.indexOf("  hello ") >= 0 && help.indexOf("  hello ") < help.indexOf("  memfs "), help);
-        assertEquals(0, run(out, err, "help", "mount", "hello"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l mount hello "), out.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run(out, err, "mount", "hello", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l mount hello [-dfhqvV]"), out.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream out2 = new ByteArrayOutputStream(), err2 = new ByteArrayOutputStream();
         assertEquals(2, run(out2, err2, "mount", "hello"));
         assertTrue(err2.toString(StandardCharsets.UTF_8).contains("MOUNTPOINT"), err2.toString(StandardCharsets.UTF_8));
