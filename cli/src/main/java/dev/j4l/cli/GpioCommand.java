@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -22,6 +23,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -31,7 +33,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "gpio", description = {
         "GPIO chips and lines: info, get, set, watch (like libgpiod's tools).", "",
         "CHIP is a path (/dev/gpiochip0), a name (gpiochip0), a number (0) or a chip's label. LINE is an offset or a"
-                + " line's name. Values are logical (0 inactive, 1 active)."})
+                + " line's name. Values are logical (0 inactive, 1 active)."},
+        subcommands = {GpioCommand.Info.class, GpioCommand.Get.class, GpioCommand.Set.class, GpioCommand.Watch.class})
 final class GpioCommand {
     private final PrintStream out;
     /** Opens when the command is to stop; null: on Ctrl-C ({@link UntilStopped}). */
@@ -58,106 +61,168 @@ final class GpioCommand {
 
     @Command(name = "info", description = "every line of the chips (all chips when none is named): name, consumer,"
             + " settings")
-    int info(@Parameters(paramLabel = "CHIP", arity = "0..*") List<String> named) throws Exception {
-        List<String> chips = named == null || named.isEmpty()
-                ? GpioChip.paths().stream().map(Path::toString).toList() : named;
-        if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
-        for (String c : chips) {
-            try (GpioChip chip = GpioChip.find(c)) {
-                info(chip, out);
+    static final class Info implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Parameters(paramLabel = "CHIP", arity = "0..*")
+        List<String> named;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            List<String> chips = named == null || named.isEmpty()
+                    ? GpioChip.paths().stream().map(Path::toString).toList() : named;
+            if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
+            for (String c : chips) {
+                try (GpioChip chip = GpioChip.find(c)) {
+                    info(chip, out);
+                }
             }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "get", description = "the lines' values, requested as inputs, printed as LINE=VALUE")
-    int get(@Mixin LineOptions o, @Parameters(paramLabel = "CHIP") String chipName,
-            @Parameters(paramLabel = "LINE", arity = "1..*") List<String> names) throws Exception {
-        try (GpioChip chip = GpioChip.find(chipName)) {
-            int[] lines = offsets(chip, names);
-            GpioLineSettings in = GpioLineSettings.input().withBias(o.bias).withActiveLow(o.activeLow);
-            try (GpioLineRequest r = chip.request("j4l-gpio-get", GpioLineConfig.of(in), lines)) {
-                long bits = r.values(r.allLines());
-                List<String> shown = new ArrayList<>();
-                for (int i = 0; i < lines.length; i++) shown.add(names.get(i) + "=" + ((bits >>> i) & 1));
-                out.println(String.join(" ", shown));
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
+        List<String> names;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            try (GpioChip chip = GpioChip.find(chipName)) {
+                int[] lines = offsets(chip, names);
+                GpioLineSettings in = GpioLineSettings.input().withBias(o.bias).withActiveLow(o.activeLow);
+                try (GpioLineRequest r = chip.request("j4l-gpio-get", GpioLineConfig.of(in), lines)) {
+                    long bits = r.values(r.allLines());
+                    List<String> shown = new ArrayList<>();
+                    for (int i = 0; i < lines.length; i++) shown.add(names.get(i) + "=" + ((bits >>> i) & 1));
+                    out.println(String.join(" ", shown));
+                }
             }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "set", description = "drives the lines as outputs and holds them until Ctrl-C (or for --hold"
             + " TIME, e.g. 500ms); the kernel releases them on exit")
-    int set(@Mixin LineOptions o,
-            @Option(names = "--drive", paramLabel = "D", converter = DriveName.class,
-                    description = "push-pull (default), open-drain or open-source") Drive drive,
-            @Option(names = "--hold", paramLabel = "TIME", converter = Units.Time.class,
-                    description = "hold the values this long, then exit") Duration hold,
-            @Parameters(paramLabel = "CHIP") String chipName,
-            @Parameters(paramLabel = "LINE=VALUE", arity = "1..*") List<String> settings) throws Exception {
-        List<String> names = new ArrayList<>();
-        List<Boolean> values = new ArrayList<>();
-        for (String lv : settings) {
-            int eq = lv.indexOf('=');
-            String v = eq < 0 ? "" : lv.substring(eq + 1);
-            if (!v.equals("0") && !v.equals("1")) throw new IllegalArgumentException("set takes LINE=0 or LINE=1, not " + lv);
-            names.add(lv.substring(0, eq));
-            values.add(v.equals("1"));
-        }
-        return serve(stop -> {
-            try (GpioChip chip = GpioChip.find(chipName)) {
-                int[] lines = offsets(chip, names);
-                GpioLineConfig config = GpioLineConfig.of(GpioLineSettings.output()
-                        .withDrive(drive != null ? drive : Drive.PUSH_PULL).withBias(o.bias).withActiveLow(o.activeLow));
-                for (int i = 0; i < lines.length; i++) config = config.withOutput(lines[i], values.get(i));
-                try (GpioLineRequest r = chip.request("j4l-gpio-set", config, lines)) {
-                    out.printf("set %s (lines %s of %s); %s%n", String.join(" ", settings), r.offsets(), chip.name(),
-                            hold == null ? "holding until Ctrl-C" : "holding for " + hold.toMillis() + " ms");
-                    out.flush();
-                    if (hold == null) stop.await();
-                    else stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
-                }
+    static final class Set implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Option(names = "--drive", paramLabel = "D", converter = DriveName.class,
+                description = "push-pull (default), open-drain or open-source")
+        Drive drive;
+
+        @Option(names = "--hold", paramLabel = "TIME", converter = Units.Time.class,
+                description = "hold the values this long, then exit")
+        Duration hold;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE=VALUE")
+        List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            List<String> names = new ArrayList<>();
+            List<Boolean> values = new ArrayList<>();
+            for (String lv : settings) {
+                int eq = lv.indexOf('=');
+                String v = eq < 0 ? "" : lv.substring(eq + 1);
+                if (!v.equals("0") && !v.equals("1")) throw new IllegalArgumentException("set takes LINE=0 or LINE=1, not " + lv);
+                names.add(lv.substring(0, eq));
+                values.add(v.equals("1"));
             }
-            return 0;
-        });
+            return gpio.serve(stop -> {
+                try (GpioChip chip = GpioChip.find(chipName)) {
+                    int[] lines = offsets(chip, names);
+                    GpioLineConfig config = GpioLineConfig.of(GpioLineSettings.output()
+                            .withDrive(drive != null ? drive : Drive.PUSH_PULL).withBias(o.bias).withActiveLow(o.activeLow));
+                    for (int i = 0; i < lines.length; i++) config = config.withOutput(lines[i], values.get(i));
+                    try (GpioLineRequest r = chip.request("j4l-gpio-set", config, lines)) {
+                        out.printf("set %s (lines %s of %s); %s%n", String.join(" ", settings), r.offsets(), chip.name(),
+                                hold == null ? "holding until Ctrl-C" : "holding for " + hold.toMillis() + " ms");
+                        out.flush();
+                        if (hold == null) stop.await();
+                        else stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                }
+                return 0;
+            });
+        }
     }
 
     @Command(name = "watch", description = "prints each edge (timestamp in ns, edge, line, sequence numbers) until"
             + " Ctrl-C or N events")
-    int watch(@Mixin LineOptions o,
-            @Option(names = "--edge", paramLabel = "E", converter = EdgeName.class,
-                    description = "rising, falling or both (default)") Edge edgeAsked,
-            @Option(names = "--debounce", paramLabel = "MICROS", description = "debounce period of the watched lines")
-                    int debounce,
-            @Option(names = "--count", paramLabel = "N", description = "stop after N events") Long countAsked,
-            @Parameters(paramLabel = "CHIP") String chipName,
-            @Parameters(paramLabel = "LINE", arity = "1..*") List<String> names) throws Exception {
-        Edge edge = edgeAsked != null ? edgeAsked : Edge.BOTH;
-        long count = countAsked != null ? countAsked : Long.MAX_VALUE;
-        if (count <= 0) throw new IllegalArgumentException("--count needs a positive number");
-        return serve(stop -> {
-            try (GpioChip chip = GpioChip.find(chipName)) {
-                int[] lines = offsets(chip, names);
-                GpioLineSettings in = GpioLineSettings.input().withEdge(edge).withBias(o.bias)
-                        .withActiveLow(o.activeLow).withDebounceMicros(debounce);
-                try (GpioLineRequest r = chip.request("j4l-gpio-watch", GpioLineConfig.of(in), lines)) {
-                    out.printf("watching %s lines %s for %s edges; Ctrl-C to stop%n", chip.name(), r.offsets(),
-                            edge.name().toLowerCase(Locale.ROOT));
-                    out.flush();
-                    long seen = 0;
-                    while (seen < count && stop.getCount() > 0) {
-                        for (EdgeEvent e : r.readEvents(200)) {
-                            out.printf("%d %s %s %d seq=%d line_seq=%d%n", e.timestampNanos(),
-                                    e.edge().name().toLowerCase(Locale.ROOT), chip.name(), e.offset(), e.sequence(),
-                                    e.lineSequence());
-                            out.flush();
-                            if (++seen >= count) break;
+    static final class Watch implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Option(names = "--edge", paramLabel = "E", converter = EdgeName.class,
+                description = "rising, falling or both (default)")
+        Edge edgeAsked;
+
+        @Option(names = "--debounce", paramLabel = "MICROS", description = "debounce period of the watched lines")
+        int debounce;
+
+        @Option(names = "--count", paramLabel = "N", description = "stop after N events")
+        Long countAsked;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
+        List<String> names;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            Edge edge = edgeAsked != null ? edgeAsked : Edge.BOTH;
+            long count = countAsked != null ? countAsked : Long.MAX_VALUE;
+            if (count <= 0) throw new IllegalArgumentException("--count needs a positive number");
+            return gpio.serve(stop -> {
+                try (GpioChip chip = GpioChip.find(chipName)) {
+                    int[] lines = offsets(chip, names);
+                    GpioLineSettings in = GpioLineSettings.input().withEdge(edge).withBias(o.bias)
+                            .withActiveLow(o.activeLow).withDebounceMicros(debounce);
+                    try (GpioLineRequest r = chip.request("j4l-gpio-watch", GpioLineConfig.of(in), lines)) {
+                        out.printf("watching %s lines %s for %s edges; Ctrl-C to stop%n", chip.name(), r.offsets(),
+                                edge.name().toLowerCase(Locale.ROOT));
+                        out.flush();
+                        long seen = 0;
+                        while (seen < count && stop.getCount() > 0) {
+                            for (EdgeEvent e : r.readEvents(200)) {
+                                out.printf("%d %s %s %d seq=%d line_seq=%d%n", e.timestampNanos(),
+                                        e.edge().name().toLowerCase(Locale.ROOT), chip.name(), e.offset(), e.sequence(),
+                                        e.lineSequence());
+                                out.flush();
+                                if (++seen >= count) break;
+                            }
                         }
                     }
                 }
-            }
-            return 0;
-        });
+                return 0;
+            });
+        }
     }
 
     private int serve(UntilStopped.Serving body) throws Exception {

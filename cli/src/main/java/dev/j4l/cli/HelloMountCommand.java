@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code j4l mount hello MOUNTPOINT}: hello, the first example driver (one read-only file). */
 @Command(name = "hello", description = {"One read-only file, /hello: the smallest example driver"
-        + " (dev.j4l.drivers.hello.HelloFs, the first example driver to read)."}, footer = {"", MountOptionList.USAGE, "", "The driver's options may also be given as -o options, e.g. -o size=1G for --size 1G."})
+        + " (dev.j4l.drivers.hello.HelloFs, the first example driver to read)."},
+        footer = MountCommand.FOOTER)
 final class HelloMountCommand extends MountCommand.Driver {
     @Parameters(paramLabel = "MOUNTPOINT", description = "an empty directory")
     Path mountpoint;

@@ -8,14 +8,18 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code j4l i2c}: I2C buses through i2c-dev, as i2c-tools' i2cdetect, i2cget and i2cset do it ({@link I2cBus}). */
 @Command(name = "i2c", description = {
         "List, scan and read or write I2C buses through /dev/i2c-N (like i2cdetect, i2cget, i2cset).", "",
         "Talks to I2C buses through their i2c-dev nodes (/dev/i2c-BUS: the i2c-dev module; usually root only)."
-                + " Numbers may be decimal or 0x-prefixed hex."})
+                + " Numbers may be decimal or 0x-prefixed hex."},
+        subcommands = {I2cCommand.ListBuses.class, I2cCommand.Detect.class, I2cCommand.Funcs.class,
+                I2cCommand.GetRegister.class, I2cCommand.SetRegister.class})
 final class I2cCommand {
     private final PrintStream out;
 
@@ -31,69 +35,132 @@ final class I2cCommand {
     }
 
     @Command(name = "list", description = "the buses and their adapters")
-    int list() throws Exception {
-        List<I2cDevice.Adapter> all = I2cBus.adapters();
-        if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
-        for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
-        return 0;
+    static final class ListBuses implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            List<I2cDevice.Adapter> all = I2cBus.adapters();
+            if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
+            for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
+            return 0;
+        }
     }
 
     @Command(name = "detect", description = "which addresses 0x08..0x77 answer, as a grid like i2cdetect's (UU: a"
             + " kernel driver holds it)")
-    int detect(@Parameters(paramLabel = "BUS") String busNumber) throws Exception {
-        try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
-            Map<Integer, Boolean> found = new HashMap<>();
-            for (I2cBus.Detected d : bus.detect()) found.put(d.address(), d.inUse());
-            out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
-            for (int row = 0; row < 0x80; row += 16) {
-                StringBuilder b = new StringBuilder(String.format("%02x:", row));
-                for (int a = row; a < row + 16; a++) {
-                    if (a < I2cBus.FIRST_ADDRESS || a > I2cBus.LAST_ADDRESS) b.append("   ");
-                    else if (!found.containsKey(a)) b.append(" --");
-                    else b.append(found.get(a) ? " UU" : String.format(" %02x", a));
+    static final class Detect implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(paramLabel = "BUS")
+        String busNumber;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
+                Map<Integer, Boolean> found = new HashMap<>();
+                for (I2cBus.Detected d : bus.detect()) found.put(d.address(), d.inUse());
+                out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
+                for (int row = 0; row < 0x80; row += 16) {
+                    StringBuilder b = new StringBuilder(String.format("%02x:", row));
+                    for (int a = row; a < row + 16; a++) {
+                        if (a < I2cBus.FIRST_ADDRESS || a > I2cBus.LAST_ADDRESS) b.append("   ");
+                        else if (!found.containsKey(a)) b.append(" --");
+                        else b.append(found.get(a) ? " UU" : String.format(" %02x", a));
+                    }
+                    out.println(b.toString().stripTrailing());
                 }
-                out.println(b.toString().stripTrailing());
             }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "funcs", description = "what the adapter can do")
-    int funcs(@Parameters(paramLabel = "BUS") String busNumber) throws Exception {
-        try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
-            out.printf("%s: functionality 0x%08x%n", bus.path(), bus.functionalityBits());
-            for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, bus.supports(f) ? "yes" : "no");
+    static final class Funcs implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(paramLabel = "BUS")
+        String busNumber;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
+                out.printf("%s: functionality 0x%08x%n", bus.path(), bus.functionalityBits());
+                for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, bus.supports(f) ? "yes" : "no");
+            }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "get", description = "reads one register's byte (b, the default) or 16-bit word (w)")
-    int get(@Parameters(paramLabel = "BUS") String busNumber, @Parameters(paramLabel = "ADDRESS") String address,
-            @Parameters(paramLabel = "REGISTER") String register,
-            @Parameters(paramLabel = "b|w", arity = "0..1", defaultValue = "b") Mode mode) throws Exception {
-        boolean word = mode == Mode.w;
-        int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
-        int r = number(register, "register", 0xff);
-        try (I2cBus bus = I2cBus.open(n)) {
-            I2cChip chip = bus.chip(a);
-            out.printf(word ? "0x%04x%n" : "0x%02x%n", word ? chip.readWord(r) : chip.readByte(r));
+    static final class GetRegister implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(index = "0", paramLabel = "BUS")
+        String busNumber;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "2", paramLabel = "REGISTER")
+        String register;
+
+        @Parameters(index = "3", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
+        Mode mode;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            boolean word = mode == Mode.w;
+            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
+            int r = number(register, "register", 0xff);
+            try (I2cBus bus = I2cBus.open(n)) {
+                I2cChip chip = bus.chip(a);
+                out.printf(word ? "0x%04x%n" : "0x%02x%n", word ? chip.readWord(r) : chip.readByte(r));
+            }
+            return 0;
         }
-        return 0;
     }
 
     @Command(name = "set", description = "writes one register's byte (b, the default) or 16-bit word (w)")
-    int set(@Parameters(paramLabel = "BUS") String busNumber, @Parameters(paramLabel = "ADDRESS") String address,
-            @Parameters(paramLabel = "REGISTER") String register, @Parameters(paramLabel = "VALUE") String value,
-            @Parameters(paramLabel = "b|w", arity = "0..1", defaultValue = "b") Mode mode) throws Exception {
-        boolean word = mode == Mode.w;
-        int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
-        int r = number(register, "register", 0xff), v = number(value, "value", word ? 0xffff : 0xff);
-        try (I2cBus bus = I2cBus.open(n)) {
-            I2cChip chip = bus.chip(a);
-            if (word) chip.writeWord(r, v);
-            else chip.writeByte(r, v);
+    static final class SetRegister implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(index = "0", paramLabel = "BUS")
+        String busNumber;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "2", paramLabel = "REGISTER")
+        String register;
+
+        @Parameters(index = "3", paramLabel = "VALUE")
+        String value;
+
+        @Parameters(index = "4", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
+        Mode mode;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean word = mode == Mode.w;
+            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
+            int r = number(register, "register", 0xff), v = number(value, "value", word ? 0xffff : 0xff);
+            try (I2cBus bus = I2cBus.open(n)) {
+                I2cChip chip = bus.chip(a);
+                if (word) chip.writeWord(r, v);
+                else chip.writeByte(r, v);
+            }
+            return 0;
         }
-        return 0;
     }
 
     static int number(String s, String what, int max) {

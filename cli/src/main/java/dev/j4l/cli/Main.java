@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -25,13 +27,25 @@ import picocli.CommandLine.Spec;
 @Command(name = "j4l", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         synopsisHeading = "usage: ", commandListHeading = "%ncommands:%n", optionListHeading = "%noptions:%n",
         usageHelpAutoWidth = true, sortOptions = false, separator = " ", synopsisSubcommandLabel = "COMMAND",
-        description = "Runs j4l's drivers and tools. j4l help COMMAND (or j4l COMMAND --help) tells more.",
-        subcommands = {CommandLine.HelpCommand.class, Main.Completion.class, dev.j4l.cli.bench.BenchCommand.class,
-                BlockCommand.class, ChardevCommand.class, ConformCommand.class, GpioCommand.class, I2cCommand.class,
-                InputCommand.class, MountCommand.class, ProbeCommand.class, RngdCommand.class, SwitchCommand.class,
-                TestCommand.class, UioCommand.class})
-public final class Main {
+        description = "Runs j4l's drivers and tools. j4l help COMMAND (or j4l COMMAND --help) tells more.")
+public final class Main implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     Main() {}
+
+    /** {@code j4l} alone: the help. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /** The commands, in the order j4l --help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(CommandLine.HelpCommand.class, Completion.class,
+            dev.j4l.cli.bench.BenchCommand.class, BlockCommand.class, ChardevCommand.class, ConformCommand.class,
+            GpioCommand.class, I2cCommand.class, InputCommand.class, MountCommand.class, ProbeCommand.class,
+            RngdCommand.class, SwitchCommand.class, TestCommand.class, UioCommand.class);
 
     /** Exit status for arguments the command does not take (as getopt-based tools do). */
     static final int USAGE_ERROR = 2;
@@ -61,17 +75,35 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        return commandLine(new Main(), out, err).execute(args);
+        return commandLine(commands(args), out, err).execute(args);
     }
 
     /**
-     * {@code command} (the whole {@code j4l}, or one command for a test) with j4l's conventions: bad arguments give
+     * The j4l command with the sub-commands {@code args} need: only the one they name, for it is quicker to start
+     * (picocli reads every command's annotations when it is added: about 300 ms for all of them on a cold JVM);
+     * every one for help, completion, or a name that is none of them (picocli then lists them).
+     */
+    static CommandLine commands(String... args) {
+        String named = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("help");
+        boolean one = COMMANDS.stream().anyMatch(c -> nameOf(c).equals(named)) && !named.equals("help")
+                && !named.equals("completion");
+        CommandLine j4l = new CommandLine(new Main());
+        for (Class<?> c : COMMANDS) if (!one || nameOf(c).equals(named)) j4l.addSubcommand(c);
+        return j4l;
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
+    /**
+     * {@code command} (the whole {@code j4l} as {@link #commands}, or one command for a test) with j4l's conventions: bad arguments give
      * one line naming the problem and where help is, exit status 2; a command that throws gives "j4l CMD:
      * message", exit status 1, never a stack trace.
      */
     static CommandLine commandLine(Object command, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(command);
-        if (!(command instanceof Main)) cl.setCommandName("j4l " + cl.getCommandName());
+        CommandLine cl = command instanceof CommandLine c ? c : new CommandLine(command);
+        if (!(cl.getCommand() instanceof Main)) cl.setCommandName("j4l " + cl.getCommandName());
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8)).setErr(errWriter);
         cl.setParameterExceptionHandler((e, args) -> {

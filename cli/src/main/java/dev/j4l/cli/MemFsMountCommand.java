@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "memfs", description = {"In-memory POSIX filesystem (data lives in the Java heap; lost at unmount).",
         "", "An empty in-memory POSIX filesystem at MOUNTPOINT (files, hard links, symlinks, xattrs, locks, sparse"
                 + " files). Everything is lost at unmount. Other users may enter; the modes decide what they may do"
-                + " (the kernel checks them)."}, footer = {"", MountOptionList.USAGE, "", "The driver's options may also be given as -o options, e.g. -o size=1G for --size 1G."})
+                + " (the kernel checks them)."},
+        footer = MountCommand.FOOTER)
 final class MemFsMountCommand extends MountCommand.Driver {
     /** Heap kept free besides the data: inode objects, request buffers, garbage collection headroom. */
     static final long HEAP_OVERHEAD = 96L << 20;

@@ -24,6 +24,10 @@ import picocli.CommandLine.Spec;
         subcommands = {HelloMountCommand.class, MemFsMountCommand.class, PassthroughMountCommand.class,
                 NioMountCommand.class})
 final class MountCommand {
+    /** The end of every driver's help: the options every driver takes as -o options. */
+    static final String FOOTER = "%n" + MountOptionList.USAGE + "%n%nA driver's own options may also be given as -o"
+            + " options: -o size=1G is --size 1G.";
+
     /**
      * {@code j4l mount} for one driver ({@code *MountCommand}): its own arguments as picocli options and
      * parameters, the options every driver takes here; {@link #call} mounts it and serves it until unmounted.

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
         + " installed provider).", "",
         "Serves a JSR-203 filesystem (dev.j4l.drivers.nio.NioFs, on the path API): zip:PATH is the JDK's zip"
                 + " filesystem on the archive PATH (created when missing; written back at unmount), any other URI goes"
-                + " to the provider installed for its scheme."}, footer = {"", MountOptionList.USAGE, "", "The driver's options may also be given as -o options, e.g. -o size=1G for --size 1G."})
+                + " to the provider installed for its scheme."},
+        footer = MountCommand.FOOTER)
 final class NioMountCommand extends MountCommand.Driver {
     @Parameters(index = "0", paramLabel = "URI", description = "the filesystem")
     String uri;

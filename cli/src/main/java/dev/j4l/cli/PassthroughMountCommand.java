@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "passthrough", description = {"A mirror of a host directory.", "",
         "Mirrors the directory SOURCE at MOUNTPOINT (passthroughfs). Every operation stays beneath SOURCE; with FUSE"
                 + " passthrough (Linux 6.9+, root) open files are served by the kernel from the source files directly."
-                + " --allow-other and --read-only are -o allow_other and -o ro."}, footer = {"", MountOptionList.USAGE, "", "The driver's options may also be given as -o options, e.g. -o size=1G for --size 1G."})
+                + " --allow-other and --read-only are -o allow_other and -o ro."},
+        footer = MountCommand.FOOTER)
 final class PassthroughMountCommand extends MountCommand.Driver {
     @Parameters(index = "0", paramLabel = "SOURCE", description = "the directory to mirror")
     Path sourceDir;

@@ -20,7 +20,7 @@ class LogLevelOptionTest {
     }
 
     private static ParseResult parse(String... args) {
-        return new CommandLine(new Main()).parseArgs(args);
+        return Main.commands(args).parseArgs(args);
     }
 
     @Test

@@ -37,13 +37,16 @@ class MainTest {
 
     @Test
     void everyCommandHasTheSameHelpFourWays() {
-        List<String> all = commands(new CommandLine(new Main()), "", new ArrayList<>());
+        List<String> all = commands(Main.commands(), "", new ArrayList<>());
         assertTrue(all.containsAll(List.of("mount memfs", "block cow commit", "gpio watch", "i2c set", "completion")), all.toString());
         Run top = j4l("--help");
         assertEquals(0, top.status());
         assertTrue(top.out().startsWith("usage: j4l ") && top.out().contains("--verbose") && top.out().contains("--quiet"),
                 top.out());
         assertEquals(top, j4l("help"));
+        assertEquals(top, j4l());
+        // A command alone is all j4l reads the annotations of (they cost start-up time).
+        assertEquals(List.of("mount"), List.copyOf(Main.commands("-v", "mount", "hello", "/mnt").getSubcommands().keySet()));
         for (String command : all) {
             String[] words = command.split(" ");
             String[] withHelp = new String[words.length + 1];
