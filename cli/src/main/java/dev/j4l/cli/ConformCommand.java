@@ -15,17 +15,54 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code j4l conform DIR}: the differential POSIX suite ({@link PosixCases}) against any mounted directory, with a
  * fresh kernel tmpfs as the reference, printed as a pass/fail table. A driver author's JUnit runs the same check
  * through the test kit's {@code PosixSuite.differential}.
  */
-final class ConformCommand implements Main.Command {
+@Command(name = "conform", description = {
+        "Check a mounted filesystem against the kernel's tmpfs, case by case (the POSIX suite).", "",
+        "Runs each case of j4l's POSIX suite (Python snippets making exact system calls: errno for bad input,"
+                + " renames, links, permissions as a second user, locks, xattrs, sparse files, open-unlinked files,"
+                + " exec...) first on a fresh tmpfs, then in a new directory inside DIR, and prints one line per case:"
+                + " PASS, FAIL (the reference passes, DIR does not: what differed), or SKIP (the reference fails too,"
+                + " or the case acts as the user nobody and DIR does not let other users in: mount with allow_other"
+                + " and default_permissions to run those). Exits 1 when a case fails. Needs root and /usr/bin/python3."})
+final class ConformCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", arity = "0..1", description = "the mounted directory to check")
+    Path dir;
+
+    @Option(names = "--cases", paramLabel = "A,B", split = ",", description = "only these cases (names as --list"
+            + " prints them)")
+    Set<String> only = new HashSet<>();
+
+    @Option(names = "--reference", paramLabel = "R", description = "compare with directory R instead of a fresh tmpfs")
+    Path reference;
+
+    @Option(names = "--keep", description = "keep the work directory in DIR (removed by default)")
+    boolean keep;
+
+    @Option(names = "--json", description = "one JSON object per case instead of the table, then a summary object")
+    boolean json;
+
+    @Option(names = "--list", description = "print the case names and exit")
+    boolean list;
 
     ConformCommand() {
         this(System.out, System.err, System.console() != null);
@@ -38,54 +75,12 @@ final class ConformCommand implements Main.Command {
     }
 
     @Override
-    public String summary() {
-        return "check a mounted filesystem against the kernel's tmpfs, case by case (the POSIX suite)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: j4l conform [--cases A,B,...] [--reference DIR] [--keep] [--json] DIR
-                       j4l conform --list
-
-                Runs each case of j4l's POSIX suite (Python snippets making exact system calls: errno for bad
-                input, renames, links, permissions as a second user, locks, xattrs, sparse files, open-unlinked
-                files, exec...) first on a fresh tmpfs, then in a new directory inside DIR, and prints one line
-                per case: PASS, FAIL (the reference passes, DIR does not: what differed), or SKIP (the reference
-                fails too, or the case acts as the user nobody and DIR does not let other users in: mount with
-                allow_other and default_permissions to run those). Exits 1 when a case fails. Needs root and
-                /usr/bin/python3.
-
-                  --cases A,B     only these cases (names as --list prints them)
-                  --reference R   compare with directory R instead of a fresh tmpfs
-                  --keep          keep the work directory in DIR (removed by default)
-                  --json          one JSON object per case instead of the table, then a summary object
-                  --list          print the case names and exit""";
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        Set<String> only = new HashSet<>();
-        Path reference = null, dir = null;
-        boolean keep = false, json = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--cases" -> only.addAll(Arrays.asList(value(args, ++i).split(",")));
-                case "--reference" -> reference = Path.of(value(args, ++i));
-                case "--keep" -> keep = true;
-                case "--json" -> json = true;
-                case "--list" -> {
-                    PosixCases.all().forEach(c -> out.println(c.name()));
-                    return 0;
-                }
-                default -> {
-                    if (args[i].startsWith("-")) throw new IllegalArgumentException("unknown option " + args[i]);
-                    if (dir != null) throw new IllegalArgumentException("one DIR only");
-                    dir = Path.of(args[i]);
-                }
-            }
+    public Integer call() throws Exception {
+        if (list) {
+            PosixCases.all().forEach(c -> out.println(c.name()));
+            return 0;
         }
-        if (dir == null) throw new IllegalArgumentException("no DIR (see j4l conform --help)");
+        if (dir == null) throw new ParameterException(spec.commandLine(), "Missing required parameter: 'DIR'");
         List<PosixCases.Case> cases = select(only);
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " is not a directory");
         if (reference != null && !Files.isDirectory(reference)) {
@@ -173,39 +168,20 @@ final class ConformCommand implements Main.Command {
             }
             double seconds = v.took().toMillis() / 1000.0;
             if (json) {
-                out.printf("{\"case\":%s,\"result\":%s,\"seconds\":%.3f,\"detail\":%s}%n", quote(c.name()),
-                        quote(status.toLowerCase()), seconds, quote(detail));
+                out.printf("{\"case\":%s,\"result\":%s,\"seconds\":%.3f,\"detail\":%s}%n", Json.quote(c.name()),
+                        Json.quote(status.toLowerCase()), seconds, Json.quote(detail));
             } else {
                 out.printf("%-4s  %-" + width + "s  %6.2fs  %s%n", status, c.name(), seconds, detail);
             }
         }
         if (json) {
-            out.printf("{\"target\":%s,\"passed\":%d,\"failed\":%d,\"skipped\":%d}%n", quote(target.name()), passed,
+            out.printf("{\"target\":%s,\"passed\":%d,\"failed\":%d,\"skipped\":%d}%n", Json.quote(target.name()), passed,
                     failed, skipped);
         } else {
             out.printf("%s: %d passed, %d failed, %d skipped of %d cases%n", target.name(), passed, failed, skipped,
                     cases.size());
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    /** A JSON string literal. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (ch < 0x20) b.append(String.format("\\u%04x", (int) ch));
-                    else b.append(ch);
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     /**
@@ -223,10 +199,5 @@ final class ConformCommand implements Main.Command {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        return args[i];
     }
 }

@@ -15,122 +15,148 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code j4l gpio info|get|set|watch}: GPIO chips and lines through the GPIO character device (dev.j4l.hw.gpio),
  * as libgpiod's gpioinfo, gpioget, gpioset and gpiomon do it.
  */
-final class GpioCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "GPIO chips and lines: info, get, set, watch (like libgpiod's tools)";
+@Command(name = "gpio", description = {
+        "GPIO chips and lines: info, get, set, watch (like libgpiod's tools).", "",
+        "CHIP is a path (/dev/gpiochip0), a name (gpiochip0), a number (0) or a chip's label. LINE is an offset or a"
+                + " line's name. Values are logical (0 inactive, 1 active)."},
+        subcommands = {GpioCommand.Info.class, GpioCommand.Get.class, GpioCommand.Set.class, GpioCommand.Watch.class})
+final class GpioCommand {
+    private final PrintStream out;
+    /** Opens when the command is to stop; null: on Ctrl-C ({@link UntilStopped}). */
+    private final CountDownLatch stop;
+
+    GpioCommand() {
+        this(System.out, null);
     }
 
-    @Override
-    public String usage() {
-        return """
-                usage: j4l gpio info [CHIP...]
-                       j4l gpio get [--active-low] [--bias B] CHIP LINE...
-                       j4l gpio set [--active-low] [--drive D] [--bias B] [--hold TIME] CHIP LINE=VALUE...
-                       j4l gpio watch [--edge E] [--bias B] [--debounce MICROS] [--count N] CHIP LINE...
-
-                CHIP is a path (/dev/gpiochip0), a name (gpiochip0), a number (0) or a chip's label. LINE is an
-                offset or a line's name. Values are logical (0 inactive, 1 active).
-
-                  info   every line of the chips (all chips when none is named): name, consumer, settings
-                  get    the lines' values, requested as inputs, printed as LINE=VALUE
-                  set    drives the lines as outputs and holds them until Ctrl-C (or for --hold TIME, e.g.
-                         500ms); the kernel releases them on exit
-                  watch  prints each edge (timestamp in ns, edge, line, sequence numbers) until Ctrl-C or N events
-
-                  --active-low       the lines are active when low
-                  --bias B           as-is (default), pull-up, pull-down or disabled
-                  --drive D          push-pull (default), open-drain or open-source
-                  --edge E           rising, falling or both (default)
-                  --debounce MICROS  debounce period of the watched lines""";
+    GpioCommand(PrintStream out, CountDownLatch stop) {
+        this.out = out;
+        this.stop = stop;
     }
 
-    @Override
-    public int run(String[] args) throws Exception {
-        return UntilStopped.run(stop -> run(args, System.out, stop));
-    }
+    /** The settings every request takes. */
+    static final class LineOptions {
+        @Option(names = "--active-low", description = "the lines are active when low")
+        boolean activeLow;
 
-    static int run(String[] args, PrintStream out, CountDownLatch stop) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("j4l gpio info|get|set|watch (see j4l gpio --help)");
-        boolean activeLow = false;
+        @Option(names = "--bias", paramLabel = "B", converter = BiasName.class,
+                description = "as-is (default), pull-up, pull-down or disabled")
         Bias bias = Bias.AS_IS;
-        Drive drive = Drive.PUSH_PULL;
-        Edge edge = Edge.BOTH;
-        int debounce = 0;
-        long count = Long.MAX_VALUE;
-        Duration hold = null;
-        List<String> rest = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--active-low" -> activeLow = true;
-                case "--bias" -> bias = Bias.valueOf(value(args, ++i, a).toUpperCase(Locale.ROOT).replace('-', '_'));
-                case "--drive" -> drive = Drive.valueOf(value(args, ++i, a).toUpperCase(Locale.ROOT).replace('-', '_'));
-                case "--edge" -> edge = Edge.valueOf(value(args, ++i, a).toUpperCase(Locale.ROOT));
-                case "--debounce" -> debounce = Integer.parseInt(value(args, ++i, a));
-                case "--count" -> count = Long.parseLong(value(args, ++i, a));
-                case "--hold" -> hold = BlockCommand.parseDuration(value(args, ++i, a));
-                default -> {
-                    if (a.startsWith("--")) throw new IllegalArgumentException("unknown option " + a + " (see j4l gpio --help)");
-                    rest.add(a);
+    }
+
+    @Command(name = "info", description = "every line of the chips (all chips when none is named): name, consumer,"
+            + " settings")
+    static final class Info implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Parameters(paramLabel = "CHIP", arity = "0..*")
+        List<String> named;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            List<String> chips = named == null || named.isEmpty()
+                    ? GpioChip.paths().stream().map(Path::toString).toList() : named;
+            if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
+            for (String c : chips) {
+                try (GpioChip chip = GpioChip.find(c)) {
+                    info(chip, out);
                 }
             }
+            return 0;
         }
-        switch (args[0]) {
-            case "info" -> {
-                List<String> chips = rest.isEmpty()
-                        ? GpioChip.paths().stream().map(Path::toString).toList() : rest;
-                if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
-                for (String c : chips) {
-                    try (GpioChip chip = GpioChip.find(c)) {
-                        info(chip, out);
-                    }
+    }
+
+    @Command(name = "get", description = "the lines' values, requested as inputs, printed as LINE=VALUE")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
+        List<String> names;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            try (GpioChip chip = GpioChip.find(chipName)) {
+                int[] lines = offsets(chip, names);
+                GpioLineSettings in = GpioLineSettings.input().withBias(o.bias).withActiveLow(o.activeLow);
+                try (GpioLineRequest r = chip.request("j4l-gpio-get", GpioLineConfig.of(in), lines)) {
+                    long bits = r.values(r.allLines());
+                    List<String> shown = new ArrayList<>();
+                    for (int i = 0; i < lines.length; i++) shown.add(names.get(i) + "=" + ((bits >>> i) & 1));
+                    out.println(String.join(" ", shown));
                 }
-                return 0;
             }
-            case "get" -> {
-                needLines(rest);
-                try (GpioChip chip = GpioChip.find(rest.getFirst())) {
-                    int[] lines = offsets(chip, rest.subList(1, rest.size()));
-                    GpioLineSettings in = GpioLineSettings.input().withBias(bias).withActiveLow(activeLow);
-                    try (GpioLineRequest r = chip.request("j4l-gpio-get", GpioLineConfig.of(in), lines)) {
-                        long bits = r.values(r.allLines());
-                        List<String> shown = new ArrayList<>();
-                        for (int i = 0; i < lines.length; i++) {
-                            shown.add(rest.get(i + 1) + "=" + ((bits >>> i) & 1));
-                        }
-                        out.println(String.join(" ", shown));
-                    }
-                }
-                return 0;
+            return 0;
+        }
+    }
+
+    @Command(name = "set", description = "drives the lines as outputs and holds them until Ctrl-C (or for --hold"
+            + " TIME, e.g. 500ms); the kernel releases them on exit")
+    static final class Set implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Option(names = "--drive", paramLabel = "D", converter = DriveName.class,
+                description = "push-pull (default), open-drain or open-source")
+        Drive drive;
+
+        @Option(names = "--hold", paramLabel = "TIME", converter = Units.Time.class,
+                description = "hold the values this long, then exit")
+        Duration hold;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE=VALUE")
+        List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            List<String> names = new ArrayList<>();
+            List<Boolean> values = new ArrayList<>();
+            for (String lv : settings) {
+                int eq = lv.indexOf('=');
+                String v = eq < 0 ? "" : lv.substring(eq + 1);
+                if (!v.equals("0") && !v.equals("1")) throw new IllegalArgumentException("set takes LINE=0 or LINE=1, not " + lv);
+                names.add(lv.substring(0, eq));
+                values.add(v.equals("1"));
             }
-            case "set" -> {
-                needLines(rest);
-                try (GpioChip chip = GpioChip.find(rest.getFirst())) {
-                    List<String> names = new ArrayList<>();
-                    List<Boolean> values = new ArrayList<>();
-                    for (String lv : rest.subList(1, rest.size())) {
-                        int eq = lv.indexOf('=');
-                        String v = eq < 0 ? "" : lv.substring(eq + 1);
-                        if (!v.equals("0") && !v.equals("1")) {
-                            throw new IllegalArgumentException("set takes LINE=0 or LINE=1, not " + lv);
-                        }
-                        names.add(lv.substring(0, eq));
-                        values.add(v.equals("1"));
-                    }
+            return gpio.serve(stop -> {
+                try (GpioChip chip = GpioChip.find(chipName)) {
                     int[] lines = offsets(chip, names);
-                    GpioLineConfig config = GpioLineConfig.of(GpioLineSettings.output().withDrive(drive).withBias(bias)
-                            .withActiveLow(activeLow));
+                    GpioLineConfig config = GpioLineConfig.of(GpioLineSettings.output()
+                            .withDrive(drive != null ? drive : Drive.PUSH_PULL).withBias(o.bias).withActiveLow(o.activeLow));
                     for (int i = 0; i < lines.length; i++) config = config.withOutput(lines[i], values.get(i));
                     try (GpioLineRequest r = chip.request("j4l-gpio-set", config, lines)) {
-                        out.printf("set %s (lines %s of %s); %s%n", String.join(" ", rest.subList(1, rest.size())), r.offsets(), chip.name(),
+                        out.printf("set %s (lines %s of %s); %s%n", String.join(" ", settings), r.offsets(), chip.name(),
                                 hold == null ? "holding until Ctrl-C" : "holding for " + hold.toMillis() + " ms");
                         out.flush();
                         if (hold == null) stop.await();
@@ -138,14 +164,46 @@ final class GpioCommand implements Main.Command {
                     }
                 }
                 return 0;
-            }
-            case "watch" -> {
-                needLines(rest);
-                if (count <= 0) throw new IllegalArgumentException("--count needs a positive number");
-                try (GpioChip chip = GpioChip.find(rest.getFirst())) {
-                    int[] lines = offsets(chip, rest.subList(1, rest.size()));
-                    GpioLineSettings in = GpioLineSettings.input().withEdge(edge).withBias(bias)
-                            .withActiveLow(activeLow).withDebounceMicros(debounce);
+            });
+        }
+    }
+
+    @Command(name = "watch", description = "prints each edge (timestamp in ns, edge, line, sequence numbers) until"
+            + " Ctrl-C or N events")
+    static final class Watch implements Callable<Integer> {
+        @ParentCommand
+        GpioCommand gpio;
+
+        @Mixin
+        LineOptions o;
+
+        @Option(names = "--edge", paramLabel = "E", converter = EdgeName.class,
+                description = "rising, falling or both (default)")
+        Edge edgeAsked;
+
+        @Option(names = "--debounce", paramLabel = "MICROS", description = "debounce period of the watched lines")
+        int debounce;
+
+        @Option(names = "--count", paramLabel = "N", description = "stop after N events")
+        Long countAsked;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
+        List<String> names;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = gpio.out;
+            Edge edge = edgeAsked != null ? edgeAsked : Edge.BOTH;
+            long count = countAsked != null ? countAsked : Long.MAX_VALUE;
+            if (count <= 0) throw new IllegalArgumentException("--count needs a positive number");
+            return gpio.serve(stop -> {
+                try (GpioChip chip = GpioChip.find(chipName)) {
+                    int[] lines = offsets(chip, names);
+                    GpioLineSettings in = GpioLineSettings.input().withEdge(edge).withBias(o.bias)
+                            .withActiveLow(o.activeLow).withDebounceMicros(debounce);
                     try (GpioLineRequest r = chip.request("j4l-gpio-watch", GpioLineConfig.of(in), lines)) {
                         out.printf("watching %s lines %s for %s edges; Ctrl-C to stop%n", chip.name(), r.offsets(),
                                 edge.name().toLowerCase(Locale.ROOT));
@@ -163,18 +221,50 @@ final class GpioCommand implements Main.Command {
                     }
                 }
                 return 0;
-            }
-            default -> throw new IllegalArgumentException("unknown gpio command " + args[0] + " (info, get, set, watch)");
+            });
         }
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
+    private int serve(UntilStopped.Serving body) throws Exception {
+        return stop != null ? body.serve(stop) : UntilStopped.run(body);
     }
 
-    private static void needLines(List<String> rest) {
-        if (rest.size() < 2) throw new IllegalArgumentException("name a chip and at least one line (see j4l gpio --help)");
+    /** An option value naming a constant of {@code E} in lower case with dashes: pull-up for PULL_UP. */
+    abstract static class Named<E extends Enum<E>> implements ITypeConverter<E> {
+        private final Class<E> type;
+
+        Named(Class<E> type) {
+            this.type = type;
+        }
+
+        @Override
+        public E convert(String value) {
+            try {
+                return Enum.valueOf(type, value.toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is none of "
+                        + java.util.Arrays.stream(type.getEnumConstants())
+                                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            }
+        }
+    }
+
+    static final class BiasName extends Named<Bias> {
+        BiasName() {
+            super(Bias.class);
+        }
+    }
+
+    static final class DriveName extends Named<Drive> {
+        DriveName() {
+            super(Drive.class);
+        }
+    }
+
+    static final class EdgeName extends Named<Edge> {
+        EdgeName() {
+            super(Edge.class);
+        }
     }
 
     private static int[] offsets(GpioChip chip, List<String> names) throws Exception {

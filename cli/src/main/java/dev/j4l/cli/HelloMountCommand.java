@@ -4,36 +4,25 @@ import dev.j4l.drivers.hello.HelloFs;
 import dev.j4l.fuse.FuseMount;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code j4l mount hello MOUNTPOINT}: hello, the first example driver (one read-only file). */
-final class HelloMountCommand implements MountCommand.Subcommand {
-    @Override
-    public String summary() {
-        return "one read-only file, /hello: the smallest example driver";
-    }
+@Command(name = "hello", description = {"One read-only file, /hello: the smallest example driver"
+        + " (dev.j4l.drivers.hello.HelloFs, the first example driver to read)."},
+        footer = MountCommand.FOOTER)
+final class HelloMountCommand extends MountCommand.Driver {
+    @Parameters(paramLabel = "MOUNTPOINT", description = "an empty directory")
+    Path mountpoint;
 
     @Override
-    public String usage() {
-        return """
-                j4l mount hello MOUNTPOINT
-                  A read-only filesystem holding one file, hello (dev.j4l.drivers.hello.HelloFs, the first
-                  example driver to read).
-                """;
-    }
-
-    @Override
-    public Map<String, Boolean> options() {
+    Map<String, Boolean> options() {
         return Map.of();
     }
 
     @Override
-    public MountCommand.Mounted mount(String[] args, MountCommand.Transport transport, MountOptionList options)
-            throws Exception {
-        if (args.length != 1 || args[0].startsWith("-")) {
-            throw new IllegalArgumentException("needs MOUNTPOINT and nothing else (see --help)");
-        }
-        Path mountpoint = Path.of(args[0]).toAbsolutePath().normalize();
-        FuseMount<HelloFs.Node> mount = FuseMount.mount(mountpoint, new HelloFs(),
+    MountCommand.Mounted mount(MountCommand.Transport transport, MountOptionList options) throws Exception {
+        FuseMount<HelloFs.Node> mount = FuseMount.mount(mountpoint.toAbsolutePath().normalize(), new HelloFs(),
                 options.applyTo(HelloFs.mountOptions().toBuilder().ioUring(transport.useRing()).build()));
         return new MountCommand.Mounted(mount, "hello mounted at " + mount.mountpoint());
     }

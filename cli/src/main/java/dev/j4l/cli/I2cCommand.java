@@ -8,10 +8,23 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code j4l i2c}: I2C buses through i2c-dev, as i2c-tools' i2cdetect, i2cget and i2cset do it ({@link I2cBus}). */
-final class I2cCommand implements Main.Command {
+@Command(name = "i2c", description = {
+        "List, scan and read or write I2C buses through /dev/i2c-N (like i2cdetect, i2cget, i2cset).", "",
+        "Talks to I2C buses through their i2c-dev nodes (/dev/i2c-BUS: the i2c-dev module; usually root only)."
+                + " Numbers may be decimal or 0x-prefixed hex."},
+        subcommands = {I2cCommand.ListBuses.class, I2cCommand.Detect.class, I2cCommand.Funcs.class,
+                I2cCommand.GetRegister.class, I2cCommand.SetRegister.class})
+final class I2cCommand {
     private final PrintStream out;
+
+    /** What get and set move: one register's byte or 16-bit word (SMBus read/write byte or word data). */
+    enum Mode { b, w }
 
     I2cCommand() {
         this(System.out);
@@ -21,97 +34,133 @@ final class I2cCommand implements Main.Command {
         this.out = out;
     }
 
-    @Override
-    public String summary() {
-        return "list, scan and read or write I2C buses through /dev/i2c-N (like i2cdetect, i2cget, i2cset)";
+    @Command(name = "list", description = "the buses and their adapters")
+    static final class ListBuses implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            List<I2cDevice.Adapter> all = I2cBus.adapters();
+            if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
+            for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
+            return 0;
+        }
     }
 
-    @Override
-    public String usage() {
-        return """
-                usage: j4l i2c list
-                       j4l i2c detect BUS
-                       j4l i2c funcs BUS
-                       j4l i2c get BUS ADDRESS REGISTER [b|w]
-                       j4l i2c set BUS ADDRESS REGISTER VALUE [b|w]
+    @Command(name = "detect", description = "which addresses 0x08..0x77 answer, as a grid like i2cdetect's (UU: a"
+            + " kernel driver holds it)")
+    static final class Detect implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
 
-                Talks to I2C buses through their i2c-dev nodes (/dev/i2c-BUS: the i2c-dev module; usually root
-                only). list: the buses and their adapters. detect: which addresses 0x08..0x77 answer, as a grid
-                like i2cdetect's (UU: a kernel driver holds it). funcs: what the adapter can do. get and set: one
-                register's byte (b, the default) or 16-bit word (w) with SMBus read/write byte or word data.
-                Numbers may be decimal or 0x-prefixed hex.""";
-    }
+        @Parameters(paramLabel = "BUS")
+        String busNumber;
 
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("expected list, detect, funcs, get or set (see j4l i2c --help)");
-        switch (args[0]) {
-            case "list" -> {
-                arity(args, 1, 1);
-                List<I2cDevice.Adapter> all = I2cBus.adapters();
-                if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
-                for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
-            }
-            case "detect" -> {
-                arity(args, 2, 2);
-                try (I2cBus bus = I2cBus.open(number(args[1], "bus", Integer.MAX_VALUE))) {
-                    Map<Integer, Boolean> found = new HashMap<>();
-                    for (I2cBus.Detected d : bus.detect()) found.put(d.address(), d.inUse());
-                    out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
-                    for (int row = 0; row < 0x80; row += 16) {
-                        StringBuilder b = new StringBuilder(String.format("%02x:", row));
-                        for (int a = row; a < row + 16; a++) {
-                            if (a < I2cBus.FIRST_ADDRESS || a > I2cBus.LAST_ADDRESS) b.append("   ");
-                            else if (!found.containsKey(a)) b.append(" --");
-                            else b.append(found.get(a) ? " UU" : String.format(" %02x", a));
-                        }
-                        out.println(b.toString().stripTrailing());
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
+                Map<Integer, Boolean> found = new HashMap<>();
+                for (I2cBus.Detected d : bus.detect()) found.put(d.address(), d.inUse());
+                out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
+                for (int row = 0; row < 0x80; row += 16) {
+                    StringBuilder b = new StringBuilder(String.format("%02x:", row));
+                    for (int a = row; a < row + 16; a++) {
+                        if (a < I2cBus.FIRST_ADDRESS || a > I2cBus.LAST_ADDRESS) b.append("   ");
+                        else if (!found.containsKey(a)) b.append(" --");
+                        else b.append(found.get(a) ? " UU" : String.format(" %02x", a));
                     }
+                    out.println(b.toString().stripTrailing());
                 }
             }
-            case "funcs" -> {
-                arity(args, 2, 2);
-                try (I2cBus bus = I2cBus.open(number(args[1], "bus", Integer.MAX_VALUE))) {
-                    out.printf("%s: functionality 0x%08x%n", bus.path(), bus.functionalityBits());
-                    for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, bus.supports(f) ? "yes" : "no");
-                }
-            }
-            case "get" -> {
-                arity(args, 4, 5);
-                boolean word = mode(args, 4);
-                int n = number(args[1], "bus", Integer.MAX_VALUE), address = number(args[2], "address", 0x7f);
-                int register = number(args[3], "register", 0xff);
-                try (I2cBus bus = I2cBus.open(n)) {
-                    I2cChip chip = bus.chip(address);
-                    out.printf(word ? "0x%04x%n" : "0x%02x%n", word ? chip.readWord(register) : chip.readByte(register));
-                }
-            }
-            case "set" -> {
-                arity(args, 5, 6);
-                boolean word = mode(args, 5);
-                int n = number(args[1], "bus", Integer.MAX_VALUE), address = number(args[2], "address", 0x7f);
-                int register = number(args[3], "register", 0xff), value = number(args[4], "value", word ? 0xffff : 0xff);
-                try (I2cBus bus = I2cBus.open(n)) {
-                    I2cChip chip = bus.chip(address);
-                    if (word) chip.writeWord(register, value);
-                    else chip.writeByte(register, value);
-                }
-            }
-            default -> throw new IllegalArgumentException("unknown i2c command " + args[0] + " (see j4l i2c --help)");
-        }
-        return 0;
-    }
-
-    private static void arity(String[] args, int min, int max) {
-        if (args.length < min || args.length > max) {
-            throw new IllegalArgumentException("i2c " + args[0] + ": wrong number of arguments (see j4l i2c --help)");
+            return 0;
         }
     }
 
-    private static boolean mode(String[] args, int at) {
-        if (args.length <= at || args[at].equals("b")) return false;
-        if (args[at].equals("w")) return true;
-        throw new IllegalArgumentException("mode " + args[at] + ": b (byte) or w (word)");
+    @Command(name = "funcs", description = "what the adapter can do")
+    static final class Funcs implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(paramLabel = "BUS")
+        String busNumber;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
+                out.printf("%s: functionality 0x%08x%n", bus.path(), bus.functionalityBits());
+                for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, bus.supports(f) ? "yes" : "no");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get", description = "reads one register's byte (b, the default) or 16-bit word (w)")
+    static final class GetRegister implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(index = "0", paramLabel = "BUS")
+        String busNumber;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "2", paramLabel = "REGISTER")
+        String register;
+
+        @Parameters(index = "3", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
+        Mode mode;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = i2c.out;
+            boolean word = mode == Mode.w;
+            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
+            int r = number(register, "register", 0xff);
+            try (I2cBus bus = I2cBus.open(n)) {
+                I2cChip chip = bus.chip(a);
+                out.printf(word ? "0x%04x%n" : "0x%02x%n", word ? chip.readWord(r) : chip.readByte(r));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", description = "writes one register's byte (b, the default) or 16-bit word (w)")
+    static final class SetRegister implements Callable<Integer> {
+        @ParentCommand
+        I2cCommand i2c;
+
+        @Parameters(index = "0", paramLabel = "BUS")
+        String busNumber;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "2", paramLabel = "REGISTER")
+        String register;
+
+        @Parameters(index = "3", paramLabel = "VALUE")
+        String value;
+
+        @Parameters(index = "4", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
+        Mode mode;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean word = mode == Mode.w;
+            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
+            int r = number(register, "register", 0xff), v = number(value, "value", word ? 0xffff : 0xff);
+            try (I2cBus bus = I2cBus.open(n)) {
+                I2cChip chip = bus.chip(a);
+                if (word) chip.writeWord(r, v);
+                else chip.writeByte(r, v);
+            }
+            return 0;
+        }
     }
 
     static int number(String s, String what, int max) {

@@ -3,34 +3,95 @@ package dev.j4l.cli;
 import dev.j4l.fuse.FuseMount;
 import dev.j4l.kernel.FuseIoUringSwitch;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code j4l mount DRIVER [-o OPTS] [-f|-d] ARGS...}: mounts one of the example filesystems and serves it until
  * it is unmounted or the command gets Ctrl-C/SIGTERM (which unmounts it): in the foreground by default, as a
- * daemon with {@code -d} ({@link MountDaemon}). {@link #subcommands} is the one place that knows which drivers
- * can be mounted; {@link MountOptionList} the one that knows the {@code -o} options.
+ * daemon with {@code -d} ({@link MountDaemon}). Its sub-commands are the one place that knows which drivers can
+ * be mounted; {@link MountOptionList} the one that knows the {@code -o} options.
  */
-final class MountCommand implements Main.Command {
-    /**
-     * {@code j4l mount} for one driver ({@code *MountCommand}): parses that driver's arguments and mounts it;
-     * {@link MountCommand} serves it until unmounted.
-     */
-    interface Subcommand {
-        String summary();
+@Command(name = "mount", synopsisSubcommandLabel = "DRIVER", description = {
+        "Mount an example filesystem and serve it, by default in the foreground: Ctrl-C or umount ends it.", "",
+        "j4l mount DRIVER --help tells a driver's arguments and the options every driver takes."},
+        subcommands = {HelloMountCommand.class, MemFsMountCommand.class, PassthroughMountCommand.class,
+                NioMountCommand.class})
+final class MountCommand {
+    /** The end of every driver's help: the options every driver takes as -o options. */
+    static final String FOOTER = "%n" + MountOptionList.USAGE + "%n%nA driver's own options may also be given as -o"
+            + " options: -o size=1G is --size 1G.";
 
-        String usage();
+    /**
+     * {@code j4l mount} for one driver ({@code *MountCommand}): its own arguments as picocli options and
+     * parameters, the options every driver takes here; {@link #call} mounts it and serves it until unmounted.
+     */
+    abstract static class Driver implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "-o", paramLabel = "OPT[,OPT...]", description = {"mount options as for libfuse"
+                + " filesystems (repeatable; see below), the driver's own options among them"})
+        List<String> dashO = new ArrayList<>();
+
+        @Option(names = {"-f", "--foreground"}, description = "serve in the foreground until Ctrl-C or umount (the"
+                + " default)")
+        boolean foreground;
+
+        @Option(names = {"-d", "--daemon"}, description = {"serve in the background: returns once the mount is"
+                + " visible (exit 0) or with the daemon's error and exit status; the daemon logs to --log FILE, by"
+                + " default /var/log/j4l/DRIVER.log (root) or ~/.local/state/j4l/DRIVER.log"})
+        boolean daemon;
+
+        @Option(names = "--log", paramLabel = "FILE", description = "the daemon's log file")
+        String log;
+
+        @Option(names = "--io-uring", description = {"serve requests through FUSE-over-io_uring, one queue per CPU"
+                + " (Linux 6.14+), turning the fuse module's enable_uring on if it is off (root). By default"
+                + " io_uring is used when enable_uring is already Y."})
+        boolean ioUring;
+
+        @Option(names = "--no-io-uring", description = "serve requests through /dev/fuse only")
+        boolean noIoUring;
 
         /** The driver's own {@code -o} options, each with a value (true) or a flag (false). */
-        Map<String, Boolean> options();
+        abstract Map<String, Boolean> options();
 
-        /**
-         * Mounts the driver. {@code args} are its own arguments, its {@code -o} options among them as its long
-         * options; {@code options} are the {@code -o} options every driver takes, to apply over its own.
-         */
-        Mounted mount(String[] args, Transport transport, MountOptionList options) throws Exception;
+        /** Mounts the driver; {@code options} are the {@code -o} options every driver takes, to apply over its own. */
+        abstract Mounted mount(Transport transport, MountOptionList options) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
+            MountOptionList options;
+            try {
+                options = MountOptionList.parse(dashO, options());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage()); // a usage error, as picocli's
+            }
+            if (!options.driverArgs().isEmpty()) {
+                // -o size=1G is the driver's --size 1G: read its arguments again with those added.
+                List<String> own = new ArrayList<>(argv.subList(argv.indexOf(spec.name()) + 1, argv.size()));
+                own.addAll(options.driverArgs());
+                spec.commandLine().parseArgs(own.toArray(String[]::new));
+            }
+            if (daemon && !foreground && !MountDaemon.isDaemon()) return MountDaemon.start(spec.name(), argv, log);
+            Transport transport = ioUring ? Transport.IO_URING : noIoUring ? Transport.DEV_FUSE : Transport.AUTO;
+            Mounted m = mount(transport, options);
+            try (FuseMount<?> mount = m.mount()) {
+                System.err.println("j4l: " + m.what() + " (requests through " + Transport.describe(mount) + "); "
+                        + (MountDaemon.isDaemon() ? "umount to stop" : "Ctrl-C or umount to stop"));
+                if (MountDaemon.isDaemon()) MountDaemon.ready();
+                mount.awaitUnmount();
+            }
+            return 0;
+        }
     }
 
     /** A driver mounted: the mount, and what the message says about it ("memfs mounted at /mnt/m"). */
@@ -44,13 +105,6 @@ final class MountCommand implements Main.Command {
         IO_URING,
         /** /dev/fuse only. */
         DEV_FUSE;
-
-        static final String USAGE = """
-                Options for every driver:
-                  --io-uring      serve requests through FUSE-over-io_uring, one queue per CPU (Linux 6.14+),
-                                  turning the fuse module's enable_uring on if it is off (root). By
-                                  default io_uring is used when enable_uring is already Y.
-                  --no-io-uring   serve requests through /dev/fuse only""";
 
         /** How a mount's requests arrive, for the mount message (with how to get io_uring when it is off). */
         static String describe(dev.j4l.fuse.FuseMount<?> mount) {
@@ -72,85 +126,5 @@ final class MountCommand implements Main.Command {
             }
             return true;
         }
-    }
-
-    /** The mountable drivers, by the name {@code j4l mount} takes. */
-    static Map<String, Subcommand> subcommands() {
-        Map<String, Subcommand> m = new LinkedHashMap<>();
-        m.put("hello", new HelloMountCommand());
-        m.put("memfs", new MemFsMountCommand());
-        m.put("passthrough", new PassthroughMountCommand());
-        m.put("nio", new NioMountCommand());
-        return m;
-    }
-
-    @Override
-    public String summary() {
-        return "mount an example filesystem (" + String.join(", ", subcommands().keySet()) + ") until Ctrl-C";
-    }
-
-    static final String COMMON_USAGE = """
-            Options for every driver:
-              -f, --foreground  serve in the foreground until Ctrl-C or umount (the default)
-              -d, --daemon      serve in the background: returns once the mount is visible (exit 0) or
-                                with the daemon's error and exit status; the daemon logs to --log FILE,
-                                by default /var/log/j4l/DRIVER.log (root) or ~/.local/state/j4l/DRIVER.log
-            """;
-
-    @Override
-    public String usage() {
-        StringBuilder b = new StringBuilder("usage: j4l mount DRIVER [-o OPT,...] [-f | -d [--log FILE]] ARGS...\n\n"
-                + "Mounts a j4l filesystem and serves it, by default in the foreground: Ctrl-C or umount ends it.\n");
-        subcommands().forEach((name, d) -> b.append("\n").append(d.usage().stripTrailing()).append("\n"));
-        b.append("\n").append(COMMON_USAGE).append(MountOptionList.USAGE).append("\n")
-                .append(Transport.USAGE).append("\n");
-        return b.toString();
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("which driver? " + String.join(", ", subcommands().keySet()));
-        String driver = args[0];
-        Subcommand d = subcommands().get(driver);
-        if (d == null) {
-            throw new IllegalArgumentException("unknown driver '" + driver + "'; drivers: "
-                    + String.join(", ", subcommands().keySet()));
-        }
-        Transport transport = Transport.AUTO;
-        boolean daemon = false;
-        String log = null;
-        List<String> dashO = new ArrayList<>();
-        List<String> rest = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--io-uring" -> transport = Transport.IO_URING;
-                case "--no-io-uring" -> transport = Transport.DEV_FUSE;
-                case "-f", "--foreground" -> daemon = false;
-                case "-d", "--daemon" -> daemon = true;
-                case "-o", "--log" -> {
-                    if (++i >= args.length) throw new IllegalArgumentException(a + " needs a value");
-                    if (a.equals("-o")) dashO.add(args[i]);
-                    else log = args[i];
-                }
-                default -> {
-                    if (a.startsWith("-o") && a.length() > 2) dashO.add(a.substring(2));
-                    else if (a.startsWith("--log=")) log = a.substring("--log=".length());
-                    else rest.add(a);
-                }
-            }
-        }
-        MountOptionList options = MountOptionList.parse(dashO, d.options());
-        rest.addAll(options.driverArgs());
-        String[] driverArgs = rest.toArray(String[]::new);
-        if (daemon && !MountDaemon.isDaemon()) return MountDaemon.start(driver, args, log);
-        Mounted m = d.mount(driverArgs, transport, options);
-        try (FuseMount<?> mount = m.mount()) {
-            System.err.println("j4l: " + m.what() + " (requests through " + Transport.describe(mount) + "); "
-                    + (MountDaemon.isDaemon() ? "umount to stop" : "Ctrl-C or umount to stop"));
-            if (MountDaemon.isDaemon()) MountDaemon.ready();
-            mount.awaitUnmount();
-        }
-        return 0;
     }
 }

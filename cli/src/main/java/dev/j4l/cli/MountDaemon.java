@@ -59,18 +59,17 @@ final class MountDaemon {
     }
 
     /**
-     * Starts the daemon for {@code j4l mount ARGS} ({@code args} without "mount") and returns the exit status
-     * for the parent: 0 once the mount is visible.
+     * Starts the daemon for {@code j4l ARGS} ({@code args} as the command got them, "mount" among them) and
+     * returns the exit status for the parent: 0 once the mount is visible.
      */
-    static int start(String driver, String[] args, String logFile) throws IOException, InterruptedException {
+    static int start(String driver, List<String> args, String logFile) throws IOException, InterruptedException {
         Path log = (logFile != null ? Path.of(logFile) : defaultLog(driver)).toAbsolutePath();
         Files.createDirectories(log.getParent());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         List<String> argv = new ArrayList<>();
         argv.add(Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid");
         argv.addAll(javaCommand());
-        argv.add("mount");
-        argv.addAll(Arrays.asList(args));
+        argv.addAll(args);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(ENV, "1");
         ChildProcess child;

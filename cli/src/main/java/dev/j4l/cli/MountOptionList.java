@@ -29,14 +29,16 @@ record MountOptionList(Map<String, String> options, Map<String, String> driver) 
               allow_other          let every user in
               default_permissions  let the kernel check modes and owners
               ro, rw               read-only, read-write
-              nodev, nosuid        the default: device nodes and set-user-ID bits mean nothing on the mount
+              nodev, nosuid        the default: device nodes and set-user-ID bits mean
+                                   nothing on the mount
               dev, suid            honour them (root only; say so explicitly)
               exec, noexec         allow or forbid running programs from the mount
               max_read=BYTES       largest read request the kernel sends
               entry_timeout=SECS   how long the kernel caches names
               attr_timeout=SECS    how long the kernel caches attributes
-              plus each driver's own options (below); fstab's defaults, auto, noauto, user, nouser,
-              users, nofail, _netdev, comment=... and x-... are accepted and ignored""";
+              plus each driver's own options (above); fstab's defaults, auto, noauto,
+              user, nouser, users, nofail, _netdev, comment=... and x-... are
+              accepted and ignored""";
 
     /** Options every driver takes: with a value (true) or a flag (false). */
     private static final Map<String, Boolean> COMMON = Map.ofEntries(Map.entry("fsname", true),

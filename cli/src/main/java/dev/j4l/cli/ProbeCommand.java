@@ -6,10 +6,22 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code j4l probe}: what the running kernel offers j4l (the probing itself is {@link KernelFeatures}). */
-final class ProbeCommand implements Main.Command {
+@Command(name = "probe", description = {
+        "Report the kernel features j4l can use (FUSE ABI, passthrough, io_uring, TUN, ...).", "",
+        "Asks the running kernel what j4l can use and prints one line per feature: yes/no and the evidence (a value"
+                + " read, an errno, or why it could not be learned).", "",
+        "With CAP_SYS_ADMIN the FUSE ABI version is read from the INIT request of a throwaway FUSE mount made in a"
+                + " private mount namespace and unmounted at once; without it the ABI is reported as unknown."})
+final class ProbeCommand implements Callable<Integer> {
     private final PrintStream out;
+
+    @Option(names = "--json", description = "one JSON object instead of the table (for scripts)")
+    boolean json;
 
     ProbeCommand() {
         this(System.out);
@@ -20,32 +32,7 @@ final class ProbeCommand implements Main.Command {
     }
 
     @Override
-    public String summary() {
-        return "report the kernel features j4l can use (FUSE ABI, passthrough, io_uring, TUN, ...)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: j4l probe [--json]
-
-                Asks the running kernel what j4l can use and prints one line per feature: yes/no and the
-                evidence (a value read, an errno, or why it could not be learned).
-
-                With CAP_SYS_ADMIN the FUSE ABI version is read from the INIT request of a throwaway FUSE
-                mount made in a private mount namespace and unmounted at once; without it the ABI is
-                reported as unknown.
-
-                  --json   one JSON object instead of the table (for scripts)""";
-    }
-
-    @Override
-    public int run(String[] args) {
-        boolean json = false;
-        for (String a : args) {
-            if (a.equals("--json")) json = true;
-            else throw new IllegalArgumentException("unknown option " + a + " (see j4l probe --help)");
-        }
+    public Integer call() {
         KernelFeatures f = KernelFeatures.probe();
         if (json) out.println(toJson(f));
         else printTable(f);
@@ -112,55 +99,36 @@ final class ProbeCommand implements Main.Command {
 
     static String toJson(KernelFeatures f) {
         StringBuilder b = new StringBuilder("{");
-        field(b, "kernelRelease", str(f.kernelRelease()));
-        field(b, "machine", str(f.machine()));
+        field(b, "kernelRelease", Json.quote(f.kernelRelease()));
+        field(b, "machine", Json.quote(f.machine()));
         field(b, "fuseAbi", f.fuseMinor() >= 0 ? "{\"major\":" + f.fuseMajor() + ",\"minor\":" + f.fuseMinor()
                 + ",\"initFlags\":" + f.fuseInitFlags() + "}" : "null");
-        field(b, "enableUring", str(f.enableUring()));
+        field(b, "enableUring", Json.quote(f.enableUring()));
         field(b, "enableUringWritable", Boolean.toString(f.enableUringWritable()));
         field(b, "tunFeatures", Integer.toString(f.tunFeatures()));
         field(b, "capSysAdmin", Boolean.toString(f.capSysAdmin()));
         field(b, "capNetAdmin", Boolean.toString(f.capNetAdmin()));
         field(b, "ioUringOpcodes", strings(f.ioUringOpcodes()));
         StringBuilder cfg = new StringBuilder("{");
-        f.config().forEach((k, v) -> field(cfg, k, str(v)));
+        f.config().forEach((k, v) -> field(cfg, k, Json.quote(v)));
         field(b, "config", cfg.append('}').toString());
         StringBuilder checks = new StringBuilder("{");
-        checks(f).forEach((k, c) -> field(checks, k, "{\"available\":" + c.available() + ",\"detail\":" + str(c.detail()) + "}"));
+        checks(f).forEach((k, c) -> field(checks, k, "{\"available\":" + c.available() + ",\"detail\":" + Json.quote(c.detail()) + "}"));
         field(b, "checks", checks.append('}').toString());
         return b.append('}').toString();
     }
 
     private static void field(StringBuilder b, String key, String jsonValue) {
         if (b.length() > 1) b.append(',');
-        b.append(str(key)).append(':').append(jsonValue);
+        b.append(Json.quote(key)).append(':').append(jsonValue);
     }
 
     private static String strings(List<String> l) {
         StringBuilder b = new StringBuilder("[");
         for (String s : l) {
             if (b.length() > 1) b.append(',');
-            b.append(str(s));
+            b.append(Json.quote(s));
         }
         return b.append(']').toString();
-    }
-
-    static String str(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

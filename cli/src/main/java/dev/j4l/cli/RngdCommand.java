@@ -8,61 +8,49 @@ import dev.j4l.kernel.HwRng;
 import dev.j4l.kernel.RandomDevice;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code j4l rngd}: feeds the kernel's entropy pool from the hardware RNG, checked block by block (dev.j4l.hw). */
-final class RngdCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "feed the kernel's entropy pool from /dev/hwrng, FIPS 140-2 checked (an rngd)";
-    }
+@Command(name = "rngd", description = {
+        "Feed the kernel's entropy pool from /dev/hwrng, FIPS 140-2 checked (an rngd).", "",
+        "Reads the hardware RNG in blocks of 20 000 bits, runs the FIPS 140-2 tests on each (monobit, poker, runs,"
+                + " long run, and the continuous test against the block before), discards the blocks that fail and"
+                + " feeds the others to the kernel's pool with RNDADDENTROPY. Needs root. Runs until Ctrl-C, then"
+                + " prints the counts."})
+final class RngdCommand implements Callable<Integer> {
+    @Option(names = "--once", paramLabel = "BYTES", converter = Units.Size.class,
+            description = "feed at least BYTES (whole blocks of 2500 bytes), print the counts and exit")
+    long once = Long.MAX_VALUE;
+
+    @Option(names = "--interval", paramLabel = "TIME", converter = Units.Time.class,
+            description = "pause after each block fed, e.g. 1s or 200ms (default 0: as fast as the source gives)")
+    Duration interval = Duration.ZERO;
+
+    @Option(names = "--credit", paramLabel = "BITS",
+            description = "entropy credited per byte fed, 0 to 8 (default 4: half of what the bytes could hold)")
+    int credit = EntropyFeeder.Settings.DEFAULT.creditBitsPerByte();
+
+    @Option(names = "--max-failures", paramLabel = "N",
+            description = "stop when N blocks in a row fail the tests (default 10); exit status 1")
+    int maxFailures = EntropyFeeder.Settings.DEFAULT.maxConsecutiveFailures();
+
+    @Option(names = "--device", paramLabel = "PATH",
+            description = "the hardware RNG (default /dev/hwrng; must be misc 10:183)")
+    String device = HwRng.PATH;
+
+    @Option(names = "--output", paramLabel = "PATH",
+            description = "the pool (default /dev/random; /dev/urandom is the same pool)")
+    String output = RandomDevice.RANDOM;
 
     @Override
-    public String usage() {
-        return """
-                usage: j4l rngd [--once BYTES] [--interval TIME] [--credit BITS] [--max-failures N]
-                                [--device PATH] [--output PATH]
-
-                Reads the hardware RNG in blocks of 20 000 bits, runs the FIPS 140-2 tests on each (monobit,
-                poker, runs, long run, and the continuous test against the block before), discards the blocks
-                that fail and feeds the others to the kernel's pool with RNDADDENTROPY. Needs root. Runs until
-                Ctrl-C, then prints the counts.
-
-                  --once BYTES       feed at least BYTES (whole blocks of 2500 bytes), print the counts and exit
-                  --interval TIME    pause after each block fed, e.g. 1s or 200ms (default 0: as fast as the
-                                     source gives)
-                  --credit BITS      entropy credited per byte fed, 0 to 8 (default 4: half of what the bytes
-                                     could hold)
-                  --max-failures N   stop when N blocks in a row fail the tests (default 10); exit status 1
-                  --device PATH      the hardware RNG (default /dev/hwrng; must be misc 10:183)
-                  --output PATH      the pool (default /dev/random; /dev/urandom is the same pool)""";
+    public Integer call() throws Exception {
+        return UntilStopped.run(stop -> run(System.out, stop));
     }
 
-    @Override
-    public int run(String[] args) throws Exception {
-        return UntilStopped.run(stop -> run(args, System.out, stop));
-    }
-
-    static int run(String[] args, PrintStream out, CountDownLatch stop) throws Exception {
-        long once = Long.MAX_VALUE;
-        Duration interval = Duration.ZERO;
-        int credit = EntropyFeeder.Settings.DEFAULT.creditBitsPerByte();
-        int maxFailures = EntropyFeeder.Settings.DEFAULT.maxConsecutiveFailures();
-        String device = HwRng.PATH, output = RandomDevice.RANDOM;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) throw new IllegalArgumentException("unknown option or missing value: " + a + " (see j4l rngd --help)");
-            String v = args[++i];
-            switch (a) {
-                case "--once" -> once = MemFsMountCommand.parseSize(v);
-                case "--interval" -> interval = v.equals("0") ? Duration.ZERO : BlockCommand.parseDuration(v);
-                case "--credit" -> credit = Integer.parseInt(v);
-                case "--max-failures" -> maxFailures = Integer.parseInt(v);
-                case "--device" -> device = v;
-                case "--output" -> output = v;
-                default -> throw new IllegalArgumentException("unknown option " + a + " (see j4l rngd --help)");
-            }
-        }
+    int run(PrintStream out, CountDownLatch stop) throws Exception {
         if (once <= 0) throw new IllegalArgumentException("--once needs a positive size");
         EntropyFeeder.Settings settings = new EntropyFeeder.Settings(credit, maxFailures, interval);
         try (HardwareRng rng = HardwareRng.open(device); EntropyPool pool = EntropyPool.open(output)) {

@@ -5,61 +5,52 @@ import dev.j4l.drivers.netswitch.SwitchDemo;
 import dev.j4l.drivers.netswitch.TapSwitch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code j4l switch}: the userspace learning Ethernet switch over TAP devices. */
-final class SwitchCommand implements Main.Command {
-    @Override
-    public String summary() {
-        return "userspace learning Ethernet switch between TAP devices (--demo N: with namespaces)";
-    }
+@Command(name = "switch", description = {
+        "Userspace learning Ethernet switch between TAP devices (--demo N: with namespaces).", "",
+        "Switches Ethernet frames between TAP devices until Ctrl-C. Each PORT is a TAP device name, created (and"
+                + " removed on exit) or attached to when it exists as a persistent device; NAME@VID makes it an"
+                + " access port of VLAN VID, NAME@trunk a trunk carrying 802.1Q tags. The devices may be moved into"
+                + " other network namespaces while the switch runs."})
+final class SwitchCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "PORT", arity = "0..*", description = "a TAP device: NAME, NAME@VID or NAME@trunk")
+    List<String> ports = List.of();
+
+    @Option(names = "--demo", paramLabel = "N", description = "create N namespaces j4ldemo1..N, each with a port"
+            + " addressed 10.99.0.i/24, switch between them and print live counters; Ctrl-C removes everything")
+    int demo;
+
+    @Option(names = "--no-offload", description = "no checksum/TSO offloads (every packet MTU-sized, checksummed by"
+            + " the kernel)")
+    boolean noOffload;
+
+    @Option(names = "--queues", paramLabel = "N", description = "TAP queues (worker threads) per port (default 1)")
+    int queues = 1;
+
+    @Option(names = "--aging", paramLabel = "SECONDS", description = "MAC aging time (default 300)")
+    long aging = 300;
+
+    @Option(names = "--stats", paramLabel = "SECONDS",
+            description = "print counters every SECONDS (default: 2 with --demo, else never)")
+    int stats = -1;
 
     @Override
-    public String usage() {
-        return """
-                usage: j4l switch [OPTIONS] PORT...
-                       j4l switch --demo N [OPTIONS]
-
-                Switches Ethernet frames between TAP devices until Ctrl-C. Each PORT is a TAP device name,
-                created (and removed on exit) or attached to when it exists as a persistent device;
-                NAME@VID makes it an access port of VLAN VID, NAME@trunk a trunk carrying 802.1Q tags.
-                The devices may be moved into other network namespaces while the switch runs.
-
-                options:
-                  --demo N         create N namespaces j4ldemo1..N, each with a port addressed 10.99.0.i/24,
-                                   switch between them and print live counters; Ctrl-C removes everything
-                  --no-offload     no checksum/TSO offloads (every packet MTU-sized, checksummed by the kernel)
-                  --queues N       TAP queues (worker threads) per port (default 1)
-                  --aging SECONDS  MAC aging time (default 300)
-                  --stats SECONDS  print counters every SECONDS (default: 2 with --demo, else never)
-                """;
-    }
-
-    @Override
-    public int run(String[] args) throws Exception {
-        return UntilStopped.run(stop -> serve(args, System.out, stop));
+    public Integer call() throws Exception {
+        return UntilStopped.run(stop -> serve(System.out, stop));
     }
 
     /** Runs the switch until {@code stop} opens, then removes what it created. */
-    static int serve(String[] args, java.io.PrintStream out, CountDownLatch stop) throws Exception {
-        int demo = 0, queues = 1, stats = -1;
-        long aging = 300;
-        boolean offloads = true;
+    int serve(java.io.PrintStream out, CountDownLatch stop) throws Exception {
         List<PortSpec> specs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--demo" -> demo = intArg(args, ++i, a);
-                case "--no-offload" -> offloads = false;
-                case "--queues" -> queues = intArg(args, ++i, a);
-                case "--aging" -> aging = intArg(args, ++i, a);
-                case "--stats" -> stats = intArg(args, ++i, a);
-                default -> {
-                    if (a.startsWith("-")) throw new IllegalArgumentException("unknown option " + a + " (see --help)");
-                    specs.add(PortSpec.parse(a));
-                }
-            }
-        }
+        for (String p : ports) specs.add(PortSpec.parse(p));
+        boolean offloads = !noOffload;
+        int stats = this.stats;
         TapSwitch.Options options = new TapSwitch.Options(offloads, true, queues, aging * 1000);
         AutoCloseable running;
         TapSwitch sw;
@@ -86,14 +77,5 @@ final class SwitchCommand implements Main.Command {
             }
         }
         return 0;
-    }
-
-    private static int intArg(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a number");
-        try {
-            return Integer.parseInt(args[i]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a number, got '" + args[i] + "'");
-        }
     }
 }

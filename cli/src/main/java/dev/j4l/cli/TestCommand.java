@@ -21,9 +21,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code j4l test --vm}: the kernel test VM tier. Runs test classes that need kernel modules the host lacks
@@ -32,7 +36,18 @@ import java.util.stream.Stream;
  * host. Classes whose config options Debian's 6.1 kernel has run there; the others in a second guest on the j4l
  * test kernel (one boot and one JVM per kernel). Plain {@code j4l test} (the Maven build) is run by the {@code ./j4l} launcher itself.
  */
-final class TestCommand implements Main.Command {
+@Command(name = "test", description = {
+        "Run the test suite (./j4l test), or with --vm the kernel test VM tier in a QEMU guest.", "",
+        "Without --vm, ./j4l test [MAVEN-ARGS...] is the whole test suite against the running kernel (./mvnw verify).",
+        "",
+        "With --vm: the kernel test VM tier. Boots a kernel under QEMU (TCG; vm/run, its packages from"
+                + " vm/install-deps) with the host's / read-only and loads the kernel modules the chosen classes"
+                + " declare with @NeedsKernel, then runs those classes in one JVM of this JDK with the JUnit console"
+                + " launcher. The kernel is Debian's 6.1 for classes whose @NeedsKernel config options it has, the"
+                + " j4l test kernel (vm/j4l-kernel.config; built once, about 12 min) for the others: one guest per"
+                + " kernel needed. Prints the guest's output and a summary line; exits non-zero when a test fails or"
+                + " the guest fails or times out."})
+final class TestCommand implements Callable<Integer> {
     static final String ANNOTATION = "Ldev/j4l/testkit/NeedsKernel;";
     private static final String LAUNCHER = "org.junit.platform.console.ConsoleLauncher";
     /** Where the guest sees the results folder (vm/run's read-write share). */
@@ -50,33 +65,20 @@ final class TestCommand implements Main.Command {
         this.err = err;
     }
 
-    @Override
-    public String summary() {
-        return "run the test suite (./j4l test), or with --vm the kernel test VM tier in a QEMU guest";
-    }
+    @Option(names = "--vm", description = "the kernel test VM tier (without it: ./j4l test runs ./mvnw verify)")
+    boolean vm;
 
-    @Override
-    public String usage() {
-        return """
-                usage: ./j4l test [MAVEN-ARGS...]
-                       ./j4l test --vm [--timeout SECONDS] [--results DIR] [TestClass...]
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "hard limit for the guest (default 900); QEMU is killed after it")
+    int timeout = 900;
 
-                Without --vm: the whole test suite against the running kernel (./mvnw verify).
+    @Option(names = "--results", paramLabel = "DIR", description = "JUnit XML reports (DIR/KERNEL/reports), console"
+            + " log, hs_err files (default target/vm-test in the repository)")
+    Path resultsDir;
 
-                With --vm: the kernel test VM tier. Boots a kernel under QEMU (TCG; vm/run, its packages from
-                vm/install-deps) with the host's / read-only and loads the kernel modules the chosen classes
-                declare with @NeedsKernel, then runs those classes in one JVM of this JDK with the JUnit
-                console launcher. The kernel is Debian's 6.1 for classes whose @NeedsKernel config options it
-                has, the j4l test kernel (vm/j4l-kernel.config; built once, about 12 min) for the others: one
-                guest per kernel needed. TestClass is a simple or fully qualified name of a compiled test
-                class of any module (run ./j4l once to build); none given: every class with @NeedsKernel.
-                Prints the guest's output and a summary line; exits non-zero when a test fails or the guest
-                fails or times out.
-
-                  --timeout SECONDS  hard limit for the guest (default 900); QEMU is killed after it
-                  --results DIR      JUnit XML reports (DIR/KERNEL/reports), console log, hs_err files
-                                     (default target/vm-test in the repository)""";
-    }
+    @Parameters(paramLabel = "TestClass", arity = "0..*", description = "simple or fully qualified names of compiled"
+            + " test classes of any module (run ./j4l once to build); none given: every class with @NeedsKernel")
+    List<String> names = List.of();
 
     /**
      * A compiled test class: its name, the project module directory it belongs to, the kernel modules and config
@@ -90,23 +92,9 @@ final class TestCommand implements Main.Command {
     static final String J4L = "j4l";
 
     @Override
-    public int run(String[] args) throws Exception {
-        boolean vm = false;
-        int timeout = 900;
+    public Integer call() throws Exception {
         Path root = repositoryRoot();
-        Path results = root.resolve("target/vm-test");
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--vm" -> vm = true;
-                case "--timeout" -> timeout = Integer.parseInt(value(args, ++i, "--timeout"));
-                case "--results" -> results = Path.of(value(args, ++i, "--results")).toAbsolutePath();
-                default -> {
-                    if (args[i].startsWith("-")) throw new IllegalArgumentException("unknown option " + args[i]);
-                    names.add(args[i]);
-                }
-            }
-        }
+        Path results = resultsDir != null ? resultsDir.toAbsolutePath() : root.resolve("target/vm-test");
         if (!vm) {
             err.println("j4l test: the test suite is run by the ./j4l launcher (./j4l test); the VM tier is ./j4l test --vm");
             return 2;
@@ -211,11 +199,6 @@ final class TestCommand implements Main.Command {
                 counts.getOrDefault("tests", 0), counts.getOrDefault("failures", 0), counts.getOrDefault("errors", 0),
                 counts.getOrDefault("skipped", 0), status, (System.nanoTime() - t0) / 1e9);
         return status;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
     }
 
     /** The repository: J4L_ROOT (set by ./j4l), else the nearest directory above the working one with vm/run. */

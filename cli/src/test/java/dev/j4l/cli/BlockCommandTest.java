@@ -43,10 +43,10 @@ class BlockCommandTest {
     void badArgumentsAreClearErrors() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(1, Main.run(new String[] {"block", "floppy"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ramdisk"), err.toString());
-        assertEquals(1, Main.run(new String[] {"block", "ramdisk"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs --size"), err.toString());
+        assertEquals(2, Main.run(new String[] {"block", "floppy"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'floppy' (try j4l block --help)"), err.toString());
+        assertEquals(2, Main.run(new String[] {"block", "ramdisk"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required option: '--size SIZE'"), err.toString());
         assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1G", "--nbd", "udp:9"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unix:PATH or tcp:PORT"), err.toString());
         assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--nbd-device", "--nbd", "tcp:0"}, o, e));
@@ -57,7 +57,9 @@ class BlockCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--queues and --depth are for --ublk"), err.toString());
         assertEquals(0, Main.run(new String[] {"block", "--help"}, o, e));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("j4l block cow commit BASE --delta FILE"));
+        assertEquals(0, Main.run(new String[] {"block", "cow", "commit", "--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block cow commit [-hqvV] --delta FILE BASE"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     /** {@code j4l block ARGS} through {@link Main}: the exit status and standard error. */
@@ -75,20 +77,22 @@ class BlockCommandTest {
     void badImageCowAndFaultArgumentsAreClearErrors() throws Exception {
         Path dir = mounts.dir("args");
         Path base = Files.write(dir.resolve("base"), new byte[MIB]);
-        assertTrue(block("image")[1].contains("image takes one FILE"));
-        assertTrue(block("image", "a", "b")[1].contains("image takes one FILE"));
-        assertTrue(block("image", base.toString(), "--fast")[1].contains("unknown option --fast for image"));
+        assertTrue(block("image")[1].contains("Missing required parameter: 'FILE'"));
+        assertTrue(block("image", "a", "b")[1].contains("Unmatched argument at index 3: 'b'"));
+        assertTrue(block("image", base.toString(), "--fast")[1].contains("Unknown option: '--fast' (try j4l block image --help)"));
         assertTrue(block("image", dir.resolve("missing").toString())[1].contains("ENOENT"));
-        assertTrue(block("cow", base.toString())[1].contains("cow needs --delta"));
-        assertTrue(block("cow", "commit", base.toString())[1].contains("cow commit needs --delta"));
+        assertTrue(block("cow", base.toString())[1].contains("Missing required option: '--delta FILE'"));
+        assertTrue(block("cow", "commit", base.toString())[1].contains("j4l block cow commit: Missing required option: '--delta FILE'"));
         assertTrue(block("cow", "discard", base.toString(), "--delta", dir.resolve("none").toString(), "--nbd", "tcp:1")[1]
-                .contains("unknown option --nbd for cow discard"));
-        assertTrue(block("ramdisk", "--size", "1M", "--latency", "fast")[1].contains("bad time 'fast'"));
+                .contains("Unknown options: '--nbd', 'tcp:1' (try j4l block cow discard --help)"));
+        String[] latency = block("ramdisk", "--size", "1M", "--latency", "fast");
+        assertEquals("2", latency[0]);
+        assertTrue(latency[1].contains("bad time 'fast'"), latency[1]);
         assertTrue(block("ramdisk", "--size", "1M", "--fail-reads", "2")[1].contains("fraction from 0 to 1"));
         assertTrue(block("ramdisk", "--size", "1M", "--fail-range", "1M")[1].contains("OFFSET+LENGTH"));
         String[] r = block("ramdisk", "--size", "1M", "--size");
-        assertEquals("1", r[0]);
-        assertTrue(r[1].contains("--size needs a value"), r[1]);
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("Missing required parameter for option '--size'"), r[1]);
     }
 
     @Test
@@ -112,7 +116,8 @@ class BlockCommandTest {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread.ofPlatform().start(() -> {
             try {
-                BlockCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                int status = BlockCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                if (status != 0) failed.set(new AssertionError("exit status " + status + " (its error is on standard error)"));
             } catch (Throwable e) {
                 failed.set(e);
             }

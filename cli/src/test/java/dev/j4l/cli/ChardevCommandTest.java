@@ -23,13 +23,13 @@ class ChardevCommandTest {
 
     @Test
     void badArgumentsAreRefusedWithTheReason() {
-        assertEquals(1, run("chardev", "tape", "x"));
-        assertTrue(err().contains("no character device 'tape' (logdev, serial)"), err());
-        assertEquals(1, run("chardev", "serial"));
-        assertTrue(err().contains("expected logdev|serial NAME"), err());
+        assertEquals(2, run("chardev", "tape", "x"));
+        assertTrue(err().contains("expected one of [logdev, serial] (case-sensitive) but was 'tape'"), err());
+        assertEquals(2, run("chardev", "serial"));
+        assertTrue(err().contains("Missing required parameter: 'NAME'"), err());
         assertEquals(1, run("chardev", "serial", "--size", "0", "x"));
         assertTrue(err().contains("--size must be positive"), err());
         assertEquals(0, run("chardev", "--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l chardev logdev|serial"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l chardev [-hqvV] [--size BYTES] logdev|serial NAME"));
     }
 }

@@ -36,13 +36,7 @@ class ConformCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int status;
-        try {
-            status = new ConformCommand(o, e, false).run(args);
-        } catch (Exception failure) {
-            e.println("j4l conform: " + failure.getMessage());
-            status = 1;
-        }
+        int status = Main.commandLine(new ConformCommand(o, e, false), o, e).execute(args);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -83,6 +77,8 @@ class ConformCommandTest {
         assertTrue(lines.get(0).startsWith("{\"case\":\"execFromFilesystem\",\"result\":\"fail\",\"seconds\":"),
                 lines.get(0));
         assertTrue(lines.get(1).endsWith("\"passed\":0,\"failed\":1,\"skipped\":0}"), lines.get(1));
+        assertEquals("fail", Json.at(Json.parse(lines.get(0)), "result"));
+        assertEquals(1.0, Json.number(Json.parse(lines.get(1)), "failed"));
     }
 
     @Test
@@ -104,20 +100,27 @@ class ConformCommandTest {
     void badArgumentsGetAClearError() throws Exception {
         Path file = Files.createTempFile("j4l-conform-", ".txt");
         try {
-            for (String[] args : new String[][] {{}, {"--cases", "noSuchCase", "/tmp"}, {file.toString()},
-                    {"--bogus", "/tmp"}, {"/tmp", "/var"}, {"--reference", file.toString(), "/tmp"}}) {
+            for (String[] args : new String[][] {{"--cases", "noSuchCase", "/tmp"}, {file.toString()},
+                    {"--reference", file.toString(), "/tmp"}}) {
                 Run r = conform(args);
                 assertEquals(1, r.status(), String.join(" ", args));
                 assertTrue(r.err().startsWith("j4l conform: "), r.err());
+            }
+            // What the command does not take at all is a usage error: status 2, and where the help is.
+            for (String[] args : new String[][] {{}, {"--bogus", "/tmp"}, {"/tmp", "/var"}}) {
+                Run r = conform(args);
+                assertEquals(2, r.status(), String.join(" ", args));
+                assertTrue(r.err().startsWith("j4l conform: ") && r.err().contains("(try j4l conform --help)"), r.err());
             }
             assertTrue(conform("--cases", "noSuchCase", "/tmp").err().contains("no such case: noSuchCase"));
         } finally {
             Files.delete(file);
         }
         ByteArrayOutputStream viaMain = new ByteArrayOutputStream();
-        assertEquals(1, Main.run(new String[] {"conform", "--bogus"}, System.out,
+        assertEquals(2, Main.run(new String[] {"conform", "--bogus"}, System.out,
                 new PrintStream(viaMain, true, StandardCharsets.UTF_8)));
-        assertTrue(viaMain.toString(StandardCharsets.UTF_8).contains("j4l conform: unknown option --bogus"));
+        assertEquals("j4l conform: Unknown option: '--bogus' (try j4l conform --help)\n",
+                viaMain.toString(StandardCharsets.UTF_8));
         Run list = conform("--list");
         assertEquals(0, list.status());
         assertTrue(list.out().lines().anyMatch("openUnlinkedFiles"::equals), list.out());

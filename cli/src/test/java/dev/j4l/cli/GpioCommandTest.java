@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 /** {@code j4l gpio info|get|set|watch} on a simulated chip, and the probe's GPIO line. */
 @NeedsKernel(config = "GPIO_SIM", paths = GpioSim.CONFIGFS)
 class GpioCommandTest {
+    /** {@code j4l gpio ARGS} until {@code stop}: what it printed; it must exit 0. */
     private static String run(CountDownLatch stop, String... args) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            assertEquals(0, GpioCommand.run(args, out, stop));
+            int status = Main.commandLine(new GpioCommand(out, stop), out,
+                    new PrintStream(err, true, StandardCharsets.UTF_8)).execute(args);
+            if (status != 0) throw new IllegalArgumentException("exit " + status + ": " + err.toString(StandardCharsets.UTF_8));
         }
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -41,7 +44,12 @@ class GpioCommandTest {
 
             String set = run(new CountDownLatch(1), "set", "--hold", "10ms", sim.chipName(), "led=1");
             assertTrue(set.contains("holding for 10 ms"), set);
-            assertThrows(IllegalArgumentException.class, () -> run(new CountDownLatch(1), "set", chip, "led=2"));
+            String refused = assertThrows(IllegalArgumentException.class, () -> run(new CountDownLatch(1), "set", chip, "led=2"))
+                    .getMessage();
+            assertTrue(refused.startsWith("exit 1: j4l gpio: set takes LINE=0 or LINE=1, not led=2"), refused);
+            refused = assertThrows(IllegalArgumentException.class,
+                    () -> run(new CountDownLatch(1), "get", "--bias", "sideways", chip, "3")).getMessage();
+            assertTrue(refused.startsWith("exit 2: j4l gpio get: Invalid value for option '--bias'"), refused);
 
             CountDownLatch stop = new CountDownLatch(1);
             try (var pool = Executors.newSingleThreadExecutor()) {

@@ -48,10 +48,11 @@ class HelloMountCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         assertEquals(0, run(out, err, "mount", "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
-        assertTrue(help.indexOf("j4l mount hello") >= 0 && help.indexOf("j4l mount hello") < help.indexOf("j4l mount memfs"),
-                help);
+        assertTrue(help.indexOf("  hello ") >= 0 && help.indexOf("  hello ") < help.indexOf("  memfs "), help);
+        assertEquals(0, run(out, err, "mount", "hello", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l mount hello [-dfhqvV]"), out.toString(StandardCharsets.UTF_8));
         ByteArrayOutputStream out2 = new ByteArrayOutputStream(), err2 = new ByteArrayOutputStream();
-        assertTrue(run(out2, err2, "mount", "hello") != 0);
+        assertEquals(2, run(out2, err2, "mount", "hello"));
         assertTrue(err2.toString(StandardCharsets.UTF_8).contains("MOUNTPOINT"), err2.toString(StandardCharsets.UTF_8));
     }
 }

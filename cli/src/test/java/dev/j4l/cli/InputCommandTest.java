@@ -26,17 +26,22 @@ class InputCommandTest {
     @Test
     void onlyTypeIsKnown() {
         assertEquals(2, run("input", "press"));
-        assertEquals(1, run("input", "type"));
+        assertEquals(2, run("input", "type"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required parameter: 'TEXT'"), err.toString(StandardCharsets.UTF_8));
         assertEquals(0, run("input", "--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l input type"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("j4l input gamepad"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l input"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("  gamepad "));
+        assertEquals(0, run("input", "type", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l input type [-hqvV] [--name NAME] [--settle MS] TEXT"),
+                out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void gamepadArgumentsAreCheckedBeforeAnyDevice() {
         assertEquals(1, run("input", "gamepad", "--seconds", "0"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--seconds must be 1 or more"), err.toString(StandardCharsets.UTF_8));
-        assertEquals(1, run("input", "gamepad", "--rumble"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown argument --rumble"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("input", "gamepad", "--rumble"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Unknown option: '--rumble' (try j4l input gamepad --help)"),
+                err.toString(StandardCharsets.UTF_8));
     }
 }

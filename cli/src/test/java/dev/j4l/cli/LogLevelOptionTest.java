@@ -1,14 +1,16 @@
 package dev.j4l.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
-/** {@code --verbose} and {@code --quiet} set the log level and leave the command's own arguments alone. */
+/** {@code --verbose} and {@code --quiet} set the log level, before or after the command, and leave its arguments alone. */
 class LogLevelOptionTest {
     private final Level before = Logger.getLogger("").getLevel();
 
@@ -17,18 +19,28 @@ class LogLevelOptionTest {
         Logger.getLogger("").setLevel(before);
     }
 
+    private static ParseResult parse(String... args) {
+        return Main.commands(args).parseArgs(args);
+    }
+
     @Test
     void verboseAndQuietSetTheLevelWherever() {
-        assertArrayEquals(new String[] {"mount", "memfs", "/mnt"}, Main.applyLogLevel(new String[] {"-v", "mount", "memfs", "/mnt"}));
+        ParseResult r = parse("-v", "mount", "memfs", "/mnt");
         assertEquals(Level.FINE, Logger.getLogger("").getLevel());
-        assertArrayEquals(new String[] {"probe"}, Main.applyLogLevel(new String[] {"probe", "--quiet"}));
+        MemFsMountCommand memfs = (MemFsMountCommand) r.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(Path.of("/mnt"), memfs.dir);
+        parse("probe", "--quiet");
+        assertEquals(Level.WARNING, Logger.getLogger("").getLevel());
+        parse("mount", "hello", "-v", "/mnt");
+        assertEquals(Level.FINE, Logger.getLogger("").getLevel());
+        parse("-q", "gpio", "info");
         assertEquals(Level.WARNING, Logger.getLogger("").getLevel());
     }
 
     @Test
-    void shortFormsAfterTheCommandBelongToTheCommand() {
+    void withoutThemTheLevelStays() {
         Logger.getLogger("").setLevel(Level.INFO);
-        assertArrayEquals(new String[] {"bench", "-q", "-v"}, Main.applyLogLevel(new String[] {"bench", "-q", "-v"}));
+        parse("bench", "--quick");
         assertEquals(Level.INFO, Logger.getLogger("").getLevel());
     }
 }

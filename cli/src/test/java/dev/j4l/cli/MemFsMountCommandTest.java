@@ -130,10 +130,12 @@ class MemFsMountCommandTest {
         assertFalse(r[0].equals("0"));
         assertTrue(r[2].contains("does not exist") && r[2].contains("missing"), r[2]);
         r = run("mount", "memfs", mnt.toString(), "--size", "lots");
-        assertTrue(r[2].contains("bad size 'lots'"), r[2]);
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("bad size 'lots'") && r[2].contains("(try j4l mount memfs --help)"), r[2]);
         r = run("mount", "memfs", mnt.toString(), "--size", "64T");
         assertTrue(r[2].contains("does not fit") && r[2].contains("J4L_JAVA_OPTS=-Xmx"), r[2]);
         r = run("mount", "memfs");
+        assertEquals("2", r[0]);
         assertTrue(r[2].contains("MOUNTPOINT"), r[2]);
         r = run("mount", "memfs", "--help");
         assertEquals("0", r[0]);

@@ -137,17 +137,17 @@ class MountOptionListTest {
     void badOptionsAreNamed() throws Exception {
         Path mnt = mounts.dir("mnt");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(1, run(err, "mount", "memfs", "-o", "size=8M,colour=blue,turbo", mnt.toString()));
+        assertEquals(2, run(err, "mount", "memfs", "-o", "size=8M,colour=blue,turbo", mnt.toString()));
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.contains("unknown mount options colour, turbo") && e.contains("known: "), e);
         err.reset();
-        assertEquals(1, run(err, "mount", "hello", "-o", "size=8M", mnt.toString()));
+        assertEquals(2, run(err, "mount", "hello", "-o", "size=8M", mnt.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown mount option size"), err.toString());
         err.reset();
-        assertEquals(1, run(err, "mount", "hello", "-o", "fsname", mnt.toString()));
+        assertEquals(2, run(err, "mount", "hello", "-o", "fsname", mnt.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("fsname needs a value"), err.toString());
         err.reset();
-        assertEquals(1, run(err, "mount", "hello", "-o", "ro=1", mnt.toString()));
+        assertEquals(2, run(err, "mount", "hello", "-o", "ro=1", mnt.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("ro takes no value"), err.toString());
         err.reset();
         assertEquals(1, run(err, "mount", "hello", "-o", "attr_timeout=soon", mnt.toString()));
@@ -155,6 +155,9 @@ class MountOptionListTest {
         err.reset();
         assertEquals(1, run(err, "mount", "hello", "-o", "fsname=a b", mnt.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad -o option"), err.toString());
+        err.reset();
+        assertEquals(2, run(err, "mount", "memfs", "-o", "size=lots", mnt.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad size 'lots'"), err.toString());
         assertFalse(MountTable.isMountPoint(mnt));
     }
 }

@@ -39,8 +39,9 @@ class ProbeCommandTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ProbeCommand(new PrintStream(out, true, StandardCharsets.UTF_8)).run(new String[] {"--json"});
-        return (Map<String, Object>) new MiniJson(out.toString(StandardCharsets.UTF_8).trim()).parse();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.commandLine(new ProbeCommand(o), o, System.err).execute("--json"));
+        return (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
     }
 
     @Test
@@ -85,126 +86,13 @@ class ProbeCommandTest {
     @Test
     void tableAndHelp() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, new ProbeCommand(new PrintStream(out, true, StandardCharsets.UTF_8)).run(new String[0]));
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.commandLine(new ProbeCommand(o), o, System.err).execute());
         String table = out.toString(StandardCharsets.UTF_8);
         assertTrue(table.startsWith("kernel "), table);
         assertTrue(table.contains("FUSE passthrough") && table.contains("io_uring opcodes:"), table);
         assertTrue(table.contains("rng_current") && table.contains("rng_available"), table);
         assertTrue(run("probe", "--help").contains("usage: j4l probe"));
         assertTrue(run("--help").contains("probe"));
-    }
-
-    /** Just enough of a JSON parser to prove the output is well-formed. */
-    private static final class MiniJson {
-        private final String s;
-        private int i;
-
-        MiniJson(String s) {
-            this.s = s;
-        }
-
-        Object parse() {
-            Object v = value();
-            ws();
-            if (i != s.length()) throw new IllegalArgumentException("trailing text at " + i);
-            return v;
-        }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
-
-        private Object value() {
-            ws();
-            char c = s.charAt(i);
-            if (c == '{') {
-                Map<String, Object> m = new LinkedHashMap<>();
-                i++;
-                ws();
-                if (s.charAt(i) == '}') {
-                    i++;
-                    return m;
-                }
-                while (true) {
-                    ws();
-                    String k = string();
-                    ws();
-                    expect(':');
-                    m.put(k, value());
-                    ws();
-                    if (s.charAt(i) == ',') i++;
-                    else {
-                        expect('}');
-                        return m;
-                    }
-                }
-            }
-            if (c == '[') {
-                List<Object> l = new ArrayList<>();
-                i++;
-                ws();
-                if (s.charAt(i) == ']') {
-                    i++;
-                    return l;
-                }
-                while (true) {
-                    l.add(value());
-                    ws();
-                    if (s.charAt(i) == ',') i++;
-                    else {
-                        expect(']');
-                        return l;
-                    }
-                }
-            }
-            if (c == '"') return string();
-            if (s.startsWith("true", i)) {
-                i += 4;
-                return true;
-            }
-            if (s.startsWith("false", i)) {
-                i += 5;
-                return false;
-            }
-            if (s.startsWith("null", i)) {
-                i += 4;
-                return null;
-            }
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
-            if (start == i) throw new IllegalArgumentException("bad value at " + i);
-            return Double.parseDouble(s.substring(start, i));
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder b = new StringBuilder();
-            while (s.charAt(i) != '"') {
-                char c = s.charAt(i++);
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case 'n' -> b.append('\n');
-                        case 't' -> b.append('\t');
-                        case 'r' -> b.append('\r');
-                        case 'u' -> {
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                        }
-                        default -> b.append(e);
-                    }
-                } else {
-                    if (c < 0x20) throw new IllegalArgumentException("control character in string at " + i);
-                    b.append(c);
-                }
-            }
-            i++;
-            return b.toString();
-        }
-
-        private void expect(char c) {
-            if (s.charAt(i) != c) throw new IllegalArgumentException("expected " + c + " at " + i + " in " + s);
-            i++;
-        }
     }
 }

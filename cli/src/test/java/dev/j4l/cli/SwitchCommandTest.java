@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code j4l switch}: argument errors, and a real run that creates its ports and removes them on stop. */
 class SwitchCommandTest {
@@ -26,6 +27,8 @@ class SwitchCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--demo takes no PORT"), err.toString());
         assertEquals(1, Main.run(new String[] {"switch", "a@x", "b"}, o, e));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("a@x"), err.toString());
+        assertEquals(2, Main.run(new String[] {"switch", "--queues", "many", "a", "b"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'many' is not an int (try j4l switch --help)"), err.toString());
         assertEquals(0, Main.run(new String[] {"switch", "--help"}, o, e));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l switch"));
     }
@@ -41,8 +44,9 @@ class SwitchCommandTest {
             AtomicReference<Throwable> failed = new AtomicReference<>();
             Thread t = ns.startThread("switch-command", () -> {
                 try {
-                    SwitchCommand.serve(new String[] {p + "a", p + "b@7", "--stats", "1"},
-                            new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                    SwitchCommand sw = new SwitchCommand();
+                    new CommandLine(sw).parseArgs(p + "a", p + "b@7", "--stats", "1");
+                    sw.serve(new PrintStream(out, true, StandardCharsets.UTF_8), stop);
                 } catch (Throwable e) {
                     failed.set(e);
                 }

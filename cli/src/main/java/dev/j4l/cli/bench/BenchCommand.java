@@ -1,6 +1,5 @@
 package dev.j4l.cli.bench;
 
-import dev.j4l.cli.Main;
 import dev.j4l.kernel.Credentials;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,18 +10,62 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code j4l bench}: mounts every target over the same fresh ext4 (and tmpfs), runs the same workloads on
  * each, and reports medians with ratios to the first column, as a table, a CSV and a PNG.
  */
-public final class BenchCommand implements Main.Command {
+@Command(name = "bench", description = {
+        "Benchmark j4l filesystems against native, tmpfs and FUSE peers (needs root).", "",
+        "Runs one suite against every target in one run, over a fresh ext4 on a loop device (and a tmpfs), and prints"
+                + " a table of medians with ratios to the first column of each group (above 1.00x = better). Writes"
+                + " results.csv, chart.png and summary.md to the output directory."},
+        footer = {"", "Workloads: fio sequential write and read (1 MiB blocks, 512 MiB; caches dropped before reading),"
+                + " fio 4 KiB random reads (2 jobs, O_DIRECT where the target allows it), create / stat / readdir /"
+                + " unlink of 10,000 files, unzip of the JDK's src.zip + find + rm -rf. Daemon targets also report"
+                + " mount-ready time, peak RSS (VmHWM) and CPU seconds. Mounts and the loop device are torn down at the"
+                + " end, on failure and on Ctrl-C."})
+public final class BenchCommand implements Callable<Integer> {
     private final PrintStream out;
+
+    @Option(names = "--quick", description = "small sizes, 1 repetition, only the targets available here (about a"
+            + " minute)")
+    boolean quick;
+
+    @Option(names = "--targets", paramLabel = "LIST", split = ",", completionCandidates = TargetNames.class,
+            description = {"comma-separated, in column order; default: all of ${COMPLETION-CANDIDATES} (j4l daemons"
+                    + " use --io-uring; passthrough-devfuse and memfs-devfuse, measured only when named, are the same"
+                    + " over /dev/fuse)"})
+    List<String> targetsAsked;
+
+    @Option(names = "--workloads", paramLabel = "LIST", split = ",",
+            description = "comma-separated subset of fio,metadata,tree (default: all)")
+    List<String> workloads;
+
+    @Option(names = "--reps", paramLabel = "N", description = "repetitions per workload (median reported); default"
+            + " 3, quick 1")
+    Integer reps;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory; default bench/results/tmp/<UTC"
+            + " time> in the checkout")
+    Path outDir;
+
+    @Option(names = "--no-install", description = "do not run bench/install-peers (apt-get install of fio, bindfs,"
+            + " mergerfs, go-fuse, and an offline build of go-fuse's loopback into bench/.cache)")
+    boolean noInstall;
+
+    @Option(names = "--baseline", paramLabel = "CHECKOUT", description = {"another j4l checkout, built (./mvnw"
+            + " -DskipTests package): name its daemons in --targets as passthrough@base, memfs@base... to measure a"
+            + " change before and after side by side in one run"})
+    Path baselineDir;
 
     public BenchCommand() {
         this(System.out);
@@ -32,80 +75,38 @@ public final class BenchCommand implements Main.Command {
         this.out = out;
     }
 
-    @Override
-    public String summary() {
-        return "benchmark j4l filesystems against native, tmpfs and FUSE peers (needs root)";
-    }
-
-    @Override
-    public String usage() {
-        return """
-                usage: j4l bench [--quick] [--targets a,b,...] [--workloads a,b,...] [--reps N] [--out DIR]
-                                 [--no-install] [--baseline CHECKOUT]
-
-                Runs one suite against every target in one run, over a fresh ext4 on a loop device (and a
-                tmpfs), and prints a table of medians with ratios to the first column of each group
-                (above 1.00x = better). Writes results.csv, chart.png and summary.md to the output directory.
-
-                  --quick         small sizes, 1 repetition, only the targets available here (about a minute)
-                  --targets LIST  comma-separated, in column order; default: all of
-                                  %s
-                                  (j4l daemons use --io-uring; passthrough-devfuse and memfs-devfuse,
-                                  measured only when named, are the same over /dev/fuse)
-                  --workloads LIST  comma-separated subset of fio,metadata,tree (default: all)
-                  --reps N        repetitions per workload (median reported); default 3, quick 1
-                  --out DIR       output directory; default bench/results/tmp/<UTC time> in the checkout
-                  --no-install    do not run bench/install-peers (apt-get install of fio, bindfs, mergerfs,
-                                  go-fuse, and an offline build of go-fuse's loopback into bench/.cache)
-                  --baseline CHECKOUT  another j4l checkout, built (./mvnw -DskipTests package): name its
-                                  daemons in --targets as passthrough@base, memfs@base... to measure a
-                                  change before and after side by side in one run
-
-                Workloads: fio sequential write and read (1 MiB blocks, 512 MiB; caches dropped before
-                reading), fio 4 KiB random reads (2 jobs, O_DIRECT where the target allows it), create / stat /
-                readdir / unlink of 10,000 files, unzip of the JDK's src.zip + find + rm -rf. Daemon targets also
-                report mount-ready time, peak RSS (VmHWM) and CPU seconds. Mounts and the loop device are torn
-                down at the end, on failure and on Ctrl-C.""".formatted(String.join(",", TargetCatalog.NAMES));
+    /** The targets a run measures unless told: for --targets' help and completion. */
+    static final class TargetNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TargetCatalog.NAMES.iterator();
+        }
     }
 
     record Options(boolean quick, List<String> targets, List<Workloads.Step> steps, int reps, Path out,
             boolean install, Path baseline) {}
 
+    /** The options of {@code j4l bench ARGS}, checked. */
     static Options parse(String[] args) {
-        boolean quick = false, install = true;
-        List<String> targets = TargetCatalog.NAMES;
+        BenchCommand c = new BenchCommand();
+        new CommandLine(c).parseArgs(args);
+        return c.options();
+    }
+
+    /** The options given, checked against each other and the targets known. */
+    Options options() {
+        List<String> targets = targetsAsked == null ? TargetCatalog.NAMES
+                : targetsAsked.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
         List<Workloads.Step> steps = List.of(Workloads.Step.values());
-        Integer reps = null;
-        Path outDir = null;
-        Path baseline = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--quick" -> quick = true;
-                case "--no-install" -> install = false;
-                case "--targets" -> targets = Arrays.stream(value(args, ++i, a).split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
-                case "--workloads" -> {
-                    steps = new ArrayList<>();
-                    for (String w : value(args, ++i, a).split(",")) {
-                        if (w.isBlank()) continue;
-                        steps.add(Workloads.Step.named(w.strip()));
-                    }
-                    if (steps.isEmpty()) throw new IllegalArgumentException("--workloads is empty");
-                }
-                case "--reps" -> {
-                    try {
-                        reps = Integer.parseInt(value(args, ++i, a));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--reps needs a number, got '" + args[i] + "'");
-                    }
-                    if (reps < 1 || reps > 100) throw new IllegalArgumentException("--reps must be 1..100");
-                }
-                case "--out" -> outDir = Path.of(value(args, ++i, a));
-                case "--baseline" -> baseline = Path.of(value(args, ++i, a)).toAbsolutePath();
-                default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see j4l bench --help)");
+        if (workloads != null) {
+            steps = new ArrayList<>();
+            for (String w : workloads) {
+                if (!w.isBlank()) steps.add(Workloads.Step.named(w.strip()));
             }
+            if (steps.isEmpty()) throw new IllegalArgumentException("--workloads is empty");
         }
+        if (reps != null && (reps < 1 || reps > 100)) throw new IllegalArgumentException("--reps must be 1..100");
+        Path baseline = baselineDir != null ? baselineDir.toAbsolutePath() : null;
         for (String t : targets) {
             if (t.endsWith(TargetCatalog.BASELINE)) {
                 String plain = t.substring(0, t.length() - TargetCatalog.BASELINE.length());
@@ -127,18 +128,12 @@ public final class BenchCommand implements Main.Command {
             }
         }
         if (targets.isEmpty()) throw new IllegalArgumentException("--targets is empty");
-        return new Options(quick, targets, steps, reps != null ? reps : quick ? 1 : 3, outDir, install, baseline);
-    }
-
-    private static String value(String[] args, int i, String opt) {
-        if (i >= args.length) throw new IllegalArgumentException(opt + " needs a value");
-        return args[i];
+        return new Options(quick, targets, steps, reps != null ? reps : quick ? 1 : 3, outDir, !noInstall, baseline);
     }
 
     @Override
-    public int run(String[] args) throws Exception {
-        Options o = parse(args);
-        return run(o).failed().isEmpty() ? 0 : 1;
+    public Integer call() throws Exception {
+        return run(options()).failed().isEmpty() ? 0 : 1;
     }
 
     /** What a run did: where it wrote, which targets it measured, skipped (with why) or lost mid-way. */

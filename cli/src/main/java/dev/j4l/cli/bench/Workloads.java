@@ -1,5 +1,6 @@
 package dev.j4l.cli.bench;
 
+import dev.j4l.cli.Json;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.j4l.cli.Json;
 import dev.j4l.testkit.Needs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Keeps {@code j4l bench} working: runs the quick suite for real (loop device, mounts, fio) and checks that
@@ -86,9 +88,12 @@ class BenchCommandTest {
         assertEquals(2, o.reps());
         assertEquals(1, BenchCommand.parse(new String[] {"--quick"}).reps());
         assertThrows(IllegalArgumentException.class, () -> BenchCommand.parse(new String[] {"--targets", "nfs"}));
-        assertThrows(IllegalArgumentException.class, () -> BenchCommand.parse(new String[] {"--reps", "x"}));
-        assertThrows(IllegalArgumentException.class, () -> BenchCommand.parse(new String[] {"--frobnicate"}));
-        assertTrue(new BenchCommand().usage().contains("--quick"));
+        assertThrows(IllegalArgumentException.class, () -> BenchCommand.parse(new String[] {"--reps", "0"}));
+        assertThrows(CommandLine.ParameterException.class, () -> BenchCommand.parse(new String[] {"--reps", "x"}));
+        assertThrows(CommandLine.ParameterException.class, () -> BenchCommand.parse(new String[] {"--frobnicate"}));
+        String help = new CommandLine(new BenchCommand()).getUsageMessage();
+        assertTrue(help.contains("--quick") && help.contains("default: all of") && help.contains(TargetCatalog.NAMES.getLast() + " (j4l"),
+                help);
     }
 
     @Test

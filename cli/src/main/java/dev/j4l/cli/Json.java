@@ -1,4 +1,4 @@
-package dev.j4l.cli.bench;
+package dev.j4l.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON to read fio's {@code --output-format=json} report: objects become {@link Map}, arrays
- * {@link List}, numbers {@link Double}, plus strings, booleans and null.
+ * Just enough JSON for the command: {@link #quote} writes the string literals of its {@code --json} outputs;
+ * {@link #parse} reads fio's {@code --output-format=json} report (objects become {@link Map}, arrays
+ * {@link List}, numbers {@link Double}, plus strings, booleans and null).
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
@@ -17,7 +18,7 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json j = new Json(text);
         j.skipSpace();
         Object v = j.value();
@@ -27,19 +28,39 @@ final class Json {
     }
 
     /** The value at a path of object keys and array indexes, e.g. {@code at(report, "jobs", 0, "read", "iops")}. */
-    static Object at(Object root, Object... path) {
+    public static Object at(Object root, Object... path) {
         Object v = root;
         for (Object k : path) {
             if (k instanceof Integer idx && v instanceof List<?> l && idx < l.size()) v = l.get(idx);
             else if (k instanceof String key && v instanceof Map<?, ?> m && m.containsKey(key)) v = m.get(key);
-            else throw new IllegalArgumentException("no " + k + " in fio report");
+            else throw new IllegalArgumentException("no " + k + " in the JSON");
         }
         return v;
     }
 
-    static double number(Object root, Object... path) {
+    public static double number(Object root, Object... path) {
         if (at(root, path) instanceof Double d) return d;
         throw new IllegalArgumentException("not a number at " + List.of(path));
+    }
+
+    /** A JSON string literal of {@code s}. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private Object value() {
