@@ -71,6 +71,22 @@ public interface PathFilesystem<H> {
 
     default void fsync(Request r, String path, H handle, boolean datasync) throws ErrnoException {}
 
+    /**
+     * Allocates ({@code mode} 0: the file grows to {@code offset + length} at least) or, with FALLOC_FL_* bits,
+     * keeps the size or punches a hole. ENOSYS makes the kernel answer EOPNOTSUPP from then on.
+     */
+    default void fallocate(Request r, String path, H handle, int mode, long offset, long length) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * The next data ({@code whence} SEEK_DATA, 3) or hole (SEEK_HOLE, 4) at or after {@code offset}; ENXIO past
+     * the end. ENOSYS makes the kernel treat the whole file as data from then on.
+     */
+    default long lseek(Request r, String path, H handle, long offset, int whence) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
     /** The last descriptor of the open file is gone; {@code path} is the last it had, even if it is gone. */
     default void release(Request r, String path, H handle) throws ErrnoException {}
 

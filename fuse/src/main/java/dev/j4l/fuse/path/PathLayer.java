@@ -466,6 +466,27 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     }
 
     @Override
+    public void fallocate(Request r, PathNode n, Open<H> open, int mode, long offset, long length)
+            throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            fs.fallocate(r, n.path, open == null ? null : open.handle, mode, offset, length);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public long lseek(Request r, PathNode n, Open<H> open, long offset, int whence) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.lseek(r, n.path, open == null ? null : open.handle, offset, whence);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    @Override
     public void flush(Request r, PathNode n, Open<H> open, long lockOwner) throws ErrnoException {
         long stamp = tree.readLock();
         try {

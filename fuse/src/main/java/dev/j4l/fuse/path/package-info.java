@@ -50,6 +50,10 @@
  *             {@code List<String> listxattr(r, path)}, {@code removexattr(r, path, name)}: the framework answers
  *             the size probes and ERANGE; throw ENODATA for a missing attribute, EOPNOTSUPP for a namespace
  *             not kept; leaving them out answers EOPNOTSUPP to every xattr call</td></tr>
+ *     <tr><td>{@code fallocate(path, mode, off, length, fi)}; libfuse's {@code lseek(path, off, whence, fi)}</td>
+ *         <td>{@code fallocate(r, path, handle, mode, offset, length)}, {@code long lseek(r, path, handle, offset,
+ *             whence)} for SEEK_DATA/SEEK_HOLE (ENXIO past the end); leaving them out answers EOPNOTSUPP to
+ *             fallocate and treats the whole file as data</td></tr>
  *     <tr><td>{@code -o hard_remove} off (libfuse's {@code .fuse_hidden} files)</td>
  *         <td>always on: an open file unlinked is renamed to {@code .j4l_hidden_N}, which lookups and listings
  *             never show</td></tr>
@@ -60,7 +64,7 @@
  * </table>
  *
  * <p>Not in the path API (use the inode API, {@link dev.j4l.fuse.FuseFilesystem}, for them): {@code access},
- * {@code fallocate}, {@code lseek} with SEEK_DATA/SEEK_HOLE, locks, ioctl, poll, passthrough and
+ * locks, ioctl, poll, passthrough and
  * {@code O_TMPFILE}.
  */
 package dev.j4l.fuse.path;

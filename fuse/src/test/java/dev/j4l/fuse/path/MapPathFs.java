@@ -149,6 +149,38 @@ final class MapPathFs implements PathFilesystem<Void> {
         return data.size();
     }
 
+    private static final int BLOCK = 4096, FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2, SEEK_DATA = 3;
+
+    /** Mode 0 grows the file; PUNCH_HOLE|KEEP_SIZE zeroes a range; anything else is not supported. */
+    @Override
+    public synchronized void fallocate(Request r, String path, Void handle, int mode, long offset, long length)
+            throws ErrnoException {
+        Item i = item(path);
+        int end = Math.toIntExact(offset + length);
+        if (mode == 0) {
+            if (end > i.data.length) i.data = Arrays.copyOf(i.data, end);
+        } else if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)) {
+            Arrays.fill(i.data, (int) Math.min(offset, i.data.length), Math.min(end, i.data.length), (byte) 0);
+        } else {
+            throw new ErrnoException(Errno.EOPNOTSUPP);
+        }
+    }
+
+    /** A 4 KiB block of zeros is a hole, any other block data; past the last byte is a hole. */
+    @Override
+    public synchronized long lseek(Request r, String path, Void handle, long offset, int whence) throws ErrnoException {
+        byte[] d = item(path).data;
+        if (offset < 0 || offset >= d.length) throw new ErrnoException(Errno.ENXIO);
+        boolean wantData = whence == SEEK_DATA;
+        for (long block = offset / BLOCK * BLOCK; block < d.length; block += BLOCK) {
+            boolean data = false;
+            for (int k = (int) block; k < Math.min(d.length, block + BLOCK) && !data; k++) data = d[k] != 0;
+            if (data == wantData) return Math.max(block, offset);
+        }
+        if (wantData) throw new ErrnoException(Errno.ENXIO);
+        return d.length;
+    }
+
     @Override
     public synchronized Void create(Request r, String path, int mode, int flags) throws ErrnoException {
         requireNew(path);

@@ -245,6 +245,34 @@ class PathLayerTest {
     }
 
     @Test
+    void fallocateAndSeekingDataAndHolesReachTheDriverByPath() throws Exception {
+        Path m = mount();
+        String f = m.resolve("sparse").toString();
+        Command.run("fallocate", "-l", "8192", f);
+        assertEquals("8192", Command.run("stat", "-c", "%s", f).strip());
+        // Data in the first and fifth 4 KiB blocks, holes between (the driver's blocks of zeros).
+        String script = """
+                import errno, os, sys
+                fd = os.open(sys.argv[1], os.O_RDWR)
+                os.pwrite(fd, b'a', 0); os.pwrite(fd, b'b', 16384)
+                assert os.lseek(fd, 0, os.SEEK_HOLE) == 4096
+                assert os.lseek(fd, 4096, os.SEEK_DATA) == 16384
+                assert os.lseek(fd, 100, os.SEEK_DATA) == 100
+                try:
+                    os.lseek(fd, 20000, os.SEEK_DATA); sys.exit('no ENXIO past the end')
+                except OSError as e:
+                    assert e.errno == errno.ENXIO, e
+                os.close(fd)
+                """;
+        Command.run("python3", "-c", script, f);
+        Command.run("fallocate", "--punch-hole", "-o", "0", "-l", "4096", f);
+        assertEquals("16384", Command.run("python3", "-c", "import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); "
+                + "print(os.lseek(fd, 0, os.SEEK_DATA))", f).strip());
+        Command.Result collapse = Command.of("fallocate", "--collapse-range", "-o", "0", "-l", "4096", f).exec();
+        assertTrue(collapse.err().contains("Operation not supported"), collapse.err());
+    }
+
+    @Test
     void aDriverWithoutTheseCallsKeepsTheKernelsDefaults() throws Exception {
         Needs.fuse();
         PathFilesystem<Void> bare = new PathFilesystem<>() {
@@ -267,5 +295,7 @@ class PathLayerTest {
         assertTrue(ln.err().contains("Operation not permitted"), ln.err()); // the kernel turns ENOSYS into EPERM
         Command.Result fifo = Command.of("mkfifo", m.resolve("p").toString()).exec();
         assertTrue(fifo.err().contains("Operation not permitted"), fifo.err());
+        Command.Result falloc = Command.of("fallocate", "-l", "4096", f).exec();
+        assertTrue(falloc.err().contains("Operation not supported"), falloc.err());
     }
 }
