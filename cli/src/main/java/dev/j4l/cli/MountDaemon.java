@@ -149,7 +149,9 @@ final class MountDaemon {
                 .split("\0");
         for (int i = 0; i + 1 < cmdline.length; i++) {
             if (cmdline[i].equals("-m") && cmdline[i + 1].equals("dev.j4l.cli/dev.j4l.cli.Main")) {
-                return List.of(Arrays.copyOfRange(cmdline, 0, i + 2));
+                // Not the launcher's AOT recording: the daemon would write the same record as this JVM.
+                return Arrays.stream(cmdline, 0, i + 2).filter(a -> !a.startsWith("-XX:AOTMode=record")
+                        && !a.startsWith("-XX:AOTConfiguration=")).toList();
             }
         }
         String modulePath = System.getProperty("jdk.module.path");

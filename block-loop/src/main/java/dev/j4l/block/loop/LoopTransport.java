@@ -172,7 +172,11 @@ public final class LoopTransport implements AutoCloseable {
         device.close();
     }
 
-    /** Blocks until the FUSE connection ends (the device was detached, by this process or when it died). */
+    /**
+     * Blocks until the FUSE connection ends: the device was detached by this transport. (One detached from outside,
+     * {@code losetup -d}, keeps the connection until this transport is closed: it holds the file's O_PATH
+     * descriptor.)
+     */
     public void awaitDetached() throws InterruptedException {
         mount.awaitUnmount();
     }

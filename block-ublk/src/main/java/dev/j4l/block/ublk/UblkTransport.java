@@ -71,8 +71,8 @@ public final class UblkTransport implements AutoCloseable {
         this.servers = servers;
         this.threads = threads;
         this.ended = ended;
-        this.attachment = new Attachment(device.blockPath(), this::remove, () -> { },
-                "it keeps serving until this process exits, then its I/O fails");
+        this.attachment = Attachment.keptUntilExit(device.blockPath(), this::remove,
+                "it keeps serving: detach it once unmounted, or it is removed when this process exits");
     }
 
     /** Whether this kernel has ublk. */

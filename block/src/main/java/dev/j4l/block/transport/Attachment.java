@@ -7,7 +7,9 @@ import java.lang.System.Logger.Level;
  * How a transport's block device ends, the same for every transport: {@link #detach()} on request, refused while
  * the device is in use (a mounted file system) with nothing changed; {@link #close()} and the end of the JVM
  * detach too, but leave a device in use to the kernel, which frees it once its last user closes it (its I/O fails
- * once this process is gone). Each transport gives the two steps that differ.
+ * once this process is gone). Each transport gives the two steps that differ. A transport whose device the kernel
+ * does not free by itself ({@link #keptUntilExit}: ublk) keeps serving a device in use at close instead: detach
+ * may be tried again, and is at JVM exit.
  */
 public final class Attachment {
     private static final System.Logger LOG = System.getLogger("dev.j4l.block");
@@ -42,6 +44,8 @@ public final class Attachment {
     private final Detacher detacher;
     private final Leaver leaver;
     private final String leftNote;
+    /** Whether close() leaves a device in use to the kernel (else it keeps it, to detach later or at exit). */
+    private final boolean leaveInUse;
     private final Thread shutdownHook;
     private volatile boolean detached;
     /** Why {@link #close()} could not detach: {@link #detach()} says it again rather than pretend success. */
@@ -54,10 +58,23 @@ public final class Attachment {
      *     it")
      */
     public Attachment(String devicePath, Detacher detacher, Leaver leaver, String leftNote) {
+        this(devicePath, detacher, leaver, leftNote, true);
+    }
+
+    /**
+     * For a device the kernel does not free after its last user: {@link #close()} of a device in use warns and
+     * changes nothing, so {@link #detach()} can be tried again once it is unmounted, and is at JVM exit.
+     */
+    public static Attachment keptUntilExit(String devicePath, Detacher detacher, String keptNote) {
+        return new Attachment(devicePath, detacher, () -> { }, keptNote, false);
+    }
+
+    private Attachment(String devicePath, Detacher detacher, Leaver leaver, String leftNote, boolean leaveInUse) {
         this.devicePath = devicePath;
         this.detacher = detacher;
         this.leaver = leaver;
         this.leftNote = leftNote;
+        this.leaveInUse = leaveInUse;
         this.shutdownHook = Thread.ofPlatform().name("j4l-detach " + devicePath).unstarted(this::detachAtExit);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -81,7 +98,12 @@ public final class Attachment {
         } catch (InUse e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            markEnded(); // half-done: not tried again
+            markEnded(); // half-done: not tried again; what the transport holds is let go, as for a device in use
+            try {
+                leaver.leave();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         markEnded();
@@ -94,6 +116,7 @@ public final class Attachment {
             detach();
         } catch (InUse e) {
             LOG.log(Level.WARNING, e.getMessage() + "; " + leftNote);
+            if (!leaveInUse) return;
             leftAttached = e;
             markEnded();
             leaver.leave();

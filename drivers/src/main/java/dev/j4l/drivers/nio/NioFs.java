@@ -609,11 +609,12 @@ public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
             Integer mode = modeAtClose.remove(open);
             try {
                 open.channel.close();
-                if (mode != null) chmod(r, path, mode);
+                // Opened again before anything else may fail, so the handle's other users keep a channel.
                 Set<OpenOption> again = new java.util.HashSet<>(open.options);
                 again.remove(StandardOpenOption.CREATE_NEW);
                 again.remove(StandardOpenOption.TRUNCATE_EXISTING);
                 open.channel = FileChannel.open(p, again);
+                if (mode != null) chmod(r, path, mode);
             } catch (IOException | RuntimeException e) {
                 throw NioErrors.of(e, "flush", path);
             }

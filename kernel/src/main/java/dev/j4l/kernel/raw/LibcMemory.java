@@ -50,7 +50,7 @@ public final class LibcMemory {
     @SuppressWarnings("restricted") // this file is where the module widens segments, each use argued at its caller
     public static MemorySegment segment(long address, long size) {
         // SAFETY: nothing is checked here: the caller vouches that [address, address+size) is mapped while the
-        // segment, which has no scope of its own, is used (FuseRing: its rings, unmapped only by close()).
+        // segment, which has no scope of its own, is used (UringMapping: a ring's mappings, unmapped only by its owner).
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 

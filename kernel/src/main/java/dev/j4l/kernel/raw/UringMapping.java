@@ -19,6 +19,7 @@ public final class UringMapping {
     /** Offsets of the CQ ring's head, tail and CQE array; its mask (a value). */
     public final int cqHead, cqTail, cqes, cqMask;
     private final long sqRingAddr, sqRingLen, cqRingAddr, cqRingLen, sqesAddr, sqesLen;
+    private boolean unmapped;
 
     private UringMapping(MemorySegment p, long sqRingAddr, long sqRingLen, long cqRingAddr, long cqRingLen,
             long sqesAddr, long sqesLen) {
@@ -68,8 +69,14 @@ public final class UringMapping {
             sqA = mmap(sqLen, fd, IoUringAbi.OFF_SQ_RING);
             cqA = single ? sqA : mmap(cqLen, fd, IoUringAbi.OFF_CQ_RING);
             long sqesA = mmap(sqesLen, fd, IoUringAbi.OFF_SQES);
-            return new UringMapping(params, sqA, sqLen, cqA, single ? 0 : cqLen, sqesA, sqesLen);
-        } catch (KernelException e) {
+            try {
+                return new UringMapping(params, sqA, sqLen, cqA, single ? 0 : cqLen, sqesA, sqesLen);
+            } catch (RuntimeException e) {
+                // SAFETY: as below, for the SQE mapping too; the object that would have held them was not made.
+                LibcMemory.munmap(sqesA, sqesLen);
+                throw e;
+            }
+        } catch (KernelException | RuntimeException e) {
             // SAFETY: undoes only the mappings made just above, of their lengths; nothing has seen them.
             if (cqA != 0 && !single) LibcMemory.munmap(cqA, cqLen);
             if (sqA != 0) LibcMemory.munmap(sqA, sqLen);
@@ -84,9 +91,15 @@ public final class UringMapping {
         return a;
     }
 
-    /** Unmaps the rings; called once, by the ring that made this, after its last use of the segments. */
-    public void unmap() {
-        // SAFETY: the three mappings this object made, of their lengths, once (the owning ring calls this once).
+    /**
+     * Unmaps the rings, by the ring that made this, after its last use of the segments; a second call does
+     * nothing.
+     */
+    public synchronized void unmap() {
+        if (unmapped) return;
+        unmapped = true;
+        // SAFETY: the three mappings this object made, of their lengths, once (the flag above); the owning ring
+        // uses no segment after this call (its own SAFETY comment at the call says why).
         LibcMemory.munmap(sqesAddr, sqesLen);
         if (cqRingLen != 0) LibcMemory.munmap(cqRingAddr, cqRingLen);
         LibcMemory.munmap(sqRingAddr, sqRingLen);

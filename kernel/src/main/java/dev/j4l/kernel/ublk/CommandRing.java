@@ -167,7 +167,8 @@ final class CommandRing {
     void close() {
         if (closed) return;
         closed = true;
-        // The owner calls nothing on this ring after close(): the mappings are unmapped once, unused.
+        // SAFETY: the owner calls nothing on this ring after close(), which runs this once: the mappings are
+        // unmapped unused.
         rings.unmap();
         ring.close();
     }

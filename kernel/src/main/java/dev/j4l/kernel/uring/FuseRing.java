@@ -95,7 +95,8 @@ public final class FuseRing implements AutoCloseable {
             wakeFd = Access.fds().acquire(wake);
         } catch (IllegalStateException e) {
             Access.fds().release(dev);
-            rings.unmap(); // no segment of them has been handed out
+            // SAFETY: made in this constructor; no segment of them has been handed out or used.
+            rings.unmap();
             throw e;
         }
     }
@@ -301,8 +302,8 @@ public final class FuseRing implements AutoCloseable {
             closed = true;
         }
         while (observers.get() != 0) Thread.onSpinWait();
-        // Only the owner gets here, once (closed is set under the lock that also claims ownership), and no call of
-        // the owner is running: the rings are unmapped once, after every hasWork() has left them.
+        // SAFETY: only the owner gets here, once (closed is set under the lock that also claims ownership), and no
+        // call of the owner is running: the rings are unmapped once, after every hasWork() has left them.
         rings.unmap();
         // Closing the last descriptor of the ring ends its commands (the kernel's io_uring exit work cancels the
         // FUSE entries) before the buffers they name can be collected: this object, which holds them, is alive here.
