@@ -112,7 +112,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             return USAGE_ERROR;
         });
         cl.setExecutionExceptionHandler((e, failed, parsed) -> {
-            errWriter.println(topCommand(failed) + ": " + e.getMessage());
+            // The message is what the user needs; the trace is for a bug report, with --verbose.
+            errWriter.println(topCommand(failed) + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            System.getLogger("dev.j4l.cli").log(System.Logger.Level.DEBUG, "the command failed", e);
             return 1;
         });
         return cl;
