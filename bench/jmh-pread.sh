@@ -9,7 +9,8 @@
 #                                      use this on a machine with background load
 #   bench/jmh-pread.sh --cpu-time      the same two calls timed in thread CPU time, alternating in blocks
 #                                      (PreadCpuTime; not JMH) — insensitive to time spent off the CPU
-#   bench/jmh-pread.sh -- ARGS...      one JMH run with your own JMH arguments
+#   bench/jmh-pread.sh -- ARGS...      one JMH run with your own JMH arguments; a first argument not starting
+#                                      with '-' names the benchmarks instead (e.g. StatBenchmark)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
@@ -19,13 +20,16 @@ export JAVA_HOME
 cd "$root"
 ./mvnw -q -B -DskipTests package -pl benchmarks -am
 
+# unsafe: JMH itself (host and forks, which inherit these flags) needs sun.misc.Unsafe; j4l does not, and
+# PreadCpuTime (no JMH) runs with it denied.
 java_run() {
+  local unsafe=$1; shift
   "$JAVA_HOME/bin/java" \
     --module-path benchmarks/target/modules --add-modules dev.j4l.kernel \
-    --enable-native-access=dev.j4l.kernel --illegal-native-access=deny --sun-misc-unsafe-memory-access=deny -XX:+DisableAttachMechanism \
+    --enable-native-access=dev.j4l.kernel --illegal-native-access=deny --sun-misc-unsafe-memory-access="$unsafe" -XX:+DisableAttachMechanism \
     -cp "benchmarks/target/j4l-benchmarks-0.1.0-SNAPSHOT.jar:benchmarks/target/lib/*" "$@"
 }
-jmh() { java_run org.openjdk.jmh.Main "$@"; }
+jmh() { java_run allow org.openjdk.jmh.Main "$@"; }
 defaults=(-f 1 -wi 3 -i 5 -w 1s -r 1s)
 
 case "${1:-}" in
@@ -51,11 +55,13 @@ case "${1:-}" in
     ;;
   --cpu-time)
     shift
-    java_run dev.j4l.benchmarks.PreadCpuTime "$@"
+    java_run deny dev.j4l.benchmarks.PreadCpuTime "$@"
     ;;
   --)
     shift
-    jmh 'dev.j4l.benchmarks.PreadBenchmark' "$@"
+    which='PreadBenchmark'
+    if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then which=$1; shift; fi
+    jmh "dev.j4l.benchmarks.$which" "$@"
     ;;
   "")
     jmh 'dev.j4l.benchmarks.PreadBenchmark' "${defaults[@]}"

@@ -10,6 +10,7 @@ import dev.j4l.kernel.raw.LibcFs;
 import dev.j4l.kernel.raw.Native;
 import dev.j4l.kernel.raw.Structs;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /**
  * Filesystem system calls on paths, directory handles and open files.
@@ -238,23 +239,24 @@ public final class Fs {
             // Both are scratch, kept alive by the downcall, and b is read before this thread's next scratch().
             int r = LibcFs.statx(d, p, atFlags, mask, b);
             if (r < 0) throw KernelException.of("statx", describe(dir, path), r);
+            ByteBuffer f = s.copyOf(b); // one copy, then heap reads: see Scratch.copyOf
             return new FileStat(
-                    makedev(b.get(JAVA_INT, Structs.STATX_DEV_MAJOR), b.get(JAVA_INT, Structs.STATX_DEV_MINOR)),
-                    b.get(JAVA_LONG, Structs.STATX_INO),
-                    Short.toUnsignedInt(b.get(JAVA_SHORT, Structs.STATX_MODE)),
-                    Integer.toUnsignedLong(b.get(JAVA_INT, Structs.STATX_NLINK)),
-                    b.get(JAVA_INT, Structs.STATX_UID),
-                    b.get(JAVA_INT, Structs.STATX_GID),
-                    makedev(b.get(JAVA_INT, Structs.STATX_RDEV_MAJOR), b.get(JAVA_INT, Structs.STATX_RDEV_MINOR)),
-                    b.get(JAVA_LONG, Structs.STATX_SIZE),
-                    b.get(JAVA_INT, Structs.STATX_BLKSIZE),
-                    b.get(JAVA_LONG, Structs.STATX_BLOCKS),
-                    b.get(JAVA_LONG, Structs.STATX_ATIME), b.get(JAVA_INT, Structs.STATX_ATIME + 8),
-                    b.get(JAVA_LONG, Structs.STATX_MTIME), b.get(JAVA_INT, Structs.STATX_MTIME + 8),
-                    b.get(JAVA_LONG, Structs.STATX_CTIME), b.get(JAVA_INT, Structs.STATX_CTIME + 8),
-                    b.get(JAVA_LONG, Structs.STATX_BTIME), b.get(JAVA_INT, Structs.STATX_BTIME + 8),
-                    b.get(JAVA_INT, Structs.STATX_MASK),
-                    b.get(JAVA_LONG, Structs.STATX_MNT_ID));
+                    makedev(f.getInt(Structs.STATX_DEV_MAJOR), f.getInt(Structs.STATX_DEV_MINOR)),
+                    f.getLong(Structs.STATX_INO),
+                    Short.toUnsignedInt(f.getShort(Structs.STATX_MODE)),
+                    Integer.toUnsignedLong(f.getInt(Structs.STATX_NLINK)),
+                    f.getInt(Structs.STATX_UID),
+                    f.getInt(Structs.STATX_GID),
+                    makedev(f.getInt(Structs.STATX_RDEV_MAJOR), f.getInt(Structs.STATX_RDEV_MINOR)),
+                    f.getLong(Structs.STATX_SIZE),
+                    f.getInt(Structs.STATX_BLKSIZE),
+                    f.getLong(Structs.STATX_BLOCKS),
+                    f.getLong(Structs.STATX_ATIME), f.getInt(Structs.STATX_ATIME + 8),
+                    f.getLong(Structs.STATX_MTIME), f.getInt(Structs.STATX_MTIME + 8),
+                    f.getLong(Structs.STATX_CTIME), f.getInt(Structs.STATX_CTIME + 8),
+                    f.getLong(Structs.STATX_BTIME), f.getInt(Structs.STATX_BTIME + 8),
+                    f.getInt(Structs.STATX_MASK),
+                    f.getLong(Structs.STATX_MNT_ID));
         } finally {
             dir.release();
         }

@@ -9,6 +9,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Linking machinery shared by the raw bindings: symbol lookup, errno capture and per-thread scratch memory.
@@ -98,6 +100,7 @@ public final class Native {
      */
     public static final class Scratch {
         private static final long SIZE = 16 * 1024;
+        private static final int COPY_MAX = 512;
         private final MemorySegment block = Arena.ofAuto().allocate(SIZE, 16);
         private long used;
 
@@ -127,6 +130,22 @@ public final class Native {
 
         public MemorySegment allocate(MemoryLayout layout) {
             return allocate(layout.byteSize(), layout.byteAlignment());
+        }
+
+        private final byte[] copy = new byte[COPY_MAX];
+        private final ByteBuffer copyView = ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder());
+
+        /**
+         * The bytes of {@code struct} (at most 512) copied into this thread's heap buffer, to read many fields with
+         * the absolute gets of the returned view, valid until this thread's next {@code scratch()}. Each
+         * {@code MemorySegment} get inlines the whole of FFM's access path, so a method decoding a large struct
+         * that way compiles large: C1 took 13 MB of compiler memory for statx's 22 fields, the peak of
+         * passthroughfs's resident set (BENCHMARKS.md, "Start-up and memory"). One copy and plain heap reads
+         * compile small.
+         */
+        public ByteBuffer copyOf(MemorySegment struct) {
+            MemorySegment.copy(struct, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, copy, 0, Math.toIntExact(struct.byteSize()));
+            return copyView;
         }
 
         /**

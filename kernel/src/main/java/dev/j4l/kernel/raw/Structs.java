@@ -51,7 +51,8 @@ public final class Structs {
             JAVA_INT.withName("stx_dio_offset_align"),
             paddingLayout(256 - 160));
 
-    public static final long STATX_MASK = 0, STATX_BLKSIZE = 4, STATX_ATTRIBUTES = 8, STATX_NLINK = 16,
+    // int: also the indexes of a copy read through a ByteBuffer (Native.Scratch.copyOf).
+    public static final int STATX_MASK = 0, STATX_BLKSIZE = 4, STATX_ATTRIBUTES = 8, STATX_NLINK = 16,
             STATX_UID = 20, STATX_GID = 24, STATX_MODE = 28, STATX_INO = 32, STATX_SIZE = 40, STATX_BLOCKS = 48,
             STATX_ATIME = 64, STATX_BTIME = 80, STATX_CTIME = 96, STATX_MTIME = 112, STATX_RDEV_MAJOR = 128,
             STATX_RDEV_MINOR = 132, STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140, STATX_MNT_ID = 144,
