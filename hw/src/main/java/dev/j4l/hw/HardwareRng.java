@@ -11,6 +11,9 @@ import java.util.Optional;
  * The kernel's hardware random number generator, {@code /dev/hwrng}: {@link #open()}, then fill byte arrays or
  * ranges of a native buffer (a {@code BufferPool} lease's, say; bounds, liveness and thread are checked on every
  * read) with its bytes. Which source the kernel reads is {@link #current()}, chosen among {@link #available()}.
+ * With an {@link EntropyFeeder} it feeds the kernel's pool as {@code j4l rngd} does:
+ *
+ * {@snippet class=dev.j4l.hw.HwRngExample region=rngd}
  */
 public final class HardwareRng implements EntropyFeeder.Source, AutoCloseable {
     private final HwRng device;
