@@ -6,7 +6,9 @@ import dev.j4l.fuse.DataSink;
 import dev.j4l.fuse.DataSource;
 import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;
+import dev.j4l.fuse.FileLock;
 import dev.j4l.fuse.FileMode;
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.FuseFilesystem;
 import dev.j4l.fuse.Opened;
 import dev.j4l.fuse.Request;
@@ -18,6 +20,7 @@ import dev.j4l.kernel.Fs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
@@ -29,7 +32,8 @@ import java.util.concurrent.locks.StampedLock;
  * inode layer numbers them and counts the kernel's references, and {@link #forget} drops them from the table.
  * Calls that change the tree (rename, unlink, rmdir) hold {@link #tree}'s write lock, every other call its
  * read lock, so a call resolves a node's path and runs with it while no rename can move it; reads and writes
- * take the lock without allocating.
+ * take the lock without allocating. A lock request that waits takes no tree lock: it may wait for a release
+ * that needs the read lock while a rename waits for the write lock.
  */
 final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> {
     /** The inode number readdir reports for names (libfuse's FUSE_UNKNOWN_INO): stat shows the real one. */
@@ -56,10 +60,30 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     private final Map<String, PathNode> byPath = new ConcurrentHashMap<>();
     private final StampedLock tree = new StampedLock();
     private final AtomicLong hiddenNames = new AtomicLong();
+    private final Set<FuseCapability> capabilities;
+    /** The driver keeps POSIX locks: each close(2) drops the closing owner's (the kernel leaves that to us). */
+    private final boolean posixLocks;
+    /** The whole file, unlocked: what a flush asks the driver to drop (its pid is not read for an unlock). */
+    private static final FileLock UNLOCK_ALL = new FileLock(0, FileLock.TO_END, FileLock.F_UNLCK, 0);
 
     PathLayer(PathFilesystem<H> fs) {
         this.fs = java.util.Objects.requireNonNull(fs, "fs");
+        this.capabilities = Set.copyOf(fs.capabilities());
+        if (capabilities.contains(FuseCapability.EXPORT)) {
+            throw new IllegalArgumentException("a PathFilesystem cannot declare EXPORT: the path layer names nodes by "
+                    + "path and cannot find one again by node id once the kernel forgot it");
+        }
+        this.posixLocks = capabilities.contains(FuseCapability.POSIX_LOCKS);
         byPath.put("/", root);
+    }
+
+    @Override
+    public Set<FuseCapability> capabilities() {
+        return capabilities;
+    }
+
+    private static <H> H handle(Open<H> open) {
+        return open == null ? null : open.handle;
     }
 
     @Override
@@ -486,11 +510,77 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         }
     }
 
+    /** With POSIX locks, a close(2) also drops the closing owner's locks on the file, flush failing or not. */
     @Override
     public void flush(Request r, PathNode n, Open<H> open, long lockOwner) throws ErrnoException {
         long stamp = tree.readLock();
         try {
-            fs.flush(r, n.path, open == null ? null : open.handle);
+            try {
+                fs.flush(r, n.path, handle(open));
+            } finally {
+                if (posixLocks) fs.setlk(r, n.path, handle(open), lockOwner, UNLOCK_ALL, false);
+            }
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** Both files are open: their paths are the current ones, an unlinked one's hidden name included. */
+    @Override
+    public long copyFileRange(Request r, PathNode in, Open<H> inOpen, long inOffset, PathNode out, Open<H> outOpen,
+            long outOffset, long length, long flags) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.copyFileRange(r, in.path, handle(inOpen), inOffset, out.path, handle(outOpen), outOffset,
+                    length, flags);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    // ---- locks (of open files: the node's current path, an unlinked one's hidden name included) ----
+
+    @Override
+    public FileLock getlk(Request r, PathNode n, Open<H> open, long owner, FileLock lock) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.getlk(r, n.path, handle(open), owner, lock);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /**
+     * A lock that waits runs without the tree lock: the unlock it waits for may come through a flush (read lock)
+     * while a rename waits for the write lock, and the write lock keeps new readers out.
+     */
+    @Override
+    public void setlk(Request r, PathNode n, Open<H> open, long owner, FileLock lock, boolean sleep)
+            throws ErrnoException {
+        if (sleep) {
+            fs.setlk(r, n.path, handle(open), owner, lock, true);
+            return;
+        }
+        long stamp = tree.readLock();
+        try {
+            fs.setlk(r, n.path, handle(open), owner, lock, false);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** As {@link #setlk}; {@code node} is null only for a handle whose open never reached the kernel. */
+    @Override
+    public void flock(Request r, PathNode node, Open<H> open, long owner, int type, boolean sleep)
+            throws ErrnoException {
+        PathNode n = node != null ? node : open.node;
+        if (sleep) {
+            fs.flock(r, n.path, handle(open), owner, type, true);
+            return;
+        }
+        long stamp = tree.readLock();
+        try {
+            fs.flock(r, n.path, handle(open), owner, type, false);
         } finally {
             tree.unlockRead(stamp);
         }
@@ -620,6 +710,17 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
                     if (!out.add(name, n == null ? UNKNOWN_INO : n.ino, listing.mode(i), i + 3)) return;
                 }
             }
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** The kernel asks only without default_permissions (access(2), chdir(2)); ENOSYS grants from then on. */
+    @Override
+    public void access(Request r, PathNode n, int mask) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            fs.access(r, existing(n), mask);
         } finally {
             tree.unlockRead(stamp);
         }
