@@ -240,8 +240,10 @@ public interface PathFilesystem<H> {
     /**
      * fcntl(F_SETLK/F_SETLKW), with {@link FuseCapability#POSIX_LOCKS} declared: takes, changes or (type
      * {@link FileLock#F_UNLCK}) drops {@code owner}'s lock on the range. Without {@code sleep}, throw EAGAIN on a
-     * conflict; with it, wait (the call runs outside the layer's tree lock, and {@link Request#isInterrupted}
-     * or the thread's interrupt tells the caller gave up: throw EINTR). On every close(2) of a descriptor the
+     * conflict; with it, wait: best through {@link Request#defer()} (answer {@code complete(null)} once granted,
+     * {@code fail(EINTR)} from {@link dev.j4l.fuse.Deferred#onInterrupt}), because a call that blocks holds one of
+     * the mount's worker threads (and on io_uring stalls its CPU's queue); a waiting call runs outside the layer's
+     * tree lock. On every close(2) of a descriptor the
      * framework drops that owner's locks on the whole file with an {@code F_UNLCK} setlk after {@link #flush},
      * as the kernel leaves that to the filesystem: unlocking what is not locked must succeed.
      */

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * of them throw a driver bug (except unlocking, so closing such a file still works).
  *
  * <p>Access: {@code /private} only for uid 0, {@code /readonly} never for W_OK. Locks: POSIX record locks per
- * owner with ranges split on unlock, flock locks per open file; waiting ones wait on this object's monitor.
+ * owner with ranges split on unlock, flock locks per open file; waiting ones are deferred until granted.
  */
 final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
     /** An open file: a number of its own and the path it was opened by. */
@@ -163,22 +163,88 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
         return FileLock.unlocked(lock);
     }
 
+    /**
+     * A waiting lock is deferred, as a driver should (a worker blocked in the call would serve nothing else, and on
+     * io_uring would stall its CPU's queue): granted when a change lets it through, failed EINTR when interrupted.
+     */
     @Override
     public synchronized void setlk(Request r, String path, Handle handle, long owner, FileLock lock, boolean sleep)
             throws ErrnoException {
         if (lock.type() != FileLock.F_UNLCK) boom(path);
         calls.add("setlk " + path + " type " + lock.type() + (sleep ? " wait" : ""));
-        if (lock.type() != FileLock.F_UNLCK) {
-            while (posix.getOrDefault(path, List.of()).stream()
-                    .anyMatch(h -> h.conflicts(owner, lock.start(), lock.end(), lock.type()))) {
-                if (!sleep) throw new ErrnoException(Errno.EAGAIN);
-                await(r);
-            }
+        Waiter w = new Waiter(path, owner, lock, -1);
+        if (lock.type() != FileLock.F_UNLCK && blocked(w)) {
+            if (!sleep) throw new ErrnoException(Errno.EAGAIN);
+            await(r, w);
+            return;
         }
-        List<Held> held = posix.computeIfAbsent(path, p -> new ArrayList<>());
+        apply(w);
+        grantWaiters();
+    }
+
+    @Override
+    public synchronized void flock(Request r, String path, Handle handle, long owner, int type, boolean sleep)
+            throws ErrnoException {
+        if (type != FileLock.F_UNLCK) boom(path);
+        calls.add("flock " + path + " type " + type + (sleep ? " wait" : ""));
+        Waiter w = new Waiter(path, owner, null, type);
+        if (type != FileLock.F_UNLCK && blocked(w)) {
+            if (!sleep) throw new ErrnoException(Errno.EAGAIN);
+            await(r, w);
+            return;
+        }
+        apply(w);
+        grantWaiters();
+    }
+
+    /** A lock asked for: POSIX ({@code lock} set) or flock ({@code flockType}). */
+    private record Waiter(String path, long owner, FileLock lock, int flockType) {}
+
+    private final Map<Waiter, dev.j4l.fuse.Deferred<Void>> waiting = new java.util.LinkedHashMap<>();
+
+    private void await(Request r, Waiter w) {
+        dev.j4l.fuse.Deferred<Void> answer = r.defer();
+        waiting.put(w, answer);
+        answer.onInterrupt(() -> {
+            synchronized (this) {
+                if (waiting.remove(w) != null) answer.fail(Errno.EINTR);
+            }
+        });
+    }
+
+    private boolean blocked(Waiter w) {
+        if (w.lock() != null) {
+            return posix.getOrDefault(w.path(), List.of()).stream()
+                    .anyMatch(h -> h.conflicts(w.owner(), w.lock().start(), w.lock().end(), w.lock().type()));
+        }
+        return flocks.getOrDefault(w.path(), Map.of()).entrySet().stream().anyMatch(e -> e.getKey() != w.owner()
+                && (e.getValue() == FileLock.F_WRLCK || w.flockType() == FileLock.F_WRLCK));
+    }
+
+    /** Grants every waiting lock nothing blocks any more, in the order asked. */
+    private void grantWaiters() {
+        for (var it = waiting.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (blocked(e.getKey())) continue;
+            it.remove();
+            apply(e.getKey());
+            e.getValue().complete(null);
+        }
+    }
+
+    private void apply(Waiter w) {
+        if (w.lock() == null) {
+            Map<Long, Integer> held = flocks.computeIfAbsent(w.path(), p -> new HashMap<>());
+            if (w.flockType() == FileLock.F_UNLCK) held.remove(w.owner());
+            else held.put(w.owner(), w.flockType());
+            if (held.isEmpty()) flocks.remove(w.path());
+            return;
+        }
         // The owner's locks lose the range (split around it); a lock takes it.
+        FileLock lock = w.lock();
+        long owner = w.owner();
         List<Held> kept = new ArrayList<>();
-        for (Held h : held) {
+        for (Held h : posix.getOrDefault(w.path(), List.of())) {
             if (h.owner() != owner || h.end() < lock.start() || lock.end() < h.start()) {
                 kept.add(h);
                 continue;
@@ -187,42 +253,12 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
             if (lock.end() < h.end()) kept.add(new Held(owner, lock.end() + 1, h.end(), h.type(), h.pid()));
         }
         if (lock.type() != FileLock.F_UNLCK) kept.add(new Held(owner, lock.start(), lock.end(), lock.type(), lock.pid()));
-        held.clear();
-        held.addAll(kept);
-        if (held.isEmpty()) posix.remove(path);
-        notifyAll();
-    }
-
-    @Override
-    public synchronized void flock(Request r, String path, Handle handle, long owner, int type, boolean sleep)
-            throws ErrnoException {
-        if (type != FileLock.F_UNLCK) boom(path);
-        calls.add("flock " + path + " type " + type + (sleep ? " wait" : ""));
-        if (type != FileLock.F_UNLCK) {
-            while (flocks.getOrDefault(path, Map.of()).entrySet().stream().anyMatch(e -> e.getKey() != owner
-                    && (e.getValue() == FileLock.F_WRLCK || type == FileLock.F_WRLCK))) {
-                if (!sleep) throw new ErrnoException(Errno.EAGAIN);
-                await(r);
-            }
-        }
-        Map<Long, Integer> held = flocks.computeIfAbsent(path, p -> new HashMap<>());
-        if (type == FileLock.F_UNLCK) held.remove(owner);
-        else held.put(owner, type);
-        if (held.isEmpty()) flocks.remove(path);
-        notifyAll();
-    }
-
-    private void await(Request r) throws ErrnoException {
-        if (r.isInterrupted()) throw new ErrnoException(Errno.EINTR);
-        try {
-            wait(50);
-        } catch (InterruptedException e) {
-            throw new ErrnoException(Errno.EINTR);
-        }
+        if (kept.isEmpty()) posix.remove(w.path());
+        else posix.put(w.path(), kept);
     }
 
     /** The locks of both kinds still held, by path: empty once every holder closed. */
     synchronized String held() {
-        return "posix " + posix + " flock " + flocks;
+        return "posix " + posix + " flock " + flocks + " waiting " + waiting.size();
     }
 }

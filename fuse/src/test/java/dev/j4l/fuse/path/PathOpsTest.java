@@ -164,8 +164,8 @@ class PathOpsTest {
         assertTrue(fs.calls.contains("getlk /f"), fs.calls.toString());
         assertTrue(fs.calls.contains("setlk /f type 1 wait"), fs.calls.toString());
         // Every close(2) dropped its owner's locks (the child's at its exit).
-        waitFor(() -> fs.held().equals("posix {} flock {}"));
-        assertEquals("posix {} flock {}", fs.held());
+        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
+        assertEquals("posix {} flock {} waiting 0", fs.held());
     }
 
     @Test
@@ -188,19 +188,24 @@ class PathOpsTest {
                 dup = os.dup(fd)
                 fcntl.flock(dup, fcntl.LOCK_SH | fcntl.LOCK_NB); out.append('converted')
                 fcntl.flock(fd2, fcntl.LOCK_SH | fcntl.LOCK_NB); out.append('both shared')
+                waiter = subprocess.Popen(['flock', '-x', f, 'echo', 'waited'], stdout=subprocess.PIPE, text=True)
+                time.sleep(0.3)
+                out.append(str(waiter.poll()))
                 os.close(dup); os.close(fd)
                 out.append(str(cli()))
                 os.close(fd2)
+                out.append(waiter.communicate(timeout=10)[0].strip())
                 deadline = time.time() + 5
                 while cli() != 0 and time.time() < deadline: time.sleep(0.05)
                 out.append(str(cli()))
                 print(' '.join(out))
                 """;
-        assertEquals("EAGAIN converted both shared 1 0", Command.run("python3", "-c", py, m.resolve("f").toString()).strip());
+        assertEquals("EAGAIN converted both shared None 1 waited 0", Command.run("python3", "-c", py, m.resolve("f").toString()).strip());
         assertTrue(fs.calls.contains("flock /f type 1"), fs.calls.toString());
         assertTrue(fs.calls.contains("flock /f type 2"), fs.calls.toString());
-        waitFor(() -> fs.held().equals("posix {} flock {}"));
-        assertEquals("posix {} flock {}", fs.held());
+        assertTrue(fs.calls.contains("flock /f type 1 wait"), fs.calls.toString());
+        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
+        assertEquals("posix {} flock {} waiting 0", fs.held());
     }
 
     @Test
