@@ -30,8 +30,9 @@ import dev.j4l.kernel.ErrnoException;
  * Any other exception answers EIO and is logged with the operation, and the filesystem keeps serving. Methods
  * are called concurrently from several threads, except that a rename, unlink or rmdir runs alone (no other
  * call is in progress while it runs, so no call sees a path half renamed); only a lock request that waits
- * ({@link #setlk} or {@link #flock} with {@code sleep}) may be in progress meanwhile, with the path it began
- * with. Paths and names are strings as {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The
+ * ({@link #setlk} or {@link #flock} with {@code sleep}, begun with a consistent path) may still be in progress
+ * meanwhile, so that the lock's holder can rename or unlink before it unlocks: the driver's own rename is how
+ * it learns that the file it waits on moved. Paths and names are strings as {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The
  * {@link Request}, a read's {@link DataSink}, a write's {@link DataSource} and a readdir's {@link PathFiller}
  * are lent for the call: usable on its thread until it returns, and every use after that throws.
  *
@@ -242,8 +243,8 @@ public interface PathFilesystem<H> {
      * {@link FileLock#F_UNLCK}) drops {@code owner}'s lock on the range. Without {@code sleep}, throw EAGAIN on a
      * conflict; with it, wait: best through {@link Request#defer()} (answer {@code complete(null)} once granted,
      * {@code fail(EINTR)} from {@link dev.j4l.fuse.Deferred#onInterrupt}), because a call that blocks holds one of
-     * the mount's worker threads (and on io_uring stalls its CPU's queue); a waiting call runs outside the layer's
-     * tree lock. On every close(2) of a descriptor the framework drops that owner's locks on the whole file with
+     * the mount's worker threads (and on io_uring stalls its CPU's queue); a rename meanwhile does not wait for
+     * a call waiting in place, so keep waiters where {@link #rename} moves them. On every close(2) of a descriptor the framework drops that owner's locks on the whole file with
      * an {@code F_UNLCK} setlk after {@link #flush}, as the kernel leaves that to the filesystem: unlocking what
      * is not locked must succeed.
      */

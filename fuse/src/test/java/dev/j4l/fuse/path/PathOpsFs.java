@@ -123,6 +123,8 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
         if (held != null) posix.put(to, held);
         Map<Long, Integer> fl = flocks.remove(from);
         if (fl != null) flocks.put(to, fl);
+        for (Waiter w : waiting.keySet()) if (w.path.equals(from)) w.path = to;
+        for (Waiter w : inPlace) if (w.path.equals(from)) w.path = to;
     }
 
     // ---- what the path API adds for ported drivers ----
@@ -175,8 +177,11 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
         Waiter w = new Waiter(path, owner, lock, -1);
         if (lock.type() != FileLock.F_UNLCK && blocked(w)) {
             if (!sleep) throw new ErrnoException(Errno.EAGAIN);
-            await(r, w);
-            return;
+            if (!blockingWaits) {
+                await(r, w);
+                return;
+            }
+            block(r, w);
         }
         apply(w);
         grantWaiters();
@@ -190,15 +195,49 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
         Waiter w = new Waiter(path, owner, null, type);
         if (type != FileLock.F_UNLCK && blocked(w)) {
             if (!sleep) throw new ErrnoException(Errno.EAGAIN);
-            await(r, w);
-            return;
+            if (!blockingWaits) {
+                await(r, w);
+                return;
+            }
+            block(r, w);
         }
         apply(w);
         grantWaiters();
     }
 
-    /** A lock asked for: POSIX ({@code lock} set) or flock ({@code flockType}). */
-    private record Waiter(String path, long owner, FileLock lock, int flockType) {}
+    /** A lock asked for: POSIX ({@code lock} set) or flock ({@code flockType}); a rename moves it while it waits. */
+    private static final class Waiter {
+        String path;
+        final long owner;
+        final FileLock lock;
+        final int flockType;
+
+        Waiter(String path, long owner, FileLock lock, int flockType) {
+            this.path = path;
+            this.owner = owner;
+            this.lock = lock;
+            this.flockType = flockType;
+        }
+
+        String path() {
+            return path;
+        }
+
+        long owner() {
+            return owner;
+        }
+
+        FileLock lock() {
+            return lock;
+        }
+
+        int flockType() {
+            return flockType;
+        }
+    }
+
+    /** Calls waiting in place (with {@link #blockingWaits}). */
+    private final Set<Waiter> inPlace = new java.util.HashSet<>();
 
     private final Map<Waiter, dev.j4l.fuse.Deferred<Void>> waiting = new java.util.LinkedHashMap<>();
 
@@ -210,6 +249,28 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
                 if (waiting.remove(w) != null) answer.fail(Errno.EINTR);
             }
         });
+    }
+
+    /**
+     * Waits in the call instead (holding a worker thread), on this object's monitor: what a simple driver does,
+     * and what the layer must survive without holding its tree lock.
+     */
+    volatile boolean blockingWaits;
+
+    private void block(Request r, Waiter w) throws ErrnoException {
+        inPlace.add(w);
+        try {
+            while (blocked(w)) {
+                if (r.isInterrupted()) throw new ErrnoException(Errno.EINTR);
+                try {
+                    wait(50);
+                } catch (InterruptedException e) {
+                    throw new ErrnoException(Errno.EINTR);
+                }
+            }
+        } finally {
+            inPlace.remove(w);
+        }
     }
 
     private boolean blocked(Waiter w) {
@@ -230,6 +291,7 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
             apply(e.getKey());
             e.getValue().complete(null);
         }
+        notifyAll(); // calls waiting in place look again
     }
 
     private void apply(Waiter w) {

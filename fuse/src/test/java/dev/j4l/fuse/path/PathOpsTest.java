@@ -168,6 +168,39 @@ class PathOpsTest {
         assertEquals("posix {} flock {} waiting 0", fs.held());
     }
 
+    /**
+     * A driver that waits inside setlk: the waiting call holds no tree lock, so a rename (which waits for every
+     * call holding it) and the holder's close, which lets the wait end, both get through.
+     */
+    @Test
+    void aLockWaitingInTheDriverLetsRenamesAndTheUnlockThrough() throws Exception {
+        fs.blockingWaits = true;
+        Path m = mount(fs);
+        Files.writeString(m.resolve("f"), "0123456789");
+        String py = """
+                import fcntl, os, sys, time
+                d = sys.argv[1]
+                fd = os.open(d + '/f', os.O_RDWR)
+                fcntl.lockf(fd, fcntl.LOCK_EX, 0, 0)
+                pid = os.fork()
+                if pid == 0:
+                    fd2 = os.open(d + '/f', os.O_RDWR)
+                    fcntl.lockf(fd2, fcntl.LOCK_EX, 0, 0)
+                    os._exit(0)
+                time.sleep(0.5)
+                os.rename(d + '/f', d + '/g')
+                print('renamed')
+                os.close(fd)
+                _, status = os.waitpid(pid, 0)
+                print('child', status)
+                """;
+        String out = Command.of("python3", "-c", py, m.toString()).timeout(Duration.ofSeconds(30)).run();
+        assertEquals(List.of("renamed", "child 0"), out.strip().lines().toList());
+        assertTrue(fs.calls.contains("setlk /f type 1 wait"), fs.calls.toString());
+        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
+        assertEquals("posix {} flock {} waiting 0", fs.held());
+    }
+
     @Test
     void flockLocksAreTheDriversAndTheLastCloseDropsThem() throws Exception {
         Path m = mount(fs);
