@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * The objects a path-API driver ({@link PathFilesystem}) is lent — the {@link Request}, a readdir's
  * {@link PathFiller}, a read's {@link DataSink}, a write's {@link DataSource} — kept beyond their call: each is
  * used from another thread during its call, in the next call of its kind, and from the attack's thread after
- * the mount is idle.
+ * the mount is idle; and an access call's Request, deferred after its call.
  *
  * <p>Refused: every such use throws (IllegalStateException, or WrongThreadException across threads). Break:
  * any of them succeeded (a stale filler added a name, a stale sink put bytes, a stale source or request answered).
@@ -50,6 +50,13 @@ final class KeptPathViews implements Attack {
         volatile DataSink keptSink;
         volatile DataSource keptSource;
         private boolean requestTried, fillerTried, sinkTried, sourceTried;
+        /** The Request of an access(2) call (sent because the scratch mount leaves permissions to the driver). */
+        volatile Request keptAccessRequest;
+
+        @Override
+        public void access(Request r, String path, int mask) {
+            keptAccessRequest = r;
+        }
 
         @Override
         public synchronized Attr getattr(Request r, String path, Void handle) throws ErrnoException {
@@ -151,6 +158,8 @@ final class KeptPathViews implements Attack {
                     ch.write(ByteBuffer.wrap("AB".getBytes(StandardCharsets.US_ASCII)), 0);
                 }
             }
+            Files.isReadable(file); // access(2)
+            if (fs.keptAccessRequest == null) fs.findings.broken("access(2) did not reach the driver");
             if (!fs.fillerTried || !fs.sinkTried || !fs.sourceTried || !fs.requestTried) {
                 fs.findings.broken("a second call did not reach the driver (filler " + fs.fillerTried + ", sink "
                         + fs.sinkTried + ", source " + fs.sourceTried + ", request " + fs.requestTried + ")");
@@ -164,6 +173,10 @@ final class KeptPathViews implements Attack {
                     () -> "get(0) answered " + fs.keptSource.get(0), IllegalStateException.class, WrongThreadException.class);
             fs.findings.expectRefusalExplained("a kept path Request used outside any call",
                     () -> "uid() answered " + fs.keptRequest.uid(), IllegalStateException.class, WrongThreadException.class);
+            if (fs.keptAccessRequest != null) {
+                fs.findings.expectRefusal("an access call's Request deferred after its call",
+                        () -> fs.keptAccessRequest.defer(), IllegalStateException.class, WrongThreadException.class);
+            }
         }
         return fs.findings.verdict();
     }

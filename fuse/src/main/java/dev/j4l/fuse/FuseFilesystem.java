@@ -187,8 +187,8 @@ public interface FuseFilesystem<N, H> {
     }
 
     /**
-     * POSIX locks: implementing getlk or setlk makes the framework negotiate FUSE_POSIX_LOCKS; otherwise the
-     * kernel keeps locks locally.
+     * POSIX locks: declaring {@link FuseCapability#POSIX_LOCKS} makes the framework negotiate FUSE_POSIX_LOCKS;
+     * otherwise the kernel keeps locks locally.
      */
     default FileLock getlk(Request r, N node, H handle, long owner, FileLock lock) throws ErrnoException {
         throw enosys();
@@ -201,7 +201,7 @@ public interface FuseFilesystem<N, H> {
     }
 
     /**
-     * flock(2): implementing it makes the framework negotiate FUSE_FLOCK_LOCKS.
+     * flock(2): declaring {@link FuseCapability#FLOCK_LOCKS} makes the framework negotiate FUSE_FLOCK_LOCKS.
      *
      * @param type {@link FileLock#F_RDLCK} (shared), {@link FileLock#F_WRLCK} (exclusive) or
      *     {@link FileLock#F_UNLCK}

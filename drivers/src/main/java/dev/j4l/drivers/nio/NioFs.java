@@ -57,7 +57,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Hard links where the provider has them ({@link Files#createLink}: the default filesystem, jimfs), EPERM
  * where not (zipfs). Extended attributes of the {@code user.} namespace are the provider's user-defined
  * attributes ({@link UserDefinedFileAttributeView}); other namespaces, and providers without the view, answer
- * EOPNOTSUPP. No fifos, sockets or devices (EPERM).
+ * EOPNOTSUPP. No fifos, sockets or devices (EPERM). copy_file_range(2) is {@link FileChannel#transferTo}.
+ * Locks stay the kernel's (local to this machine): a provider's {@link java.nio.channels.FileLock}s belong to
+ * the whole JVM, not to a caller's lock owner. Access checks stay the kernel's too: the mount uses
+ * {@code default_permissions}, and {@link java.nio.file.spi.FileSystemProvider#checkAccess} would check the
+ * daemon's credentials, not the caller's.
  *
  * <p>Open files are {@link FileChannel}s of the provider. A file created through the mount may stay invisible
  * to the provider until its channel is closed (the zip filesystem writes an entry at close): until then its
@@ -592,6 +596,67 @@ public final class NioFs implements PathFilesystem<NioFs.OpenFile> {
         } catch (IOException | RuntimeException e) {
             throw NioErrors.of(e, "fsync", path);
         }
+    }
+
+    /**
+     * copy_file_range(2) between two open files as {@link FileChannel#transferTo} from one channel to the other
+     * (the default provider's channels copy inside the kernel, others through the provider). Within one open
+     * file (the kernel refuses overlapping ranges) it copies through the thread's buffer.
+     */
+    @Override
+    public long copyFileRange(Request r, String pathIn, OpenFile in, long offsetIn, String pathOut, OpenFile out,
+            long offsetOut, long length, long flags) throws ErrnoException {
+        if (in == null || out == null) throw new ErrnoException(Errno.EBADF);
+        if (flags != 0) throw new ErrnoException(Errno.EINVAL);
+        try {
+            if (in == out) {
+                synchronized (in) {
+                    return copyWithin(in.channel, offsetIn, offsetOut, length);
+                }
+            }
+            // Both monitors, taken in one order whichever way the copy goes, so two opposite copies cannot deadlock.
+            int a = System.identityHashCode(in);
+            int b = System.identityHashCode(out);
+            Object first = a < b ? in : out;
+            Object second = a < b ? out : in;
+            synchronized (a == b ? TIE : first) {
+                synchronized (first) {
+                    synchronized (second) {
+                        return transfer(in.channel, offsetIn, out.channel, offsetOut, length);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw NioErrors.of(e, "copy_file_range", pathIn + " -> " + pathOut);
+        }
+    }
+
+    /** Taken first by copies between two open files whose identity hashes are equal. */
+    private static final Object TIE = new Object();
+
+    private static long transfer(FileChannel in, long offsetIn, FileChannel out, long offsetOut, long length)
+            throws IOException {
+        out.position(offsetOut); // transferTo writes at the target's position; the driver's I/O is all positional
+        long done = 0;
+        while (done < length) {
+            long n = in.transferTo(offsetIn + done, length - done, out);
+            if (n <= 0) break; // the end of the input
+            done += n;
+        }
+        return done;
+    }
+
+    private long copyWithin(FileChannel ch, long offsetIn, long offsetOut, long length) throws IOException {
+        long done = 0;
+        while (done < length) {
+            ByteBuffer b = scratch((int) Math.min(length - done, 128 * 1024));
+            int n = ch.read(b, offsetIn + done);
+            if (n <= 0) break;
+            b.flip();
+            while (b.hasRemaining()) ch.write(b, offsetOut + done + b.position());
+            done += n;
+        }
+        return done;
     }
 
     /**

@@ -200,6 +200,30 @@ class NioFsTest {
     }
 
     @Test
+    void copyFileRangeGoesFromChannelToChannel() throws Exception {
+        Path backing = mounts.dir("backing");
+        Path zip = mounts.dir("zipdir").resolve("c.zip");
+        String py = """
+                import os, sys
+                for d in sys.argv[1:]:
+                    with open(d + '/in', 'w') as f: f.write('0123456789' * 1000)
+                    fi = os.open(d + '/in', os.O_RDWR)
+                    fo = os.open(d + '/out', os.O_WRONLY | os.O_CREAT, 0o644)
+                    print(os.copy_file_range(fi, fo, 20000, 5, 0), os.copy_file_range(fi, fi, 5, 0, 10000))
+                    os.close(fi); os.close(fo)
+                """;
+        Path m = mount(new NioFs(backing, false));
+        Path mz = mount(NioFs.open("zip:" + zip, false));
+        assertEquals(List.of("9995 5", "9995 5"),
+                Command.run("python3", "-c", py, m.toString(), mz.toString()).strip().lines().toList());
+        String expected = "0123456789".repeat(1000).substring(5);
+        assertEquals(expected, Files.readString(backing.resolve("out")));
+        assertEquals("0123456789".repeat(1000) + "01234", Files.readString(backing.resolve("in")));
+        assertEquals(expected, Files.readString(mz.resolve("out")));
+        assertEquals("0123456789".repeat(1000) + "01234", Files.readString(mz.resolve("in")));
+    }
+
+    @Test
     void providersWithoutHardLinksOrUserAttributesSaySo() throws Exception {
         FileSystem jimfs = Jimfs.newFileSystem(Configuration.unix());
         Path m = mount(new NioFs(jimfs.getPath("/"), true));

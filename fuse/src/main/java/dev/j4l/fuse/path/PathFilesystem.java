@@ -3,6 +3,8 @@ package dev.j4l.fuse.path;
 import dev.j4l.fuse.Attr;
 import dev.j4l.fuse.DataSink;
 import dev.j4l.fuse.DataSource;
+import dev.j4l.fuse.FileLock;
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.FuseFilesystem;
 import dev.j4l.fuse.Request;
 import dev.j4l.fuse.SetAttr.TimeChange;
@@ -27,10 +29,12 @@ import dev.j4l.kernel.ErrnoException;
  * EROFS for changes, so a read-only driver implements {@link #getattr}, {@link #readdir} and {@link #read}.
  * Any other exception answers EIO and is logged with the operation, and the filesystem keeps serving. Methods
  * are called concurrently from several threads, except that a rename, unlink or rmdir runs alone (no other
- * call is in progress while it runs, so no call sees a path half renamed). Paths and names are strings as
- * {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The {@link Request}, a read's
- * {@link DataSink}, a write's {@link DataSource} and a readdir's {@link PathFiller} are lent for the call:
- * usable on its thread until it returns, and every use after that throws.
+ * call is in progress while it runs, so no call sees a path half renamed); only a lock request that waits
+ * ({@link #setlk} or {@link #flock} with {@code sleep}, begun with a consistent path) may still be in progress
+ * meanwhile, so that the lock's holder can rename or unlink before it unlocks: the driver's own rename is how
+ * it learns that the file it waits on moved. Paths and names are strings as {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The
+ * {@link Request}, a read's {@link DataSink}, a write's {@link DataSource} and a readdir's {@link PathFiller}
+ * are lent for the call: usable on its thread until it returns, and every use after that throws.
  *
  * {@snippet class=dev.j4l.fuse.path.PathExample region=driver}
  */
@@ -41,6 +45,16 @@ public interface PathFilesystem<H> {
      */
     static <H> FuseFilesystem<PathNode, ?> inodes(PathFilesystem<H> fs) {
         return new PathLayer<>(fs);
+    }
+
+    /**
+     * What the driver implements that changes the kernel's own behaviour: {@link FuseCapability#POSIX_LOCKS}
+     * ({@link #getlk}/{@link #setlk}) and {@link FuseCapability#FLOCK_LOCKS} ({@link #flock}). None by default:
+     * the kernel then keeps both kinds of lock itself, local to this machine. {@link FuseCapability#EXPORT} is
+     * refused ({@link #inodes} throws IllegalArgumentException): paths cannot be found again by node id.
+     */
+    default java.util.Set<FuseCapability> capabilities() {
+        return java.util.Set.of();
     }
 
     /** The attributes of {@code path}; throw ENOENT when it does not exist. */
@@ -192,6 +206,62 @@ public interface PathFilesystem<H> {
     /** Sets the access and modification times ({@link TimeChange#resolve} gives the new value). */
     default void utimens(Request r, String path, TimeChange atime, TimeChange mtime) throws ErrnoException {
         throw new ErrnoException(Errno.EROFS);
+    }
+
+    /**
+     * May the caller ({@link Request#uid()}, {@link Request#gid()}) access {@code path}: {@code mask} is R_OK 4,
+     * W_OK 2, X_OK 1 or F_OK 0, from access(2), faccessat(2) or chdir(2); throw EACCES to deny. Sent only to a
+     * mount without {@link dev.j4l.fuse.MountOptions#defaultPermissions} (with it the kernel checks the modes
+     * itself). The default answers ENOSYS, after which the kernel grants every such access without asking.
+     */
+    default void access(Request r, String path, int mask) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * copy_file_range(2) between two open files of this filesystem (the same file, too): copies up to
+     * {@code length} bytes from {@code pathIn} at {@code offsetIn} to {@code pathOut} at {@code offsetOut} and
+     * answers how many it copied (fewer at the end of the input). {@code flags} is the caller's (0 today). The
+     * default answers ENOSYS, after which the kernel copies through read and write without asking.
+     */
+    default long copyFileRange(Request r, String pathIn, H handleIn, long offsetIn, String pathOut, H handleOut,
+            long offsetOut, long length, long flags) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * fcntl(F_GETLK), with {@link FuseCapability#POSIX_LOCKS} declared: a lock that conflicts with {@code lock}
+     * (its pid the holder's, or 0), or {@link FileLock#unlocked} when none does. {@code owner} identifies the
+     * caller's lock owner (one per process and file table, not the pid).
+     */
+    default FileLock getlk(Request r, String path, H handle, long owner, FileLock lock) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * fcntl(F_SETLK/F_SETLKW), with {@link FuseCapability#POSIX_LOCKS} declared: takes, changes or (type
+     * {@link FileLock#F_UNLCK}) drops {@code owner}'s lock on the range. Without {@code sleep}, throw EAGAIN on a
+     * conflict; with it, wait: best through {@link Request#defer()} (answer {@code complete(null)} once granted,
+     * {@code fail(EINTR)} from {@link dev.j4l.fuse.Deferred#onInterrupt}), because a call that blocks holds one of
+     * the mount's worker threads (and on io_uring stalls its CPU's queue); a rename meanwhile does not wait for
+     * a call waiting in place, so keep waiters where {@link #rename} moves them. On every close(2) of a descriptor the framework drops that owner's locks on the whole file with
+     * an {@code F_UNLCK} setlk after {@link #flush}, as the kernel leaves that to the filesystem: unlocking what
+     * is not locked must succeed.
+     */
+    default void setlk(Request r, String path, H handle, long owner, FileLock lock, boolean sleep)
+            throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
+    }
+
+    /**
+     * flock(2), with {@link FuseCapability#FLOCK_LOCKS} declared: {@code type} {@link FileLock#F_RDLCK} (shared),
+     * {@link FileLock#F_WRLCK} (exclusive) or {@link FileLock#F_UNLCK}; {@code owner} is the open file's (every
+     * descriptor duplicated from it shares the lock). Without {@code sleep} (LOCK_NB) throw EAGAIN on a
+     * conflict; waiting works as in {@link #setlk}. The last close of a file that holds one is an F_UNLCK flock
+     * before its {@link #release}.
+     */
+    default void flock(Request r, String path, H handle, long owner, int type, boolean sleep) throws ErrnoException {
+        throw new ErrnoException(Errno.ENOSYS);
     }
 
     default StatFs statfs(Request r, String path) throws ErrnoException {

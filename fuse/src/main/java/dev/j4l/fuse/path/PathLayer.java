@@ -6,7 +6,9 @@ import dev.j4l.fuse.DataSink;
 import dev.j4l.fuse.DataSource;
 import dev.j4l.fuse.DirectoryFiller;
 import dev.j4l.fuse.Entry;
+import dev.j4l.fuse.FileLock;
 import dev.j4l.fuse.FileMode;
+import dev.j4l.fuse.FuseCapability;
 import dev.j4l.fuse.FuseFilesystem;
 import dev.j4l.fuse.Opened;
 import dev.j4l.fuse.Request;
@@ -18,6 +20,7 @@ import dev.j4l.kernel.Fs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
@@ -29,7 +32,9 @@ import java.util.concurrent.locks.StampedLock;
  * inode layer numbers them and counts the kernel's references, and {@link #forget} drops them from the table.
  * Calls that change the tree (rename, unlink, rmdir) hold {@link #tree}'s write lock, every other call its
  * read lock, so a call resolves a node's path and runs with it while no rename can move it; reads and writes
- * take the lock without allocating.
+ * take the lock without allocating. A lock request that may wait starts under the read lock too, but a tree
+ * change takes that back rather than wait for it ({@link #writeLock}): the holder of the lock it waits for may
+ * have to rename or unlink something before it unlocks.
  */
 final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> {
     /** The inode number readdir reports for names (libfuse's FUSE_UNKNOWN_INO): stat shows the real one. */
@@ -56,10 +61,74 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     private final Map<String, PathNode> byPath = new ConcurrentHashMap<>();
     private final StampedLock tree = new StampedLock();
     private final AtomicLong hiddenNames = new AtomicLong();
+    private final Set<FuseCapability> capabilities;
+    /** The driver keeps POSIX locks: each close(2) drops the closing owner's (the kernel leaves that to us). */
+    private final boolean posixLocks;
+    /** The whole file, unlocked: what a flush asks the driver to drop (its pid is not read for an unlock). */
+    private static final FileLock UNLOCK_ALL = new FileLock(0, FileLock.TO_END, FileLock.F_UNLCK, 0);
 
     PathLayer(PathFilesystem<H> fs) {
         this.fs = java.util.Objects.requireNonNull(fs, "fs");
+        this.capabilities = Set.copyOf(fs.capabilities());
+        if (capabilities.contains(FuseCapability.EXPORT)) {
+            throw new IllegalArgumentException("a PathFilesystem cannot declare EXPORT: the path layer names nodes by "
+                    + "path and cannot find one again by node id once the kernel forgot it");
+        }
+        this.posixLocks = capabilities.contains(FuseCapability.POSIX_LOCKS);
         byPath.put("/", root);
+    }
+
+    @Override
+    public Set<FuseCapability> capabilities() {
+        return capabilities;
+    }
+
+    /** Lock requests waiting in the driver, each holding a read stamp of {@link #tree} until a tree change. */
+    private final Set<WaitingCall> waitingCalls = ConcurrentHashMap.newKeySet();
+
+    /** A lock request that may wait: its read stamp, given back once, by the call or by a tree change. */
+    private static final class WaitingCall extends java.util.concurrent.atomic.AtomicBoolean {
+        final long stamp;
+
+        WaitingCall(long stamp) {
+            this.stamp = stamp;
+        }
+    }
+
+    private WaitingCall startWaiting() {
+        WaitingCall w = new WaitingCall(tree.readLock());
+        waitingCalls.add(w);
+        return w;
+    }
+
+    private void endWaiting(WaitingCall w) {
+        waitingCalls.remove(w);
+        giveBack(w);
+    }
+
+    private void giveBack(WaitingCall w) {
+        if (w.compareAndSet(false, true)) tree.unlockRead(w.stamp);
+    }
+
+    /**
+     * The tree's write lock, for a rename, unlink or rmdir. The read stamps of lock requests waiting in the driver
+     * are taken back rather than waited for: such a request began with a consistent path, and learns of the
+     * change through the driver's own rename or unlink. Every other call is waited for.
+     */
+    private long writeLock() throws ErrnoException {
+        while (true) {
+            for (WaitingCall w : waitingCalls) giveBack(w);
+            try {
+                long stamp = tree.tryWriteLock(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (stamp != 0) return stamp;
+            } catch (InterruptedException e) {
+                throw new ErrnoException(Errno.EINTR); // the caller got a signal
+            }
+        }
+    }
+
+    private static <H> H handle(Open<H> open) {
+        return open == null ? null : open.handle;
     }
 
     @Override
@@ -292,7 +361,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     @Override
     public void unlink(Request r, PathNode parent, String name) throws ErrnoException {
-        long stamp = tree.writeLock();
+        long stamp = writeLock();
         try {
             String dir = existing(parent);
             String path = child(dir, name);
@@ -308,7 +377,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     @Override
     public void rmdir(Request r, PathNode parent, String name) throws ErrnoException {
-        long stamp = tree.writeLock();
+        long stamp = writeLock();
         try {
             String path = child(existing(parent), name);
             fs.rmdir(r, path);
@@ -322,7 +391,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     public void rename(Request r, PathNode parent, String name, PathNode newParent, String newName, int flags)
             throws ErrnoException {
         if ((flags & Fs.RENAME_WHITEOUT) != 0) throw new ErrnoException(Errno.EINVAL);
-        long stamp = tree.writeLock();
+        long stamp = writeLock();
         try {
             String from = child(existing(parent), name);
             String to = child(existing(newParent), newName);
@@ -486,11 +555,84 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         }
     }
 
+    /** With POSIX locks, a close(2) also drops the closing owner's locks on the file, flush failing or not. */
     @Override
     public void flush(Request r, PathNode n, Open<H> open, long lockOwner) throws ErrnoException {
         long stamp = tree.readLock();
         try {
-            fs.flush(r, n.path, open == null ? null : open.handle);
+            try {
+                fs.flush(r, n.path, handle(open));
+            } finally {
+                if (posixLocks) fs.setlk(r, n.path, handle(open), lockOwner, UNLOCK_ALL, false);
+            }
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** Both files are open: their paths are the current ones, an unlinked one's hidden name included. */
+    @Override
+    public long copyFileRange(Request r, PathNode in, Open<H> inOpen, long inOffset, PathNode out, Open<H> outOpen,
+            long outOffset, long length, long flags) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.copyFileRange(r, in.path, handle(inOpen), inOffset, out.path, handle(outOpen), outOffset,
+                    length, flags);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    // ---- locks (of open files: the node's current path, an unlinked one's hidden name included) ----
+
+    @Override
+    public FileLock getlk(Request r, PathNode n, Open<H> open, long owner, FileLock lock) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            return fs.getlk(r, n.path, handle(open), owner, lock);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** A lock that may wait holds the tree's read lock only until a tree change comes ({@link #writeLock}). */
+    @Override
+    public void setlk(Request r, PathNode n, Open<H> open, long owner, FileLock lock, boolean sleep)
+            throws ErrnoException {
+        if (sleep) {
+            WaitingCall w = startWaiting();
+            try {
+                fs.setlk(r, n.path, handle(open), owner, lock, true);
+            } finally {
+                endWaiting(w);
+            }
+            return;
+        }
+        long stamp = tree.readLock();
+        try {
+            fs.setlk(r, n.path, handle(open), owner, lock, false);
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** As {@link #setlk}; {@code node} is null only for a handle whose open never reached the kernel. */
+    @Override
+    public void flock(Request r, PathNode node, Open<H> open, long owner, int type, boolean sleep)
+            throws ErrnoException {
+        PathNode n = node != null ? node : open.node;
+        if (sleep) {
+            WaitingCall w = startWaiting();
+            try {
+                fs.flock(r, n.path, handle(open), owner, type, true);
+            } finally {
+                endWaiting(w);
+            }
+            return;
+        }
+        long stamp = tree.readLock();
+        try {
+            fs.flock(r, n.path, handle(open), owner, type, false);
         } finally {
             tree.unlockRead(stamp);
         }
@@ -522,7 +664,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     /** The last release of a file unlinked while open: its hidden name goes too. */
     private void unlinkHidden(Request r, PathNode n) throws ErrnoException {
-        long stamp = tree.writeLock();
+        long stamp = writeLock();
         try {
             if (!n.hidden || n.isOpen()) return; // opened again meanwhile (through the handle's node)
             n.hidden = false;
@@ -620,6 +762,17 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
                     if (!out.add(name, n == null ? UNKNOWN_INO : n.ino, listing.mode(i), i + 3)) return;
                 }
             }
+        } finally {
+            tree.unlockRead(stamp);
+        }
+    }
+
+    /** The kernel asks only without default_permissions (access(2), chdir(2)); ENOSYS grants from then on. */
+    @Override
+    public void access(Request r, PathNode n, int mask) throws ErrnoException {
+        long stamp = tree.readLock();
+        try {
+            fs.access(r, existing(n), mask);
         } finally {
             tree.unlockRead(stamp);
         }

@@ -54,6 +54,24 @@
  *         <td>{@code fallocate(r, path, handle, mode, offset, length)}, {@code long lseek(r, path, handle, offset,
  *             whence)} for SEEK_DATA/SEEK_HOLE (ENXIO past the end); leaving them out answers EOPNOTSUPP to
  *             fallocate and treats the whole file as data</td></tr>
+ *     <tr><td>{@code access(path, mask)}</td>
+ *         <td>{@code access(r, path, mask)}, the caller's {@code r.uid()}/{@code r.gid()}; asked only without
+ *             {@code MountOptions.defaultPermissions}; leaving it out grants every access (libfuse's default)</td></tr>
+ *     <tr><td>{@code copy_file_range(path_in, fi_in, off_in, path_out, fi_out, off_out, len, flags)}</td>
+ *         <td>{@code long copyFileRange(r, pathIn, handleIn, offsetIn, pathOut, handleOut, offsetOut, length,
+ *             flags)}; leaving it out, the kernel copies through read and write</td></tr>
+ *     <tr><td>{@code lock(path, fi, cmd, struct flock)} with {@code fi->lock_owner};
+ *             {@code flock(path, fi, op)}</td>
+ *         <td>{@code getlk}/{@code setlk(r, path, handle, owner, FileLock, sleep)} and
+ *             {@code flock(r, path, handle, owner, type, sleep)}, switched on by declaring
+ *             {@code FuseCapability.POSIX_LOCKS}/{@code FLOCK_LOCKS} in {@code capabilities()} (not by overriding);
+ *             ranges end inclusive ({@code FileLock.TO_END}); as in libfuse, each close drops the closer's POSIX
+ *             locks through an {@code F_UNLCK} setlk; a waiting lock is best answered later
+ *             ({@code r.defer()})</td></tr>
+ *     <tr><td>{@code opendir}/{@code releasedir}/{@code fsyncdir} and {@code fi->fh} of a directory</td>
+ *         <td>none: {@code readdir} hands over the whole listing and the layer pages it from its own snapshot,
+ *             so no directory handle is needed; permission checks belong in {@code access} (or
+ *             {@code defaultPermissions}); directories are never fsynced through the path API</td></tr>
  *     <tr><td>{@code -o hard_remove} off (libfuse's {@code .fuse_hidden} files)</td>
  *         <td>always on: an open file unlinked is renamed to {@code .j4l_hidden_N}, which lookups and listings
  *             never show</td></tr>
@@ -63,8 +81,7 @@
  *   </tbody>
  * </table>
  *
- * <p>Not in the path API (use the inode API, {@link dev.j4l.fuse.FuseFilesystem}, for them): {@code access},
- * locks, ioctl, poll, passthrough and
- * {@code O_TMPFILE}.
+ * <p>Not in the path API (use the inode API, {@link dev.j4l.fuse.FuseFilesystem}, for them): ioctl, poll,
+ * bmap, passthrough, {@code O_TMPFILE}, and fsync of directories.
  */
 package dev.j4l.fuse.path;
