@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code j4l block}: serves an example block driver until Ctrl-C, and ends a cow overlay (commit, discard).
- * Every served driver goes through {@link #serve(BlockDriver, String, Args, PrintStream, CountDownLatch)}, so
- * the transport and the fault knobs are chosen in one place for all of them.
+ * Every served driver goes through {@link #serve(BlockDriver, String, ServeOptions)}, so the transport and the
+ * fault knobs are chosen in one place for all of them.
  */
 @Command(name = "block", description = {
         "Serve a block device (ramdisk, image file, cow overlay) as /dev/loopN, /dev/nbdN, /dev/ublkbN or over NBD"
@@ -42,18 +42,13 @@ import picocli.CommandLine.Spec;
                 + " driver and prints its URI (for qemu-img, qemu-io, nbdinfo, nbdcopy, fio's nbd engine). Ctrl-C stops"
                 + " serving and detaches the device, unless a file system is still mounted on it: unmount it first."},
         subcommands = {BlockCommand.Ramdisk.class, BlockCommand.Image.class, BlockCommand.Cow.class})
-final class BlockCommand {
-    private final PrintStream out;
-    /** Opens when serving is to stop; null: on Ctrl-C ({@link UntilStopped}). */
-    private final CountDownLatch stop;
-
+final class BlockCommand extends CommandGroup {
     BlockCommand() {
         this(System.out, null);
     }
 
     BlockCommand(PrintStream out, CountDownLatch stop) {
-        this.out = out;
-        this.stop = stop;
+        super(out, stop);
     }
 
     /** Runs {@code j4l block ARGS} in this JVM until {@code stop} (for tests): its exit status. */
@@ -98,10 +93,7 @@ final class BlockCommand {
 
     @Command(name = "ramdisk", description = "a sparse RAM disk of SIZE (e.g. 512M, 1G); memory grows with what is"
             + " written")
-    static final class Ramdisk implements Callable<Integer> {
-        @ParentCommand
-        BlockCommand block;
-
+    static final class Ramdisk extends Subcommand<BlockCommand> {
         @Option(names = "--size", paramLabel = "SIZE", required = true, converter = Units.Size.class,
                 description = "the disk's size")
         long size;
@@ -110,17 +102,14 @@ final class BlockCommand {
         ServeOptions serve;
 
         @Override
-        public Integer call() throws Exception {
-            return block.serve(new RamDisk((size + 511) / 512 * 512), "ramdisk", serve);
+        void run(PrintStream out) throws Exception {
+            group.serve(new RamDisk((size + 511) / 512 * 512), "ramdisk", serve);
         }
     }
 
     @Command(name = "image", description = "a raw image file or block device, read and written with O_DIRECT; FLUSH"
             + " is fdatasync, so flushed writes survive the daemon")
-    static final class Image implements Callable<Integer> {
-        @ParentCommand
-        BlockCommand block;
-
+    static final class Image extends Subcommand<BlockCommand> {
         @Parameters(paramLabel = "FILE", description = "the image")
         Path file;
 
@@ -131,9 +120,9 @@ final class BlockCommand {
         ServeOptions serve;
 
         @Override
-        public Integer call() throws Exception {
+        void run(PrintStream out) throws Exception {
             try (ImageDisk disk = ImageDisk.open(file, readOnly)) {
-                return block.serve(disk, "image", serve);
+                group.serve(disk, "image", serve);
             }
         }
     }
@@ -142,10 +131,7 @@ final class BlockCommand {
             + " (created when missing): writes go to the delta, reads take the delta's blocks and BASE's.",
             "cow commit and cow discard refuse a delta being served; name a BASE called commit as ./commit."},
             subcommands = {Cow.Commit.class, Cow.Discard.class})
-    static final class Cow implements Callable<Integer> {
-        @ParentCommand
-        BlockCommand block;
-
+    static final class Cow extends Subcommand<BlockCommand> {
         @Spec
         CommandSpec spec;
 
@@ -160,56 +146,57 @@ final class BlockCommand {
         ServeOptions serve;
 
         @Override
-        public Integer call() throws Exception {
+        void run(PrintStream out) throws Exception {
             if (base == null || delta == null) {
                 throw new ParameterException(spec.commandLine(), "Missing required " + (base == null ? "parameter: 'BASE'"
                         : "option: '--delta FILE'"));
             }
             try (CowDisk disk = CowDisk.open(base, delta)) {
-                return block.serve(disk, "cow", serve);
+                group.serve(disk, "cow", serve);
             }
+        }
+
+        /** cow commit or cow discard: BASE and --delta FILE, both required; prints what it did. */
+        abstract static class DeltaAction implements Callable<Integer> {
+            @ParentCommand
+            Cow cow;
+
+            @Parameters(paramLabel = "BASE", description = "the base image")
+            Path base;
+
+            @Option(names = "--delta", paramLabel = "FILE", required = true, description = "the delta")
+            Path delta;
+
+            @Override
+            public Integer call() throws Exception {
+                cow.group.out.println(act());
+                return 0;
+            }
+
+            /** Does it; what it did, to print. */
+            abstract String act() throws IOException;
         }
 
         @Command(name = "commit", description = "copies the delta into BASE and empties it: the one command that"
                 + " writes BASE")
-        static final class Commit implements Callable<Integer> {
-            @ParentCommand
-            Cow cow;
-
-            @Parameters(paramLabel = "BASE", description = "the base image")
-            Path base;
-
-            @Option(names = "--delta", paramLabel = "FILE", required = true, description = "the delta")
-            Path delta;
-
+        static final class Commit extends DeltaAction {
             @Override
-            public Integer call() throws Exception {
-                cow.block.out.println("committed " + CowDisk.commit(base, delta) + " bytes of " + delta + " into " + base);
-                return 0;
+            String act() throws IOException {
+                return "committed " + CowDisk.commit(base, delta) + " bytes of " + delta + " into " + base;
             }
         }
 
         @Command(name = "discard", description = "empties the delta: the device reads as BASE again")
-        static final class Discard implements Callable<Integer> {
-            @ParentCommand
-            Cow cow;
-
-            @Parameters(paramLabel = "BASE", description = "the base image")
-            Path base;
-
-            @Option(names = "--delta", paramLabel = "FILE", required = true, description = "the delta")
-            Path delta;
-
+        static final class Discard extends DeltaAction {
             @Override
-            public Integer call() throws Exception {
-                cow.block.out.println("discarded " + CowDisk.discard(base, delta) + " bytes of " + delta);
-                return 0;
+            String act() throws IOException {
+                return "discarded " + CowDisk.discard(base, delta) + " bytes of " + delta;
             }
         }
     }
 
     /** Serves {@code driver} until stopped, with the transport and fault knobs asked for; prints where once serving. */
-    private int serve(BlockDriver driver, String name, ServeOptions o) throws Exception {
+    private void serve(BlockDriver driver, String name, ServeOptions o) throws Exception {
         int transports = (o.nbdDevice ? 1 : 0) + (o.ublk ? 1 : 0) + (o.nbd != null ? 1 : 0);
         if (transports > 1) throw new IllegalArgumentException("--nbd, --nbd-device and --ublk are transports: choose one");
         UblkTransport.Options ublk = null;
@@ -222,15 +209,13 @@ final class BlockCommand {
         }
         BlockDriver served = withFaults(driver, o);
         UblkTransport.Options ublkOptions = ublk;
-        UntilStopped.Serving serving = until -> {
+        serve(until -> {
             try (Served s = o.nbdDevice ? nbdDevice(served) : openTransport(o.nbd, ublkOptions, served, name)) {
                 out.println(s.address());
                 out.flush();
                 until.await();
             }
-            return 0;
-        };
-        return stop != null ? serving.serve(stop) : UntilStopped.run(serving);
+        });
     }
 
     /** A driver being served: where clients find it (an NBD URI) and the transport to close when done. */
@@ -249,26 +234,13 @@ final class BlockCommand {
     static Served openTransport(String nbd, UblkTransport.Options ublk, BlockDriver driver, String name) throws IOException {
         if (ublk != null) {
             UblkTransport device = UblkTransport.serve(driver, ublk);
-            return new Served(device.devicePath(), () -> {
-                try {
-                    device.detach();
-                } catch (IOException inUse) {
-                    System.err.println("j4l: " + inUse.getMessage() + "; the kernel stops it when this process exits,"
-                            + " then its I/O fails");
-                }
-            });
+            return device(device.devicePath(), device::detach,
+                    "the kernel stops it when this process exits, then its I/O fails", () -> {});
         }
         if (nbd == null) {
             LoopTransport loop = LoopTransport.attach(driver);
-            return new Served(loop.devicePath(), () -> {
-                try {
-                    loop.detach();
-                } catch (IOException inUse) {
-                    System.err.println("j4l: " + inUse.getMessage() + "; its I/O fails from now on, and the kernel"
-                            + " frees it once it is unmounted");
-                    loop.close();
-                }
-            });
+            return device(loop.devicePath(), loop::detach,
+                    "its I/O fails from now on, and the kernel frees it once it is unmounted", loop::close);
         }
         NbdServer server;
         if (nbd.startsWith("unix:")) {
@@ -291,12 +263,20 @@ final class BlockCommand {
     /** {@code driver} as {@code /dev/nbdN}; closing it disconnects the device unless it is mounted. */
     static Served nbdDevice(BlockDriver driver) throws IOException {
         NbdDeviceTransport nbd = NbdDeviceTransport.attach(driver);
-        return new Served(nbd.devicePath(), () -> {
+        return device(nbd.devicePath(), nbd::detach, "its I/O fails once this process exits", nbd::close);
+    }
+
+    /**
+     * A block device served at {@code path}: closing it runs {@code detach}; when that fails (a file system is still
+     * mounted on it), says so on stderr with {@code whatFollows} and lets the transport go with {@code letGo}.
+     */
+    private static Served device(String path, java.io.Closeable detach, String whatFollows, java.io.Closeable letGo) {
+        return new Served(path, () -> {
             try {
-                nbd.detach();
+                detach.close();
             } catch (IOException inUse) {
-                System.err.println("j4l: " + inUse.getMessage() + "; its I/O fails once this process exits");
-                nbd.close();
+                System.err.println("j4l: " + inUse.getMessage() + "; " + whatFollows);
+                letGo.close();
             }
         });
     }

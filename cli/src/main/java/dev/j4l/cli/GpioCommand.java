@@ -15,15 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -35,42 +34,62 @@ import picocli.CommandLine.TypeConversionException;
         "CHIP is a path (/dev/gpiochip0), a name (gpiochip0), a number (0) or a chip's label. LINE is an offset or a"
                 + " line's name. Values are logical (0 inactive, 1 active)."},
         subcommands = {GpioCommand.Info.class, GpioCommand.Get.class, GpioCommand.Set.class, GpioCommand.Watch.class})
-final class GpioCommand {
-    private final PrintStream out;
-    /** Opens when the command is to stop; null: on Ctrl-C ({@link UntilStopped}). */
-    private final CountDownLatch stop;
-
+final class GpioCommand extends CommandGroup {
     GpioCommand() {
         this(System.out, null);
     }
 
     GpioCommand(PrintStream out, CountDownLatch stop) {
-        this.out = out;
-        this.stop = stop;
+        super(out, stop);
     }
 
-    /** The settings every request takes. */
-    static final class LineOptions {
+    /** What every request of lines takes: the settings, and CHIP (the first parameter); it makes the request. */
+    static final class LineRequest {
         @Option(names = "--active-low", description = "the lines are active when low")
         boolean activeLow;
 
         @Option(names = "--bias", paramLabel = "B", converter = BiasName.class,
                 description = "as-is (default), pull-up, pull-down or disabled")
         Bias bias = Bias.AS_IS;
+
+        @Parameters(index = "0", paramLabel = "CHIP")
+        String chipName;
+
+        /** {@code settings} with the ones given here. */
+        GpioLineSettings applyTo(GpioLineSettings settings) {
+            return settings.withBias(bias).withActiveLow(activeLow);
+        }
+
+        /** What a sub-command does with the lines it requested. */
+        @FunctionalInterface
+        interface Use {
+            void use(GpioChip chip, GpioLineRequest request) throws Exception;
+        }
+
+        /**
+         * Opens CHIP, requests the lines {@code names} as {@code consumer} with the configuration {@code config}
+         * makes for their offsets, and hands them to {@code use}; releases them and the chip after.
+         */
+        void request(List<String> names, String consumer, Function<int[], GpioLineConfig> config, Use use)
+                throws Exception {
+            try (GpioChip chip = GpioChip.find(chipName)) {
+                int[] lines = new int[names.size()];
+                for (int i = 0; i < lines.length; i++) lines[i] = chip.offsetOf(names.get(i));
+                try (GpioLineRequest r = chip.request(consumer, config.apply(lines), lines)) {
+                    use.use(chip, r);
+                }
+            }
+        }
     }
 
     @Command(name = "info", description = "every line of the chips (all chips when none is named): name, consumer,"
             + " settings")
-    static final class Info implements Callable<Integer> {
-        @ParentCommand
-        GpioCommand gpio;
-
+    static final class Info extends Subcommand<GpioCommand> {
         @Parameters(paramLabel = "CHIP", arity = "0..*")
         List<String> named;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = gpio.out;
+        void run(PrintStream out) throws Exception {
             List<String> chips = named == null || named.isEmpty()
                     ? GpioChip.paths().stream().map(Path::toString).toList() : named;
             if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
@@ -79,49 +98,34 @@ final class GpioCommand {
                     info(chip, out);
                 }
             }
-            return 0;
         }
     }
 
     @Command(name = "get", description = "the lines' values, requested as inputs, printed as LINE=VALUE")
-    static final class Get implements Callable<Integer> {
-        @ParentCommand
-        GpioCommand gpio;
-
+    static final class Get extends Subcommand<GpioCommand> {
         @Mixin
-        LineOptions o;
-
-        @Parameters(index = "0", paramLabel = "CHIP")
-        String chipName;
+        LineRequest lines;
 
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
         List<String> names;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = gpio.out;
-            try (GpioChip chip = GpioChip.find(chipName)) {
-                int[] lines = offsets(chip, names);
-                GpioLineSettings in = GpioLineSettings.input().withBias(o.bias).withActiveLow(o.activeLow);
-                try (GpioLineRequest r = chip.request("j4l-gpio-get", GpioLineConfig.of(in), lines)) {
-                    long bits = r.values(r.allLines());
-                    List<String> shown = new ArrayList<>();
-                    for (int i = 0; i < lines.length; i++) shown.add(names.get(i) + "=" + ((bits >>> i) & 1));
-                    out.println(String.join(" ", shown));
-                }
-            }
-            return 0;
+        void run(PrintStream out) throws Exception {
+            lines.request(names, "j4l-gpio-get", offsets -> GpioLineConfig.of(lines.applyTo(GpioLineSettings.input())),
+                    (chip, r) -> {
+                        long bits = r.values(r.allLines());
+                        List<String> shown = new ArrayList<>();
+                        for (int i = 0; i < names.size(); i++) shown.add(names.get(i) + "=" + ((bits >>> i) & 1));
+                        out.println(String.join(" ", shown));
+                    });
         }
     }
 
     @Command(name = "set", description = "drives the lines as outputs and holds them until Ctrl-C (or for --hold"
             + " TIME, e.g. 500ms); the kernel releases them on exit")
-    static final class Set implements Callable<Integer> {
-        @ParentCommand
-        GpioCommand gpio;
-
+    static final class Set extends Subcommand<GpioCommand> {
         @Mixin
-        LineOptions o;
+        LineRequest lines;
 
         @Option(names = "--drive", paramLabel = "D", converter = DriveName.class,
                 description = "push-pull (default), open-drain or open-source")
@@ -131,15 +135,11 @@ final class GpioCommand {
                 description = "hold the values this long, then exit")
         Duration hold;
 
-        @Parameters(index = "0", paramLabel = "CHIP")
-        String chipName;
-
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE=VALUE")
         List<String> settings;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = gpio.out;
+        void run(PrintStream out) throws Exception {
             List<String> names = new ArrayList<>();
             List<Boolean> values = new ArrayList<>();
             for (String lv : settings) {
@@ -149,33 +149,26 @@ final class GpioCommand {
                 names.add(lv.substring(0, eq));
                 values.add(v.equals("1"));
             }
-            return gpio.serve(stop -> {
-                try (GpioChip chip = GpioChip.find(chipName)) {
-                    int[] lines = offsets(chip, names);
-                    GpioLineConfig config = GpioLineConfig.of(GpioLineSettings.output()
-                            .withDrive(drive != null ? drive : Drive.PUSH_PULL).withBias(o.bias).withActiveLow(o.activeLow));
-                    for (int i = 0; i < lines.length; i++) config = config.withOutput(lines[i], values.get(i));
-                    try (GpioLineRequest r = chip.request("j4l-gpio-set", config, lines)) {
-                        out.printf("set %s (lines %s of %s); %s%n", String.join(" ", settings), r.offsets(), chip.name(),
-                                hold == null ? "holding until Ctrl-C" : "holding for " + hold.toMillis() + " ms");
-                        out.flush();
-                        if (hold == null) stop.await();
-                        else stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
-                    }
-                }
-                return 0;
-            });
+            group.serve(stop -> lines.request(names, "j4l-gpio-set", offsets -> {
+                GpioLineConfig config = GpioLineConfig.of(lines.applyTo(GpioLineSettings.output()
+                        .withDrive(drive != null ? drive : Drive.PUSH_PULL)));
+                for (int i = 0; i < offsets.length; i++) config = config.withOutput(offsets[i], values.get(i));
+                return config;
+            }, (chip, r) -> {
+                out.printf("set %s (lines %s of %s); %s%n", String.join(" ", settings), r.offsets(), chip.name(),
+                        hold == null ? "holding until Ctrl-C" : "holding for " + hold.toMillis() + " ms");
+                out.flush();
+                if (hold == null) stop.await();
+                else stop.await(hold.toMillis(), TimeUnit.MILLISECONDS);
+            }));
         }
     }
 
     @Command(name = "watch", description = "prints each edge (timestamp in ns, edge, line, sequence numbers) until"
             + " Ctrl-C or N events")
-    static final class Watch implements Callable<Integer> {
-        @ParentCommand
-        GpioCommand gpio;
-
+    static final class Watch extends Subcommand<GpioCommand> {
         @Mixin
-        LineOptions o;
+        LineRequest lines;
 
         @Option(names = "--edge", paramLabel = "E", converter = EdgeName.class,
                 description = "rising, falling or both (default)")
@@ -187,46 +180,31 @@ final class GpioCommand {
         @Option(names = "--count", paramLabel = "N", description = "stop after N events")
         Long countAsked;
 
-        @Parameters(index = "0", paramLabel = "CHIP")
-        String chipName;
-
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "LINE")
         List<String> names;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = gpio.out;
+        void run(PrintStream out) throws Exception {
             Edge edge = edgeAsked != null ? edgeAsked : Edge.BOTH;
             long count = countAsked != null ? countAsked : Long.MAX_VALUE;
             if (count <= 0) throw new IllegalArgumentException("--count needs a positive number");
-            return gpio.serve(stop -> {
-                try (GpioChip chip = GpioChip.find(chipName)) {
-                    int[] lines = offsets(chip, names);
-                    GpioLineSettings in = GpioLineSettings.input().withEdge(edge).withBias(o.bias)
-                            .withActiveLow(o.activeLow).withDebounceMicros(debounce);
-                    try (GpioLineRequest r = chip.request("j4l-gpio-watch", GpioLineConfig.of(in), lines)) {
-                        out.printf("watching %s lines %s for %s edges; Ctrl-C to stop%n", chip.name(), r.offsets(),
-                                edge.name().toLowerCase(Locale.ROOT));
+            group.serve(stop -> lines.request(names, "j4l-gpio-watch", offsets -> GpioLineConfig.of(
+                    lines.applyTo(GpioLineSettings.input().withEdge(edge)).withDebounceMicros(debounce)), (chip, r) -> {
+                out.printf("watching %s lines %s for %s edges; Ctrl-C to stop%n", chip.name(), r.offsets(),
+                        edge.name().toLowerCase(Locale.ROOT));
+                out.flush();
+                long seen = 0;
+                while (seen < count && stop.getCount() > 0) {
+                    for (EdgeEvent e : r.readEvents(200)) {
+                        out.printf("%d %s %s %d seq=%d line_seq=%d%n", e.timestampNanos(),
+                                e.edge().name().toLowerCase(Locale.ROOT), chip.name(), e.offset(), e.sequence(),
+                                e.lineSequence());
                         out.flush();
-                        long seen = 0;
-                        while (seen < count && stop.getCount() > 0) {
-                            for (EdgeEvent e : r.readEvents(200)) {
-                                out.printf("%d %s %s %d seq=%d line_seq=%d%n", e.timestampNanos(),
-                                        e.edge().name().toLowerCase(Locale.ROOT), chip.name(), e.offset(), e.sequence(),
-                                        e.lineSequence());
-                                out.flush();
-                                if (++seen >= count) break;
-                            }
-                        }
+                        if (++seen >= count) break;
                     }
                 }
-                return 0;
-            });
+            }));
         }
-    }
-
-    private int serve(UntilStopped.Serving body) throws Exception {
-        return stop != null ? body.serve(stop) : UntilStopped.run(body);
     }
 
     /** An option value naming a constant of {@code E} in lower case with dashes: pull-up for PULL_UP. */
@@ -265,12 +243,6 @@ final class GpioCommand {
         EdgeName() {
             super(Edge.class);
         }
-    }
-
-    private static int[] offsets(GpioChip chip, List<String> names) throws Exception {
-        int[] lines = new int[names.size()];
-        for (int i = 0; i < lines.length; i++) lines[i] = chip.offsetOf(names.get(i));
-        return lines;
     }
 
     /** gpioinfo's listing: the chip, then a line per line. */

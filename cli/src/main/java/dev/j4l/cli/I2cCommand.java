@@ -8,10 +8,9 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code j4l i2c}: I2C buses through i2c-dev, as i2c-tools' i2cdetect, i2cget and i2cset do it ({@link I2cBus}). */
 @Command(name = "i2c", description = {
@@ -20,9 +19,7 @@ import picocli.CommandLine.ParentCommand;
                 + " Numbers may be decimal or 0x-prefixed hex."},
         subcommands = {I2cCommand.ListBuses.class, I2cCommand.Detect.class, I2cCommand.Funcs.class,
                 I2cCommand.GetRegister.class, I2cCommand.SetRegister.class})
-final class I2cCommand {
-    private final PrintStream out;
-
+final class I2cCommand extends CommandGroup {
     /** What get and set move: one register's byte or 16-bit word (SMBus read/write byte or word data). */
     enum Mode { b, w }
 
@@ -31,39 +28,77 @@ final class I2cCommand {
     }
 
     I2cCommand(PrintStream out) {
-        this.out = out;
+        super(out, null);
+    }
+
+    /** BUS, the first parameter of every sub-command but list: N of /dev/i2c-N. */
+    static final class I2cBusNumber {
+        @Parameters(index = "0", paramLabel = "BUS")
+        String number;
+
+        int checked() {
+            return number(number, "bus", Integer.MAX_VALUE);
+        }
+
+        I2cBus open() throws Exception {
+            return I2cBus.open(checked());
+        }
+    }
+
+    /** BUS ADDRESS REGISTER: the register get and set move. */
+    static final class I2cRegister {
+        @Mixin
+        I2cBusNumber bus;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS")
+        String address;
+
+        @Parameters(index = "2", paramLabel = "REGISTER")
+        String register;
+
+        /** The three numbers, checked in that order (before the bus is opened). */
+        Checked checked() {
+            int n = bus.checked(), a = number(address, "address", 0x7f);
+            return new Checked(n, a, number(register, "register", 0xff));
+        }
+
+        record Checked(int bus, int address, int register) {
+            /** Opens the bus and runs {@code access} on the register of the chip at the address. */
+            void access(Access access) throws Exception {
+                try (I2cBus i2c = I2cBus.open(bus)) {
+                    access.on(i2c.chip(address), register);
+                }
+            }
+        }
+
+        /** What get or set does to the register of {@code chip}. */
+        @FunctionalInterface
+        interface Access {
+            void on(I2cChip chip, int register) throws Exception;
+        }
     }
 
     @Command(name = "list", description = "the buses and their adapters")
-    static final class ListBuses implements Callable<Integer> {
-        @ParentCommand
-        I2cCommand i2c;
-
+    static final class ListBuses extends Subcommand<I2cCommand> {
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = i2c.out;
+        void run(PrintStream out) throws Exception {
             List<I2cDevice.Adapter> all = I2cBus.adapters();
             if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
             for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
-            return 0;
         }
     }
 
     @Command(name = "detect", description = "which addresses 0x08..0x77 answer, as a grid like i2cdetect's (UU: a"
             + " kernel driver holds it)")
-    static final class Detect implements Callable<Integer> {
-        @ParentCommand
-        I2cCommand i2c;
-
-        @Parameters(paramLabel = "BUS")
-        String busNumber;
+    static final class Detect extends Subcommand<I2cCommand> {
+        @Mixin
+        I2cBusNumber bus;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = i2c.out;
-            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
+        void run(PrintStream out) throws Exception {
+            try (I2cBus i2c = bus.open()) {
                 Map<Integer, Boolean> found = new HashMap<>();
-                for (I2cBus.Detected d : bus.detect()) found.put(d.address(), d.inUse());
+                for (I2cBus.Detected d : i2c.detect()) found.put(d.address(), d.inUse());
                 out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
                 for (int row = 0; row < 0x80; row += 16) {
                     StringBuilder b = new StringBuilder(String.format("%02x:", row));
@@ -75,73 +110,43 @@ final class I2cCommand {
                     out.println(b.toString().stripTrailing());
                 }
             }
-            return 0;
         }
     }
 
     @Command(name = "funcs", description = "what the adapter can do")
-    static final class Funcs implements Callable<Integer> {
-        @ParentCommand
-        I2cCommand i2c;
-
-        @Parameters(paramLabel = "BUS")
-        String busNumber;
+    static final class Funcs extends Subcommand<I2cCommand> {
+        @Mixin
+        I2cBusNumber bus;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = i2c.out;
-            try (I2cBus bus = I2cBus.open(number(busNumber, "bus", Integer.MAX_VALUE))) {
-                out.printf("%s: functionality 0x%08x%n", bus.path(), bus.functionalityBits());
-                for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, bus.supports(f) ? "yes" : "no");
+        void run(PrintStream out) throws Exception {
+            try (I2cBus i2c = bus.open()) {
+                out.printf("%s: functionality 0x%08x%n", i2c.path(), i2c.functionalityBits());
+                for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, i2c.supports(f) ? "yes" : "no");
             }
-            return 0;
         }
     }
 
     @Command(name = "get", description = "reads one register's byte (b, the default) or 16-bit word (w)")
-    static final class GetRegister implements Callable<Integer> {
-        @ParentCommand
-        I2cCommand i2c;
-
-        @Parameters(index = "0", paramLabel = "BUS")
-        String busNumber;
-
-        @Parameters(index = "1", paramLabel = "ADDRESS")
-        String address;
-
-        @Parameters(index = "2", paramLabel = "REGISTER")
-        String register;
+    static final class GetRegister extends Subcommand<I2cCommand> {
+        @Mixin
+        I2cRegister register;
 
         @Parameters(index = "3", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
         Mode mode;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = i2c.out;
+        void run(PrintStream out) throws Exception {
             boolean word = mode == Mode.w;
-            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
-            int r = number(register, "register", 0xff);
-            try (I2cBus bus = I2cBus.open(n)) {
-                I2cChip chip = bus.chip(a);
-                out.printf(word ? "0x%04x%n" : "0x%02x%n", word ? chip.readWord(r) : chip.readByte(r));
-            }
-            return 0;
+            register.checked().access((chip, r) -> out.printf(word ? "0x%04x%n" : "0x%02x%n",
+                    word ? chip.readWord(r) : chip.readByte(r)));
         }
     }
 
     @Command(name = "set", description = "writes one register's byte (b, the default) or 16-bit word (w)")
-    static final class SetRegister implements Callable<Integer> {
-        @ParentCommand
-        I2cCommand i2c;
-
-        @Parameters(index = "0", paramLabel = "BUS")
-        String busNumber;
-
-        @Parameters(index = "1", paramLabel = "ADDRESS")
-        String address;
-
-        @Parameters(index = "2", paramLabel = "REGISTER")
-        String register;
+    static final class SetRegister extends Subcommand<I2cCommand> {
+        @Mixin
+        I2cRegister register;
 
         @Parameters(index = "3", paramLabel = "VALUE")
         String value;
@@ -150,16 +155,14 @@ final class I2cCommand {
         Mode mode;
 
         @Override
-        public Integer call() throws Exception {
+        void run(PrintStream out) throws Exception {
             boolean word = mode == Mode.w;
-            int n = number(busNumber, "bus", Integer.MAX_VALUE), a = number(address, "address", 0x7f);
-            int r = number(register, "register", 0xff), v = number(value, "value", word ? 0xffff : 0xff);
-            try (I2cBus bus = I2cBus.open(n)) {
-                I2cChip chip = bus.chip(a);
+            I2cRegister.Checked at = register.checked();
+            int v = number(value, "value", word ? 0xffff : 0xff);
+            at.access((chip, r) -> {
                 if (word) chip.writeWord(r, v);
                 else chip.writeByte(r, v);
-            }
-            return 0;
+            });
         }
     }
 

@@ -5,11 +5,9 @@ import dev.j4l.input.VirtualKeyboard;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code j4l input type TEXT}: types text through a virtual keyboard ({@link VirtualKeyboard}); {@code j4l input
@@ -18,24 +16,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "input",
         description = "Type text through a virtual uinput keyboard (US layout), or run a demo gamepad with rumble.",
         subcommands = {InputCommand.Type.class, InputCommand.GamepadDemo.class})
-final class InputCommand {
-    private final PrintStream out;
-
+final class InputCommand extends CommandGroup {
     InputCommand() {
-        this(System.out);
-    }
-
-    InputCommand(PrintStream out) {
-        this.out = out;
+        super(System.out, null);
     }
 
     @Command(name = "type", description = {"Creates a virtual keyboard through /dev/uinput (the uinput module;"
             + " usually root only), waits MS milliseconds for the desktop or console to take the new device, types"
             + " TEXT as a US keyboard would (printable ASCII, \\t, \\n as Enter), and removes the keyboard."})
-    static final class Type implements Callable<Integer> {
-        @ParentCommand
-        InputCommand input;
-
+    static final class Type extends Subcommand<InputCommand> {
         @Option(names = "--name", paramLabel = "NAME", description = "the device's name (default \"${DEFAULT-VALUE}\")")
         String name = "j4l virtual keyboard";
 
@@ -47,7 +36,7 @@ final class InputCommand {
         String typed;
 
         @Override
-        public Integer call() throws Exception {
+        void run(PrintStream out) throws Exception {
             String text = typed.replace("\\n", "\n").replace("\\t", "\t");
             if (settle < 0) throw new IllegalArgumentException("--settle must be 0 or more");
             VirtualKeyboard.events(text); // refuses a character without a key before the device exists
@@ -55,7 +44,6 @@ final class InputCommand {
                 Thread.sleep(settle);
                 kbd.type(text);
             }
-            return 0;
         }
     }
 
@@ -63,10 +51,7 @@ final class InputCommand {
             + " feedback) through /dev/uinput, prints its /dev/input/eventN, and for S seconds circles its left stick"
             + " and presses and releases its south button once a second, printing every change of its rumble motors"
             + " as games (or fftest) play effects on it; then removes it."})
-    static final class GamepadDemo implements Callable<Integer> {
-        @ParentCommand
-        InputCommand input;
-
+    static final class GamepadDemo extends Subcommand<InputCommand> {
         @Option(names = "--name", paramLabel = "NAME",
                 description = "the gamepad's name (default \"${DEFAULT-VALUE}\")")
         String name = "j4l virtual gamepad";
@@ -76,8 +61,7 @@ final class InputCommand {
         long seconds = 30;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = input.out;
+        void run(PrintStream out) throws Exception {
             if (seconds < 1) throw new IllegalArgumentException("--seconds must be 1 or more");
             try (Gamepad pad = Gamepad.create(name, m -> out.printf("rumble strong=0x%04x weak=0x%04x%n", m.strong(), m.weak()))) {
                 Optional<Path> node = Optional.empty();
@@ -95,7 +79,6 @@ final class InputCommand {
                     Thread.sleep(50);
                 }
             }
-            return 0;
         }
     }
 }

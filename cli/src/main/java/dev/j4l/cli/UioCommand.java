@@ -6,33 +6,25 @@ import dev.j4l.kernel.Uio;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code j4l uio}: UIO devices ({@link UioDevice}), and QEMU's edu device driven through one ({@link EduDevice}). */
 @Command(name = "uio", description = "List UIO devices, hand a PCI device to uio_pci_generic, run the edu example driver.",
         subcommands = {UioCommand.Info.class, UioCommand.Bind.class, UioCommand.Edu.class})
-final class UioCommand {
-    private final PrintStream out;
-
+final class UioCommand extends CommandGroup {
     UioCommand() {
         this(System.out);
     }
 
     UioCommand(PrintStream out) {
-        this.out = out;
+        super(out, null);
     }
 
     @Command(name = "info", description = "the UIO devices (/dev/uioN), their drivers, PCI ids and memory maps, from sysfs")
-    static final class Info implements Callable<Integer> {
-        @ParentCommand
-        UioCommand uio;
-
+    static final class Info extends Subcommand<UioCommand> {
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = uio.out;
+        void run(PrintStream out) throws Exception {
             List<Uio.Info> all = UioDevice.devices();
             if (all.isEmpty()) out.println("no UIO device (is a device bound to a UIO driver? see j4l uio bind)");
             for (Uio.Info i : all) {
@@ -43,39 +35,29 @@ final class UioCommand {
                             m.physicalAddress(), m.offset());
                 }
             }
-            return 0;
         }
     }
 
     @Command(name = "bind", description = {"hands the PCI devices with these hex ids to uio_pci_generic (root; the"
             + " module loaded), e.g. j4l uio bind 1234:11e8 for QEMU's edu device (qemu -device edu)"})
-    static final class Bind implements Callable<Integer> {
-        @ParentCommand
-        UioCommand uio;
-
+    static final class Bind extends Subcommand<UioCommand> {
         @Parameters(paramLabel = "VENDOR:DEVICE", description = "PCI ids in hex")
         String id;
 
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = uio.out;
+        void run(PrintStream out) throws Exception {
             String[] ids = id.split(":");
             if (ids.length != 2) throw new IllegalArgumentException("expected VENDOR:DEVICE in hex, e.g. 1234:11e8");
             Uio.Info i = UioDevice.bindPci(hex(ids[0]), hex(ids[1]));
             out.println(i.path() + " (" + i.name() + ")");
-            return 0;
         }
     }
 
     @Command(name = "edu", description = {"drives QEMU's edu device through its UIO device: identification,"
             + " liveness, a factorial polled and one by interrupt, an interrupt raised and acknowledged"})
-    static final class Edu implements Callable<Integer> {
-        @ParentCommand
-        UioCommand uio;
-
+    static final class Edu extends Subcommand<UioCommand> {
         @Override
-        public Integer call() throws Exception {
-            PrintStream out = uio.out;
+        void run(PrintStream out) throws Exception {
             try (EduDevice edu = EduDevice.open()) {
                 Duration wait = Duration.ofSeconds(5);
                 out.printf("edu %s on %s%n", edu.version(), edu.uio().info().path());
@@ -85,7 +67,6 @@ final class UioCommand {
                 out.printf("interrupt raised with 0x5: status 0x%x, acknowledged; %d interrupts so far%n",
                         edu.raiseInterrupt(0x5, wait), edu.uio().interruptCount());
             }
-            return 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.j4l.cli;
 
+import static dev.j4l.cli.J4lRun.j4l;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,58 +42,36 @@ class BlockCommandTest {
 
     @Test
     void badArgumentsAreClearErrors() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(2, Main.run(new String[] {"block", "floppy"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'floppy' (try j4l block --help)"), err.toString());
-        assertEquals(2, Main.run(new String[] {"block", "ramdisk"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Missing required option: '--size SIZE'"), err.toString());
-        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1G", "--nbd", "udp:9"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unix:PATH or tcp:PORT"), err.toString());
-        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--nbd-device", "--nbd", "tcp:0"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--nbd, --nbd-device and --ublk are transports: choose one"),
-                err.toString());
-        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--nbd-device", "--ublk"}, o, e));
-        assertEquals(1, Main.run(new String[] {"block", "ramdisk", "--size", "1M", "--queues", "2"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--queues and --depth are for --ublk"), err.toString());
-        assertEquals(0, Main.run(new String[] {"block", "--help"}, o, e));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block"));
-        assertEquals(0, Main.run(new String[] {"block", "cow", "commit", "--help"}, o, e));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l block cow commit [-hqvV] --delta FILE BASE"),
-                out.toString(StandardCharsets.UTF_8));
-    }
-
-    /** {@code j4l block ARGS} through {@link Main}: the exit status and standard error. */
-    private static String[] block(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        String[] argv = new String[args.length + 1];
-        argv[0] = "block";
-        System.arraycopy(args, 0, argv, 1, args.length);
-        int status = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new String[] {Integer.toString(status), err.toString(StandardCharsets.UTF_8)};
+        j4l("block", "floppy").assertStatusAndError(2, "'floppy' (try j4l block --help)");
+        j4l("block", "ramdisk").assertStatusAndError(2, "Missing required option: '--size SIZE'");
+        j4l("block", "ramdisk", "--size", "1G", "--nbd", "udp:9").assertStatusAndError(1, "unix:PATH or tcp:PORT");
+        j4l("block", "ramdisk", "--size", "1M", "--nbd-device", "--nbd", "tcp:0").assertStatusAndError(1,
+                "--nbd, --nbd-device and --ublk are transports: choose one");
+        assertEquals(1, j4l("block", "ramdisk", "--size", "1M", "--nbd-device", "--ublk").status());
+        j4l("block", "ramdisk", "--size", "1M", "--queues", "2").assertStatusAndError(1, "--queues and --depth are for --ublk");
+        j4l("block", "--help").assertPrinted("usage: j4l block");
+        j4l("block", "cow", "commit", "--help").assertPrinted("usage: j4l block cow commit [-hqvV] --delta FILE BASE");
     }
 
     @Test
     void badImageCowAndFaultArgumentsAreClearErrors() throws Exception {
         Path dir = mounts.dir("args");
         Path base = Files.write(dir.resolve("base"), new byte[MIB]);
-        assertTrue(block("image")[1].contains("Missing required parameter: 'FILE'"));
-        assertTrue(block("image", "a", "b")[1].contains("Unmatched argument at index 3: 'b'"));
-        assertTrue(block("image", base.toString(), "--fast")[1].contains("Unknown option: '--fast' (try j4l block image --help)"));
-        assertTrue(block("image", dir.resolve("missing").toString())[1].contains("ENOENT"));
-        assertTrue(block("cow", base.toString())[1].contains("Missing required option: '--delta FILE'"));
-        assertTrue(block("cow", "commit", base.toString())[1].contains("j4l block cow commit: Missing required option: '--delta FILE'"));
-        assertTrue(block("cow", "discard", base.toString(), "--delta", dir.resolve("none").toString(), "--nbd", "tcp:1")[1]
-                .contains("Unknown options: '--nbd', 'tcp:1' (try j4l block cow discard --help)"));
-        String[] latency = block("ramdisk", "--size", "1M", "--latency", "fast");
-        assertEquals("2", latency[0]);
-        assertTrue(latency[1].contains("bad time 'fast'"), latency[1]);
-        assertTrue(block("ramdisk", "--size", "1M", "--fail-reads", "2")[1].contains("fraction from 0 to 1"));
-        assertTrue(block("ramdisk", "--size", "1M", "--fail-range", "1M")[1].contains("OFFSET+LENGTH"));
-        String[] r = block("ramdisk", "--size", "1M", "--size");
-        assertEquals("2", r[0]);
-        assertTrue(r[1].contains("Missing required parameter for option '--size'"), r[1]);
+        assertTrue(j4l("block", "image").err().contains("Missing required parameter: 'FILE'"));
+        assertTrue(j4l("block", "image", "a", "b").err().contains("Unmatched argument at index 3: 'b'"));
+        assertTrue(j4l("block", "image", base.toString(), "--fast").err()
+                .contains("Unknown option: '--fast' (try j4l block image --help)"));
+        assertTrue(j4l("block", "image", dir.resolve("missing").toString()).err().contains("ENOENT"));
+        assertTrue(j4l("block", "cow", base.toString()).err().contains("Missing required option: '--delta FILE'"));
+        assertTrue(j4l("block", "cow", "commit", base.toString()).err()
+                .contains("j4l block cow commit: Missing required option: '--delta FILE'"));
+        assertTrue(j4l("block", "cow", "discard", base.toString(), "--delta", dir.resolve("none").toString(), "--nbd",
+                "tcp:1").err().contains("Unknown options: '--nbd', 'tcp:1' (try j4l block cow discard --help)"));
+        j4l("block", "ramdisk", "--size", "1M", "--latency", "fast").assertStatusAndError(2, "bad time 'fast'");
+        assertTrue(j4l("block", "ramdisk", "--size", "1M", "--fail-reads", "2").err().contains("fraction from 0 to 1"));
+        assertTrue(j4l("block", "ramdisk", "--size", "1M", "--fail-range", "1M").err().contains("OFFSET+LENGTH"));
+        j4l("block", "ramdisk", "--size", "1M", "--size").assertStatusAndError(2,
+                "Missing required parameter for option '--size'");
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.j4l.cli;
 
+import static dev.j4l.cli.J4lRun.j4l;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +15,6 @@ import picocli.CommandLine;
 
 /** What every {@code j4l} command shares: help, version, usage errors, shell completion. */
 class MainTest {
-    private record Run(int status, String out, String err) {}
-
-    private static Run j4l(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     /** Every command and sub-command, as its words after j4l ("mount memfs"). */
     private static List<String> commands(CommandLine c, String prefix, List<String> into) {
         c.getSubcommands().forEach((name, sub) -> {
@@ -39,7 +29,7 @@ class MainTest {
     void everyCommandHasTheSameHelpFourWays() {
         List<String> all = commands(Main.commands(), "", new ArrayList<>());
         assertTrue(all.containsAll(List.of("mount memfs", "block cow commit", "gpio watch", "i2c set", "completion")), all.toString());
-        Run top = j4l("--help");
+        J4lRun top = j4l("--help");
         assertEquals(0, top.status());
         assertTrue(top.out().startsWith("usage: j4l ") && top.out().contains("--verbose") && top.out().contains("--quiet"),
                 top.out());
@@ -52,7 +42,7 @@ class MainTest {
             String[] withHelp = new String[words.length + 1];
             System.arraycopy(words, 0, withHelp, 0, words.length);
             withHelp[words.length] = "--help";
-            Run help = j4l(withHelp);
+            J4lRun help = j4l(withHelp);
             assertEquals(0, help.status(), command);
             assertTrue(help.out().startsWith("usage: j4l " + command + " "), help.out());
             assertTrue(top.out().contains("\n  " + words[0] + " "), "j4l --help lists " + words[0]);
@@ -63,7 +53,7 @@ class MainTest {
 
     @Test
     void versionIsTheBuildsVersion() {
-        Run v = j4l("--version");
+        J4lRun v = j4l("--version");
         assertEquals(0, v.status());
         assertTrue(v.out().matches("j4l \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n"), v.out());
     }
@@ -72,7 +62,7 @@ class MainTest {
     void usageErrorsAreOneLineWithExitStatusTwo() {
         for (String[] args : new String[][] {{"bogus"}, {"--bogus"}, {"probe", "--jsn"}, {"mount"}, {"mount", "hello"},
                 {"mount", "memfs", "--workers", "many", "/mnt"}, {"completion", "fish"}}) {
-            Run r = j4l(args);
+            J4lRun r = j4l(args);
             assertEquals(2, r.status(), String.join(" ", args));
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("j4l") && r.err().contains(" (try j4l") && !r.err().contains("Exception"), r.err());
@@ -84,14 +74,14 @@ class MainTest {
 
     @Test
     void aFailingCommandSaysWhatFailedWithExitStatusOne(@TempDir Path dir) {
-        Run r = j4l("mount", "memfs", dir.resolve("missing").toString());
+        J4lRun r = j4l("mount", "memfs", dir.resolve("missing").toString());
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("j4l mount: mountpoint ") && r.err().contains("does not exist"), r.err());
     }
 
     @Test
     void bashCompletionCompletesCommandsAndOptions(@TempDir Path dir) throws Exception {
-        Run r = j4l("completion", "bash");
+        J4lRun r = j4l("completion", "bash");
         assertEquals(0, r.status(), r.err());
         Path script = Files.writeString(dir.resolve("j4l-completion.bash"), r.out());
         assertEquals("", bash("bash", "-n", script.toString()));

@@ -1,5 +1,6 @@
 package dev.j4l.cli;
 
+import static dev.j4l.cli.J4lRun.j4l;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -136,28 +137,16 @@ class MountOptionListTest {
     @Test
     void badOptionsAreNamed() throws Exception {
         Path mnt = mounts.dir("mnt");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, run(err, "mount", "memfs", "-o", "size=8M,colour=blue,turbo", mnt.toString()));
-        String e = err.toString(StandardCharsets.UTF_8);
-        assertTrue(e.contains("unknown mount options colour, turbo") && e.contains("known: "), e);
-        err.reset();
-        assertEquals(2, run(err, "mount", "hello", "-o", "size=8M", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown mount option size"), err.toString());
-        err.reset();
-        assertEquals(2, run(err, "mount", "hello", "-o", "fsname", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("fsname needs a value"), err.toString());
-        err.reset();
-        assertEquals(2, run(err, "mount", "hello", "-o", "ro=1", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("ro takes no value"), err.toString());
-        err.reset();
-        assertEquals(1, run(err, "mount", "hello", "-o", "attr_timeout=soon", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("attr_timeout=soon: needs seconds"), err.toString());
-        err.reset();
-        assertEquals(1, run(err, "mount", "hello", "-o", "fsname=a b", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad -o option"), err.toString());
-        err.reset();
-        assertEquals(2, run(err, "mount", "memfs", "-o", "size=lots", mnt.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad size 'lots'"), err.toString());
+        J4lRun unknown = j4l("mount", "memfs", "-o", "size=8M,colour=blue,turbo", mnt.toString());
+        unknown.assertStatusAndError(2, "unknown mount options colour, turbo");
+        assertTrue(unknown.err().contains("known: "), unknown.err());
+        j4l("mount", "hello", "-o", "size=8M", mnt.toString()).assertStatusAndError(2, "unknown mount option size");
+        j4l("mount", "hello", "-o", "fsname", mnt.toString()).assertStatusAndError(2, "fsname needs a value");
+        j4l("mount", "hello", "-o", "ro=1", mnt.toString()).assertStatusAndError(2, "ro takes no value");
+        j4l("mount", "hello", "-o", "attr_timeout=soon", mnt.toString()).assertStatusAndError(1,
+                "attr_timeout=soon: needs seconds");
+        j4l("mount", "hello", "-o", "fsname=a b", mnt.toString()).assertStatusAndError(1, "bad -o option");
+        j4l("mount", "memfs", "-o", "size=lots", mnt.toString()).assertStatusAndError(2, "bad size 'lots'");
         assertFalse(MountTable.isMountPoint(mnt));
     }
 }

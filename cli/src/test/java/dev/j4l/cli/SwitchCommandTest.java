@@ -1,5 +1,6 @@
 package dev.j4l.cli;
 
+import static dev.j4l.cli.J4lRun.j4l;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,18 +20,11 @@ import picocli.CommandLine;
 class SwitchCommandTest {
     @Test
     void badArgumentsAreClearErrors() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(1, Main.run(new String[] {"switch", "j4ltonly"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("need at least two PORTs"), err.toString());
-        assertEquals(1, Main.run(new String[] {"switch", "--demo", "3", "tap0"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--demo takes no PORT"), err.toString());
-        assertEquals(1, Main.run(new String[] {"switch", "a@x", "b"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("a@x"), err.toString());
-        assertEquals(2, Main.run(new String[] {"switch", "--queues", "many", "a", "b"}, o, e));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'many' is not an int (try j4l switch --help)"), err.toString());
-        assertEquals(0, Main.run(new String[] {"switch", "--help"}, o, e));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: j4l switch"));
+        j4l("switch", "j4ltonly").assertStatusAndError(1, "need at least two PORTs");
+        j4l("switch", "--demo", "3", "tap0").assertStatusAndError(1, "--demo takes no PORT");
+        j4l("switch", "a@x", "b").assertStatusAndError(1, "a@x");
+        j4l("switch", "--queues", "many", "a", "b").assertStatusAndError(2, "'many' is not an int (try j4l switch --help)");
+        j4l("switch", "--help").assertPrinted("usage: j4l switch");
     }
 
     @Test
