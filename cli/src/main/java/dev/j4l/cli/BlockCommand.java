@@ -234,12 +234,12 @@ final class BlockCommand extends CommandGroup {
     static Served openTransport(String nbd, UblkTransport.Options ublk, BlockDriver driver, String name) throws IOException {
         if (ublk != null) {
             UblkTransport device = UblkTransport.serve(driver, ublk);
-            return device(device.devicePath(), device::detach,
+            return blockDevice(device.devicePath(), device::detach,
                     "the kernel stops it when this process exits, then its I/O fails", () -> {});
         }
         if (nbd == null) {
             LoopTransport loop = LoopTransport.attach(driver);
-            return device(loop.devicePath(), loop::detach,
+            return blockDevice(loop.devicePath(), loop::detach,
                     "its I/O fails from now on, and the kernel frees it once it is unmounted", loop::close);
         }
         NbdServer server;
@@ -263,14 +263,14 @@ final class BlockCommand extends CommandGroup {
     /** {@code driver} as {@code /dev/nbdN}; closing it disconnects the device unless it is mounted. */
     static Served nbdDevice(BlockDriver driver) throws IOException {
         NbdDeviceTransport nbd = NbdDeviceTransport.attach(driver);
-        return device(nbd.devicePath(), nbd::detach, "its I/O fails once this process exits", nbd::close);
+        return blockDevice(nbd.devicePath(), nbd::detach, "its I/O fails once this process exits", nbd::close);
     }
 
     /**
      * A block device served at {@code path}: closing it runs {@code detach}; when that fails (a file system is still
      * mounted on it), says so on stderr with {@code whatFollows} and lets the transport go with {@code letGo}.
      */
-    private static Served device(String path, java.io.Closeable detach, String whatFollows, java.io.Closeable letGo) {
+    private static Served blockDevice(String path, java.io.Closeable detach, String whatFollows, java.io.Closeable letGo) {
         return new Served(path, () -> {
             try {
                 detach.close();

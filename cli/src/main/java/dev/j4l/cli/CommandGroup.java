@@ -38,7 +38,7 @@ abstract class CommandGroup {
 
     /**
      * A sub-command of group {@code G} (picocli hands it its group): runs, printing to the group's stream, and exits
-     * 0, or 1 with the message of what it throws.
+     * 0 unless it throws (then {@link Main#commandLine} says why: exit status 1, or 2 for a usage error).
      */
     abstract static class Subcommand<G extends CommandGroup> implements Callable<Integer> {
         @ParentCommand
