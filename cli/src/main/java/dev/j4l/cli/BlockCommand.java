@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code j4l block}: serves an example block driver until Ctrl-C, and ends a cow overlay (commit, discard).
- * Every served driver goes through {@link #serve(BlockDriver, String, ServeOptions)}, so the transport and the
- * fault knobs are chosen in one place for all of them.
+ * Every served driver goes through {@link #serveDriver}, so the transport and the fault knobs are chosen in one
+ * place for all of them.
  */
 @Command(name = "block", description = {
         "Serve a block device (ramdisk, image file, cow overlay) as /dev/loopN, /dev/nbdN, /dev/ublkbN or over NBD"
@@ -93,7 +93,7 @@ final class BlockCommand extends CommandGroup {
 
     @Command(name = "ramdisk", description = "a sparse RAM disk of SIZE (e.g. 512M, 1G); memory grows with what is"
             + " written")
-    static final class Ramdisk extends Subcommand<BlockCommand> {
+    static final class Ramdisk extends Subcommand {
         @Option(names = "--size", paramLabel = "SIZE", required = true, converter = Units.Size.class,
                 description = "the disk's size")
         long size;
@@ -103,13 +103,13 @@ final class BlockCommand extends CommandGroup {
 
         @Override
         void run(PrintStream out) throws Exception {
-            group.serve(new RamDisk((size + 511) / 512 * 512), "ramdisk", serve);
+            serveDriver(group, new RamDisk((size + 511) / 512 * 512), "ramdisk", serve);
         }
     }
 
     @Command(name = "image", description = "a raw image file or block device, read and written with O_DIRECT; FLUSH"
             + " is fdatasync, so flushed writes survive the daemon")
-    static final class Image extends Subcommand<BlockCommand> {
+    static final class Image extends Subcommand {
         @Parameters(paramLabel = "FILE", description = "the image")
         Path file;
 
@@ -122,7 +122,7 @@ final class BlockCommand extends CommandGroup {
         @Override
         void run(PrintStream out) throws Exception {
             try (ImageDisk disk = ImageDisk.open(file, readOnly)) {
-                group.serve(disk, "image", serve);
+                serveDriver(group, disk, "image", serve);
             }
         }
     }
@@ -131,7 +131,7 @@ final class BlockCommand extends CommandGroup {
             + " (created when missing): writes go to the delta, reads take the delta's blocks and BASE's.",
             "cow commit and cow discard refuse a delta being served; name a BASE called commit as ./commit."},
             subcommands = {Cow.Commit.class, Cow.Discard.class})
-    static final class Cow extends Subcommand<BlockCommand> {
+    static final class Cow extends Subcommand {
         @Spec
         CommandSpec spec;
 
@@ -152,7 +152,7 @@ final class BlockCommand extends CommandGroup {
                         : "option: '--delta FILE'"));
             }
             try (CowDisk disk = CowDisk.open(base, delta)) {
-                group.serve(disk, "cow", serve);
+                serveDriver(group, disk, "cow", serve);
             }
         }
 
@@ -195,8 +195,11 @@ final class BlockCommand extends CommandGroup {
         }
     }
 
-    /** Serves {@code driver} until stopped, with the transport and fault knobs asked for; prints where once serving. */
-    private void serve(BlockDriver driver, String name, ServeOptions o) throws Exception {
+    /**
+     * Serves {@code driver} until {@code group} stops, with the transport and fault knobs asked for; prints where
+     * once serving.
+     */
+    private static void serveDriver(CommandGroup group, BlockDriver driver, String name, ServeOptions o) throws Exception {
         int transports = (o.nbdDevice ? 1 : 0) + (o.ublk ? 1 : 0) + (o.nbd != null ? 1 : 0);
         if (transports > 1) throw new IllegalArgumentException("--nbd, --nbd-device and --ublk are transports: choose one");
         UblkTransport.Options ublk = null;
@@ -209,10 +212,10 @@ final class BlockCommand extends CommandGroup {
         }
         BlockDriver served = withFaults(driver, o);
         UblkTransport.Options ublkOptions = ublk;
-        serve(until -> {
+        group.serve(until -> {
             try (Served s = o.nbdDevice ? nbdDevice(served) : openTransport(o.nbd, ublkOptions, served, name)) {
-                out.println(s.address());
-                out.flush();
+                group.out.println(s.address());
+                group.out.flush();
                 until.await();
             }
         });

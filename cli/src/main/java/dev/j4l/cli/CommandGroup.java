@@ -37,12 +37,12 @@ abstract class CommandGroup {
     }
 
     /**
-     * A sub-command of group {@code G} (picocli hands it its group): runs, printing to the group's stream, and exits
-     * 0 unless it throws (then {@link Main#commandLine} says why: exit status 1, or 2 for a usage error).
+     * A sub-command of a group (picocli hands it its group): runs, printing to the group's stream, and exits 0 unless
+     * it throws (then {@link Main#commandLine} says why: exit status 1, or 2 for a usage error).
      */
-    abstract static class Subcommand<G extends CommandGroup> implements Callable<Integer> {
+    abstract static class Subcommand implements Callable<Integer> {
         @ParentCommand
-        G group;
+        CommandGroup group;
 
         @Override
         public final Integer call() throws Exception {

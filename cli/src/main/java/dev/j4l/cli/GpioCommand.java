@@ -84,7 +84,7 @@ final class GpioCommand extends CommandGroup {
 
     @Command(name = "info", description = "every line of the chips (all chips when none is named): name, consumer,"
             + " settings")
-    static final class Info extends Subcommand<GpioCommand> {
+    static final class Info extends Subcommand {
         @Parameters(paramLabel = "CHIP", arity = "0..*")
         List<String> named;
 
@@ -102,7 +102,7 @@ final class GpioCommand extends CommandGroup {
     }
 
     @Command(name = "get", description = "the lines' values, requested as inputs, printed as LINE=VALUE")
-    static final class Get extends Subcommand<GpioCommand> {
+    static final class Get extends Subcommand {
         @Mixin
         LineRequest lines;
 
@@ -123,7 +123,7 @@ final class GpioCommand extends CommandGroup {
 
     @Command(name = "set", description = "drives the lines as outputs and holds them until Ctrl-C (or for --hold"
             + " TIME, e.g. 500ms); the kernel releases them on exit")
-    static final class Set extends Subcommand<GpioCommand> {
+    static final class Set extends Subcommand {
         @Mixin
         LineRequest lines;
 
@@ -166,7 +166,7 @@ final class GpioCommand extends CommandGroup {
 
     @Command(name = "watch", description = "prints each edge (timestamp in ns, edge, line, sequence numbers) until"
             + " Ctrl-C or N events")
-    static final class Watch extends Subcommand<GpioCommand> {
+    static final class Watch extends Subcommand {
         @Mixin
         LineRequest lines;
 

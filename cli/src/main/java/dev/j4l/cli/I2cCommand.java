@@ -79,7 +79,7 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "list", description = "the buses and their adapters")
-    static final class ListBuses extends Subcommand<I2cCommand> {
+    static final class ListBuses extends Subcommand {
         @Override
         void run(PrintStream out) throws Exception {
             List<I2cDevice.Adapter> all = I2cBus.adapters();
@@ -90,7 +90,7 @@ final class I2cCommand extends CommandGroup {
 
     @Command(name = "detect", description = "which addresses 0x08..0x77 answer, as a grid like i2cdetect's (UU: a"
             + " kernel driver holds it)")
-    static final class Detect extends Subcommand<I2cCommand> {
+    static final class Detect extends Subcommand {
         @Mixin
         I2cBusNumber bus;
 
@@ -114,7 +114,7 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "funcs", description = "what the adapter can do")
-    static final class Funcs extends Subcommand<I2cCommand> {
+    static final class Funcs extends Subcommand {
         @Mixin
         I2cBusNumber bus;
 
@@ -128,7 +128,7 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "get", description = "reads one register's byte (b, the default) or 16-bit word (w)")
-    static final class GetRegister extends Subcommand<I2cCommand> {
+    static final class GetRegister extends Subcommand {
         @Mixin
         I2cRegister register;
 
@@ -144,7 +144,7 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "set", description = "writes one register's byte (b, the default) or 16-bit word (w)")
-    static final class SetRegister extends Subcommand<I2cCommand> {
+    static final class SetRegister extends Subcommand {
         @Mixin
         I2cRegister register;
 

@@ -24,7 +24,7 @@ final class InputCommand extends CommandGroup {
     @Command(name = "type", description = {"Creates a virtual keyboard through /dev/uinput (the uinput module;"
             + " usually root only), waits MS milliseconds for the desktop or console to take the new device, types"
             + " TEXT as a US keyboard would (printable ASCII, \\t, \\n as Enter), and removes the keyboard."})
-    static final class Type extends Subcommand<InputCommand> {
+    static final class Type extends Subcommand {
         @Option(names = "--name", paramLabel = "NAME", description = "the device's name (default \"${DEFAULT-VALUE}\")")
         String name = "j4l virtual keyboard";
 
@@ -51,7 +51,7 @@ final class InputCommand extends CommandGroup {
             + " feedback) through /dev/uinput, prints its /dev/input/eventN, and for S seconds circles its left stick"
             + " and presses and releases its south button once a second, printing every change of its rumble motors"
             + " as games (or fftest) play effects on it; then removes it."})
-    static final class GamepadDemo extends Subcommand<InputCommand> {
+    static final class GamepadDemo extends Subcommand {
         @Option(names = "--name", paramLabel = "NAME",
                 description = "the gamepad's name (default \"${DEFAULT-VALUE}\")")
         String name = "j4l virtual gamepad";

@@ -22,7 +22,7 @@ final class UioCommand extends CommandGroup {
     }
 
     @Command(name = "info", description = "the UIO devices (/dev/uioN), their drivers, PCI ids and memory maps, from sysfs")
-    static final class Info extends Subcommand<UioCommand> {
+    static final class Info extends Subcommand {
         @Override
         void run(PrintStream out) throws Exception {
             List<Uio.Info> all = UioDevice.devices();
@@ -40,7 +40,7 @@ final class UioCommand extends CommandGroup {
 
     @Command(name = "bind", description = {"hands the PCI devices with these hex ids to uio_pci_generic (root; the"
             + " module loaded), e.g. j4l uio bind 1234:11e8 for QEMU's edu device (qemu -device edu)"})
-    static final class Bind extends Subcommand<UioCommand> {
+    static final class Bind extends Subcommand {
         @Parameters(paramLabel = "VENDOR:DEVICE", description = "PCI ids in hex")
         String id;
 
@@ -55,7 +55,7 @@ final class UioCommand extends CommandGroup {
 
     @Command(name = "edu", description = {"drives QEMU's edu device through its UIO device: identification,"
             + " liveness, a factorial polled and one by interrupt, an interrupt raised and acknowledged"})
-    static final class Edu extends Subcommand<UioCommand> {
+    static final class Edu extends Subcommand {
         @Override
         void run(PrintStream out) throws Exception {
             try (EduDevice edu = EduDevice.open()) {
