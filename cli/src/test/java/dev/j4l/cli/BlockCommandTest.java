@@ -79,8 +79,8 @@ class BlockCommandTest {
         Needs.program("qemu-io");
         Path socket = mounts.dir("nbd").resolve("sock");
         CountDownLatch stop = new CountDownLatch(1);
-        String uri = serveInThread(stop, "ramdisk", "--size", "4M", "--nbd", "unix:" + socket, "--fail-range", "0+64K",
-                "--latency", "100us");
+        String uri = Serving.start(stop, "ramdisk", "--size", "4M", "--nbd", "unix:" + socket, "--fail-range", "0+64K",
+                "--latency", "100us").address();
         try {
             String out = Command.of("qemu-io", "-f", "raw", "-c", "read 0 4k", "-c", "read 64k 4k", uri).exec().output();
             assertTrue(out.contains("read failed: Input/output error") && out.contains("read 4096/4096"), out);
@@ -89,22 +89,31 @@ class BlockCommandTest {
         }
     }
 
-    /** Serves {@code args} on a thread of this JVM until {@code stop}; returns the URI it printed. */
-    private static String serveInThread(CountDownLatch stop, String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread.ofPlatform().start(() -> {
-            try {
-                int status = BlockCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8), stop);
-                if (status != 0) failed.set(new AssertionError("exit status " + status + " (its error is on standard error)"));
-            } catch (Throwable e) {
-                failed.set(e);
-            }
-        });
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
-        if (failed.get() != null) throw new AssertionError("serving failed", failed.get());
-        return out.toString(StandardCharsets.UTF_8).trim();
+    /** {@code j4l block ARGS} served on a thread of this JVM until its stop latch opens. */
+    private record Serving(Thread thread, String address, AtomicReference<Throwable> failed) {
+        /** Starts serving {@code args}; returns once it printed where it serves (a device path or URI). */
+        static Serving start(CountDownLatch stop, String... args) throws Exception {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread thread = Thread.ofPlatform().start(() -> {
+                try {
+                    int status = BlockCommand.serve(args, new PrintStream(out, true, StandardCharsets.UTF_8), stop);
+                    if (status != 0) failed.set(new AssertionError("exit status " + status + " (its error is on standard error)"));
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            });
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
+            if (failed.get() != null) throw new AssertionError("serving failed", failed.get());
+            return new Serving(thread, out.toString(StandardCharsets.UTF_8).trim(), failed);
+        }
+
+        /** Waits up to {@code millis} for serving to end (its latch opened), then checks it did not fail. */
+        void awaitEnd(long millis) throws InterruptedException {
+            thread.join(millis);
+            if (failed.get() != null) throw new AssertionError("serving failed", failed.get());
+        }
     }
 
     /** {@code j4l block ARGS} in a child JVM from this build's modules; returns its URI once it serves. */
@@ -240,28 +249,15 @@ class BlockCommandTest {
         Needs.fuse();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/loop-control")), "needs loop devices");
         CountDownLatch stop = new CountDownLatch(1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-            try {
-                BlockCommand.serve(new String[] {"ramdisk", "--size", "8M"},
-                        new PrintStream(out, true, StandardCharsets.UTF_8), stop);
-            } catch (Throwable e) {
-                failed.set(e);
-            }
-        });
         try {
-            long end = System.nanoTime() + 20_000_000_000L;
-            while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
-            assertEquals(null, failed.get());
-            String dev = out.toString(StandardCharsets.UTF_8).trim();
+            Serving serving = Serving.start(stop, "ramdisk", "--size", "8M");
+            String dev = serving.address();
             assertTrue(dev.matches("/dev/loop\\d+"), dev);
             assertEquals(String.valueOf(8 << 20), Command.of("blockdev", "--getsize64", dev).run().trim());
             Path backing = Path.of("/sys/block/" + dev.substring(5) + "/loop/backing_file");
             assertTrue(Files.exists(backing));
             stop.countDown();
-            t.join(20_000);
-            assertEquals(null, failed.get());
+            serving.awaitEnd(20_000);
             assertFalse(Files.exists(backing), dev + " is still attached after serving stopped");
         } finally {
             stop.countDown();
@@ -276,30 +272,18 @@ class BlockCommandTest {
         Needs.program("mkfs.ext4");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/loop-control")), "needs loop devices");
         CountDownLatch stop = new CountDownLatch(1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream realErr = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         Path fs = mounts.dir("mounted");
         String dev = null;
         try {
-            Thread t = Thread.ofPlatform().start(() -> {
-                try {
-                    BlockCommand.serve(new String[] {"ramdisk", "--size", "32M"},
-                            new PrintStream(out, true, StandardCharsets.UTF_8), stop);
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            });
-            long end = System.nanoTime() + 20_000_000_000L;
-            while (out.size() == 0 && failed.get() == null && System.nanoTime() < end) Thread.sleep(10);
-            assertEquals(null, failed.get());
-            dev = out.toString(StandardCharsets.UTF_8).trim();
+            Serving serving = Serving.start(stop, "ramdisk", "--size", "32M");
+            dev = serving.address();
             Command.of("mkfs.ext4", "-q", "-F", dev).run();
             Command.of("mount", "-o", "nosuid,nodev", dev, fs.toString()).run();
             stop.countDown();
-            t.join(30_000);
-            assertEquals(null, failed.get());
+            serving.awaitEnd(30_000);
             String said = err.toString(StandardCharsets.UTF_8);
             assertTrue(said.contains("cannot detach " + dev) && said.contains("unmount it first"), said);
         } finally {
