@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code j4l i2c}: I2C buses through i2c-dev, as i2c-tools' i2cdetect, i2cget and i2cset do it ({@link I2cBus}). */
@@ -31,25 +30,18 @@ final class I2cCommand extends CommandGroup {
         super(out, null);
     }
 
-    /** BUS, the first parameter of every sub-command but list: N of /dev/i2c-N. */
-    static final class I2cBusNumber {
+    /** A sub-command on one bus: BUS, its first parameter, is N of /dev/i2c-N. */
+    abstract static class OnBus extends Subcommand {
         @Parameters(index = "0", paramLabel = "BUS")
-        String number;
+        String busNumber;
 
-        int checked() {
-            return number(number, "bus", Integer.MAX_VALUE);
-        }
-
-        I2cBus open() throws Exception {
-            return I2cBus.open(checked());
+        int bus() {
+            return number(busNumber, "bus", Integer.MAX_VALUE);
         }
     }
 
-    /** BUS ADDRESS REGISTER: the register get and set move. */
-    static final class I2cRegister {
-        @Mixin
-        I2cBusNumber bus;
-
+    /** A sub-command on one register of one chip: BUS ADDRESS REGISTER (get and set). */
+    abstract static class OnRegister extends OnBus {
         @Parameters(index = "1", paramLabel = "ADDRESS")
         String address;
 
@@ -57,24 +49,25 @@ final class I2cCommand extends CommandGroup {
         String register;
 
         /** The three numbers, checked in that order (before the bus is opened). */
-        Checked checked() {
-            int n = bus.checked(), a = number(address, "address", 0x7f);
-            return new Checked(n, a, number(register, "register", 0xff));
+        Register checked() {
+            int n = bus(), a = number(address, "address", 0x7f);
+            return new Register(n, a, number(register, "register", 0xff));
         }
+    }
 
-        record Checked(int bus, int address, int register) {
-            /** Opens the bus and runs {@code access} on the register of the chip at the address. */
-            void access(Access access) throws Exception {
-                try (I2cBus i2c = I2cBus.open(bus)) {
-                    access.on(i2c.chip(address), register);
-                }
-            }
-        }
-
+    /** A register: the bus, the chip's address on it and the register's number. */
+    record Register(int bus, int address, int register) {
         /** What get or set does to the register of {@code chip}. */
         @FunctionalInterface
         interface Access {
             void on(I2cChip chip, int register) throws Exception;
+        }
+
+        /** Opens the bus and runs {@code access} on the register of the chip at the address. */
+        void access(Access access) throws Exception {
+            try (I2cBus i2c = I2cBus.open(bus)) {
+                access.on(i2c.chip(address), register);
+            }
         }
     }
 
@@ -90,13 +83,10 @@ final class I2cCommand extends CommandGroup {
 
     @Command(name = "detect", description = "which addresses 0x08..0x77 answer, as a grid like i2cdetect's (UU: a"
             + " kernel driver holds it)")
-    static final class Detect extends Subcommand {
-        @Mixin
-        I2cBusNumber bus;
-
+    static final class Detect extends OnBus {
         @Override
         void run(PrintStream out) throws Exception {
-            try (I2cBus i2c = bus.open()) {
+            try (I2cBus i2c = I2cBus.open(bus())) {
                 Map<Integer, Boolean> found = new HashMap<>();
                 for (I2cBus.Detected d : i2c.detect()) found.put(d.address(), d.inUse());
                 out.println("     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f");
@@ -114,13 +104,10 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "funcs", description = "what the adapter can do")
-    static final class Funcs extends Subcommand {
-        @Mixin
-        I2cBusNumber bus;
-
+    static final class Funcs extends OnBus {
         @Override
         void run(PrintStream out) throws Exception {
-            try (I2cBus i2c = bus.open()) {
+            try (I2cBus i2c = I2cBus.open(bus())) {
                 out.printf("%s: functionality 0x%08x%n", i2c.path(), i2c.functionalityBits());
                 for (I2cFunction f : I2cFunction.values()) out.printf("  %-24s %s%n", f, i2c.supports(f) ? "yes" : "no");
             }
@@ -128,26 +115,20 @@ final class I2cCommand extends CommandGroup {
     }
 
     @Command(name = "get", description = "reads one register's byte (b, the default) or 16-bit word (w)")
-    static final class GetRegister extends Subcommand {
-        @Mixin
-        I2cRegister register;
-
+    static final class GetRegister extends OnRegister {
         @Parameters(index = "3", paramLabel = "b|w", arity = "0..1", defaultValue = "b")
         Mode mode;
 
         @Override
         void run(PrintStream out) throws Exception {
             boolean word = mode == Mode.w;
-            register.checked().access((chip, r) -> out.printf(word ? "0x%04x%n" : "0x%02x%n",
+            checked().access((chip, r) -> out.printf(word ? "0x%04x%n" : "0x%02x%n",
                     word ? chip.readWord(r) : chip.readByte(r)));
         }
     }
 
     @Command(name = "set", description = "writes one register's byte (b, the default) or 16-bit word (w)")
-    static final class SetRegister extends Subcommand {
-        @Mixin
-        I2cRegister register;
-
+    static final class SetRegister extends OnRegister {
         @Parameters(index = "3", paramLabel = "VALUE")
         String value;
 
@@ -157,7 +138,7 @@ final class I2cCommand extends CommandGroup {
         @Override
         void run(PrintStream out) throws Exception {
             boolean word = mode == Mode.w;
-            I2cRegister.Checked at = register.checked();
+            Register at = checked();
             int v = number(value, "value", word ? 0xffff : 0xff);
             at.access((chip, r) -> {
                 if (word) chip.writeWord(r, v);
