@@ -2,7 +2,6 @@ package dev.j4l.kernel;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.j4l.kernel.raw.Ioctl;
 import dev.j4l.kernel.raw.Libc;

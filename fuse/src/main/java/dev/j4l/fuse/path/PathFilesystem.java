@@ -30,9 +30,10 @@ import dev.j4l.kernel.ErrnoException;
  * Any other exception answers EIO and is logged with the operation, and the filesystem keeps serving. Methods
  * are called concurrently from several threads, except that a rename, unlink or rmdir runs alone (no other
  * call is in progress while it runs, so no call sees a path half renamed); only a lock request that waits
- * ({@link #setlk} or {@link #flock} with {@code sleep}, begun with a consistent path) may still be in progress
- * meanwhile, so that the lock's holder can rename or unlink before it unlocks: the driver's own rename is how
- * it learns that the file it waits on moved. Paths and names are strings as {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The
+ * ({@link #setlk} or {@link #flock} with {@code sleep}, given the path the file had when it began) may still be
+ * in progress meanwhile, so that the lock's holder can rename or unlink before it unlocks: the driver's own
+ * rename is how it learns that the file it waits on moved. Paths and names are strings as
+ * {@link dev.j4l.kernel.FileNames} decodes the kernel's bytes. The
  * {@link Request}, a read's {@link DataSink}, a write's {@link DataSource} and a readdir's {@link PathFiller}
  * are lent for the call: usable on its thread until it returns, and every use after that throws.
  *
@@ -244,9 +245,9 @@ public interface PathFilesystem<H> {
      * conflict; with it, wait: best through {@link Request#defer()} (answer {@code complete(null)} once granted,
      * {@code fail(EINTR)} from {@link dev.j4l.fuse.Deferred#onInterrupt}), because a call that blocks holds one of
      * the mount's worker threads (and on io_uring stalls its CPU's queue); a rename meanwhile does not wait for
-     * a call waiting in place, so keep waiters where {@link #rename} moves them. On every close(2) of a descriptor the framework drops that owner's locks on the whole file with
-     * an {@code F_UNLCK} setlk after {@link #flush}, as the kernel leaves that to the filesystem: unlocking what
-     * is not locked must succeed.
+     * a call waiting in place, so keep waiters where {@link #rename} moves them. On every close(2) of a
+     * descriptor the framework drops that owner's locks on the whole file with an {@code F_UNLCK} setlk after
+     * {@link #flush}, as the kernel leaves that to the filesystem: unlocking what is not locked must succeed.
      */
     default void setlk(Request r, String path, H handle, long owner, FileLock lock, boolean sleep)
             throws ErrnoException {

@@ -32,9 +32,9 @@ import java.util.concurrent.locks.StampedLock;
  * inode layer numbers them and counts the kernel's references, and {@link #forget} drops them from the table.
  * Calls that change the tree (rename, unlink, rmdir) hold {@link #tree}'s write lock, every other call its
  * read lock, so a call resolves a node's path and runs with it while no rename can move it; reads and writes
- * take the lock without allocating. A lock request that may wait starts under the read lock too, but a tree
- * change takes that back rather than wait for it ({@link #writeLock}): the holder of the lock it waits for may
- * have to rename or unlink something before it unlocks.
+ * take the lock without allocating. A lock request that may wait is the exception: it reads its path under the
+ * read lock and waits without it, since the holder of the lock it waits for may rename or unlink the file before
+ * it unlocks.
  */
 final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> {
     /** The inode number readdir reports for names (libfuse's FUSE_UNKNOWN_INO): stat shows the real one. */
@@ -83,47 +83,13 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         return capabilities;
     }
 
-    /** Lock requests waiting in the driver, each holding a read stamp of {@link #tree} until a tree change. */
-    private final Set<WaitingCall> waitingCalls = ConcurrentHashMap.newKeySet();
-
-    /** A lock request that may wait: its read stamp, given back once, by the call or by a tree change. */
-    private static final class WaitingCall extends java.util.concurrent.atomic.AtomicBoolean {
-        final long stamp;
-
-        WaitingCall(long stamp) {
-            this.stamp = stamp;
-        }
-    }
-
-    private WaitingCall startWaiting() {
-        WaitingCall w = new WaitingCall(tree.readLock());
-        waitingCalls.add(w);
-        return w;
-    }
-
-    private void endWaiting(WaitingCall w) {
-        waitingCalls.remove(w);
-        giveBack(w);
-    }
-
-    private void giveBack(WaitingCall w) {
-        if (w.compareAndSet(false, true)) tree.unlockRead(w.stamp);
-    }
-
-    /**
-     * The tree's write lock, for a rename, unlink or rmdir. The read stamps of lock requests waiting in the driver
-     * are taken back rather than waited for: such a request began with a consistent path, and learns of the
-     * change through the driver's own rename or unlink. Every other call is waited for.
-     */
-    private long writeLock() throws ErrnoException {
-        while (true) {
-            for (WaitingCall w : waitingCalls) giveBack(w);
-            try {
-                long stamp = tree.tryWriteLock(10, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (stamp != 0) return stamp;
-            } catch (InterruptedException e) {
-                throw new ErrnoException(Errno.EINTR); // the caller got a signal
-            }
+    /** The node's path now: what a call that must not hold the tree's lock while it runs is asked with. */
+    private String pathNow(PathNode n) {
+        long stamp = tree.readLock();
+        try {
+            return n.path;
+        } finally {
+            tree.unlockRead(stamp);
         }
     }
 
@@ -361,7 +327,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     @Override
     public void unlink(Request r, PathNode parent, String name) throws ErrnoException {
-        long stamp = writeLock();
+        long stamp = tree.writeLock();
         try {
             String dir = existing(parent);
             String path = child(dir, name);
@@ -377,7 +343,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     @Override
     public void rmdir(Request r, PathNode parent, String name) throws ErrnoException {
-        long stamp = writeLock();
+        long stamp = tree.writeLock();
         try {
             String path = child(existing(parent), name);
             fs.rmdir(r, path);
@@ -391,7 +357,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
     public void rename(Request r, PathNode parent, String name, PathNode newParent, String newName, int flags)
             throws ErrnoException {
         if ((flags & Fs.RENAME_WHITEOUT) != 0) throw new ErrnoException(Errno.EINVAL);
-        long stamp = writeLock();
+        long stamp = tree.writeLock();
         try {
             String from = child(existing(parent), name);
             String to = child(existing(newParent), newName);
@@ -595,17 +561,12 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
         }
     }
 
-    /** A lock that may wait holds the tree's read lock only until a tree change comes ({@link #writeLock}). */
+    /** A lock that may wait is asked by the path it had when the call began, without the tree's lock (see above). */
     @Override
     public void setlk(Request r, PathNode n, Open<H> open, long owner, FileLock lock, boolean sleep)
             throws ErrnoException {
         if (sleep) {
-            WaitingCall w = startWaiting();
-            try {
-                fs.setlk(r, n.path, handle(open), owner, lock, true);
-            } finally {
-                endWaiting(w);
-            }
+            fs.setlk(r, pathNow(n), handle(open), owner, lock, true);
             return;
         }
         long stamp = tree.readLock();
@@ -622,12 +583,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
             throws ErrnoException {
         PathNode n = node != null ? node : open.node;
         if (sleep) {
-            WaitingCall w = startWaiting();
-            try {
-                fs.flock(r, n.path, handle(open), owner, type, true);
-            } finally {
-                endWaiting(w);
-            }
+            fs.flock(r, pathNow(n), handle(open), owner, type, true);
             return;
         }
         long stamp = tree.readLock();
@@ -664,7 +620,7 @@ final class PathLayer<H> implements FuseFilesystem<PathNode, PathLayer.Open<H>> 
 
     /** The last release of a file unlinked while open: its hidden name goes too. */
     private void unlinkHidden(Request r, PathNode n) throws ErrnoException {
-        long stamp = writeLock();
+        long stamp = tree.writeLock();
         try {
             if (!n.hidden || n.isOpen()) return; // opened again meanwhile (through the handle's node)
             n.hidden = false;

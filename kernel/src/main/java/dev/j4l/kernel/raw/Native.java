@@ -1,5 +1,7 @@
 package dev.j4l.kernel.raw;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -137,14 +139,14 @@ public final class Native {
 
         /**
          * The bytes of {@code struct} (at most 512) copied into this thread's heap buffer, to read many fields with
-         * the absolute gets of the returned view, valid until this thread's next {@code scratch()}. Each
+         * the absolute gets of the returned view, valid until this thread's next {@code copyOf}. Each
          * {@code MemorySegment} get inlines the whole of FFM's access path, so a method decoding a large struct
          * that way compiles large: C1 took 13 MB of compiler memory for statx's 22 fields, the peak of
          * passthroughfs's resident set (BENCHMARKS.md, "Start-up and memory"). One copy and plain heap reads
          * compile small.
          */
         public ByteBuffer copyOf(MemorySegment struct) {
-            MemorySegment.copy(struct, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, copy, 0, Math.toIntExact(struct.byteSize()));
+            MemorySegment.copy(struct, JAVA_BYTE, 0, copy, 0, Math.toIntExact(struct.byteSize()));
             return copyView;
         }
 
@@ -157,10 +159,10 @@ public final class Native {
             MemorySegment m = allocate(n + 1L, 1);
             if (n == s.length()) {
                 // One byte per char: ASCII or escapes (U+DC80..U+DCFF), whose low byte is the byte they stand for.
-                for (int i = 0; i < n; i++) m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) s.charAt(i));
+                for (int i = 0; i < n; i++) m.set(JAVA_BYTE, i, (byte) s.charAt(i));
             } else {
                 byte[] bytes = dev.j4l.kernel.FileNames.encode(s);
-                MemorySegment.copy(bytes, 0, m, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+                MemorySegment.copy(bytes, 0, m, JAVA_BYTE, 0, bytes.length);
             }
             return m;
         }
