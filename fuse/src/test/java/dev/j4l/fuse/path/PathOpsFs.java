@@ -172,27 +172,19 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
     @Override
     public synchronized void setlk(Request r, String path, Handle handle, long owner, FileLock lock, boolean sleep)
             throws ErrnoException {
-        if (lock.type() != FileLock.F_UNLCK) boom(path);
-        calls.add("setlk " + path + " type " + lock.type() + (sleep ? " wait" : ""));
-        Waiter w = new Waiter(path, owner, lock, -1);
-        if (lock.type() != FileLock.F_UNLCK && blocked(w)) {
-            if (!sleep) throw new ErrnoException(Errno.EAGAIN);
-            if (!blockingWaits) {
-                await(r, w);
-                return;
-            }
-            block(r, w);
-        }
-        apply(w);
-        grantWaiters();
+        lock(r, "setlk", new Waiter(path, owner, lock, -1), lock.type(), sleep);
     }
 
     @Override
     public synchronized void flock(Request r, String path, Handle handle, long owner, int type, boolean sleep)
             throws ErrnoException {
-        if (type != FileLock.F_UNLCK) boom(path);
-        calls.add("flock " + path + " type " + type + (sleep ? " wait" : ""));
-        Waiter w = new Waiter(path, owner, null, type);
+        lock(r, "flock", new Waiter(path, owner, null, type), type, sleep);
+    }
+
+    /** setlk and flock alike: take or drop {@code w}'s lock, failing, deferring or blocking while another holds it. */
+    private void lock(Request r, String op, Waiter w, int type, boolean sleep) throws ErrnoException {
+        if (type != FileLock.F_UNLCK) boom(w.path);
+        calls.add(op + " " + w.path + " type " + type + (sleep ? " wait" : ""));
         if (type != FileLock.F_UNLCK && blocked(w)) {
             if (!sleep) throw new ErrnoException(Errno.EAGAIN);
             if (!blockingWaits) {
@@ -217,22 +209,6 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
             this.owner = owner;
             this.lock = lock;
             this.flockType = flockType;
-        }
-
-        String path() {
-            return path;
-        }
-
-        long owner() {
-            return owner;
-        }
-
-        FileLock lock() {
-            return lock;
-        }
-
-        int flockType() {
-            return flockType;
         }
     }
 
@@ -274,12 +250,12 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
     }
 
     private boolean blocked(Waiter w) {
-        if (w.lock() != null) {
-            return posix.getOrDefault(w.path(), List.of()).stream()
-                    .anyMatch(h -> h.conflicts(w.owner(), w.lock().start(), w.lock().end(), w.lock().type()));
+        if (w.lock != null) {
+            return posix.getOrDefault(w.path, List.of()).stream()
+                    .anyMatch(h -> h.conflicts(w.owner, w.lock.start(), w.lock.end(), w.lock.type()));
         }
-        return flocks.getOrDefault(w.path(), Map.of()).entrySet().stream().anyMatch(e -> e.getKey() != w.owner()
-                && (e.getValue() == FileLock.F_WRLCK || w.flockType() == FileLock.F_WRLCK));
+        return flocks.getOrDefault(w.path, Map.of()).entrySet().stream().anyMatch(e -> e.getKey() != w.owner
+                && (e.getValue() == FileLock.F_WRLCK || w.flockType == FileLock.F_WRLCK));
     }
 
     /** Grants every waiting lock nothing blocks any more, in the order asked. */
@@ -295,18 +271,18 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
     }
 
     private void apply(Waiter w) {
-        if (w.lock() == null) {
-            Map<Long, Integer> held = flocks.computeIfAbsent(w.path(), p -> new HashMap<>());
-            if (w.flockType() == FileLock.F_UNLCK) held.remove(w.owner());
-            else held.put(w.owner(), w.flockType());
-            if (held.isEmpty()) flocks.remove(w.path());
+        if (w.lock == null) {
+            Map<Long, Integer> held = flocks.computeIfAbsent(w.path, p -> new HashMap<>());
+            if (w.flockType == FileLock.F_UNLCK) held.remove(w.owner);
+            else held.put(w.owner, w.flockType);
+            if (held.isEmpty()) flocks.remove(w.path);
             return;
         }
         // The owner's locks lose the range (split around it); a lock takes it.
-        FileLock lock = w.lock();
-        long owner = w.owner();
+        FileLock lock = w.lock;
+        long owner = w.owner;
         List<Held> kept = new ArrayList<>();
-        for (Held h : posix.getOrDefault(w.path(), List.of())) {
+        for (Held h : posix.getOrDefault(w.path, List.of())) {
             if (h.owner() != owner || h.end() < lock.start() || lock.end() < h.start()) {
                 kept.add(h);
                 continue;
@@ -315,8 +291,8 @@ final class PathOpsFs implements PathFilesystem<PathOpsFs.Handle> {
             if (lock.end() < h.end()) kept.add(new Held(owner, lock.end() + 1, h.end(), h.type(), h.pid()));
         }
         if (lock.type() != FileLock.F_UNLCK) kept.add(new Held(owner, lock.start(), lock.end(), lock.type(), lock.pid()));
-        if (kept.isEmpty()) posix.remove(w.path());
-        else posix.put(w.path(), kept);
+        if (kept.isEmpty()) posix.remove(w.path);
+        else posix.put(w.path, kept);
     }
 
     /** The locks of both kinds still held, by path: empty once every holder closed. */

@@ -50,6 +50,12 @@ class PathOpsTest {
         while (!done.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(10);
     }
 
+    /** Every lock dropped and no waiter left, once the kernel's last releases (after the processes exit) arrived. */
+    private void assertNoLocksLeft() throws Exception {
+        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
+        assertEquals("posix {} flock {} waiting 0", fs.held());
+    }
+
     @Test
     void accessAsksTheDriverWithTheCallersCredentials() throws Exception {
         Needs.root();
@@ -164,8 +170,7 @@ class PathOpsTest {
         assertTrue(fs.calls.contains("getlk /f"), fs.calls.toString());
         assertTrue(fs.calls.contains("setlk /f type 1 wait"), fs.calls.toString());
         // Every close(2) dropped its owner's locks (the child's at its exit).
-        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
-        assertEquals("posix {} flock {} waiting 0", fs.held());
+        assertNoLocksLeft();
     }
 
     /**
@@ -197,8 +202,7 @@ class PathOpsTest {
         String out = Command.of("python3", "-c", py, m.toString()).timeout(Duration.ofSeconds(30)).run();
         assertEquals(List.of("renamed", "child 0"), out.strip().lines().toList());
         assertTrue(fs.calls.contains("setlk /f type 1 wait"), fs.calls.toString());
-        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
-        assertEquals("posix {} flock {} waiting 0", fs.held());
+        assertNoLocksLeft();
     }
 
     @Test
@@ -237,8 +241,7 @@ class PathOpsTest {
         assertTrue(fs.calls.contains("flock /f type 1"), fs.calls.toString());
         assertTrue(fs.calls.contains("flock /f type 2"), fs.calls.toString());
         assertTrue(fs.calls.contains("flock /f type 1 wait"), fs.calls.toString());
-        waitFor(() -> fs.held().equals("posix {} flock {} waiting 0"));
-        assertEquals("posix {} flock {} waiting 0", fs.held());
+        assertNoLocksLeft();
     }
 
     @Test
