@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -88,17 +89,39 @@ final class GpioCommand extends CommandGroup {
         @Parameters(paramLabel = "CHIP", arity = "0..*")
         List<String> named;
 
+        @Option(names = "--json", description = Json.OPTION_HELP)
+        boolean json;
+
         @Override
         void run(PrintStream out) throws Exception {
             List<String> chips = named == null || named.isEmpty()
                     ? GpioChip.paths().stream().map(Path::toString).toList() : named;
-            if (chips.isEmpty()) out.println("no GPIO chips (/dev/gpiochipN)");
+            if (chips.isEmpty() && !json) out.println("no GPIO chips (/dev/gpiochipN)");
             for (String c : chips) {
                 try (GpioChip chip = GpioChip.find(c)) {
-                    info(chip, out);
+                    if (json) out.println(Json.write(toJson(chip)));
+                    else info(chip, out);
                 }
             }
         }
+    }
+
+    /** What {@code info --json} prints of a chip: its name, label and each line's name, consumer and settings. */
+    static Map<String, Object> toJson(GpioChip chip) throws Exception {
+        List<Object> lines = new ArrayList<>();
+        for (LineInfo l : chip.lines()) {
+            GpioLineSettings s = l.settings();
+            lines.add(Json.object("offset", l.offset(), "name", l.name().isEmpty() ? null : l.name(),
+                    "consumer", l.used() ? l.consumer() : null, "direction", lower(s.direction()),
+                    "active_low", s.activeLow(), "edge", lower(s.edge()), "bias", lower(s.bias()),
+                    "drive", lower(s.drive()), "debounce_us", s.debounceMicros()));
+        }
+        return Json.object("chip", chip.name(), "label", chip.label(), "lines", lines);
+    }
+
+    /** An enum constant as the listing writes it: {@code PUSH_PULL} is {@code push-pull}. */
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     @Command(name = "get", description = "the lines' values, requested as inputs, printed as LINE=VALUE")
@@ -253,11 +276,11 @@ final class GpioCommand extends CommandGroup {
             StringBuilder b = new StringBuilder();
             b.append(String.format("\tline %3d: %-16s %-16s %s", l.offset(),
                     l.name().isEmpty() ? "unnamed" : "\"" + l.name() + "\"",
-                    l.used() ? "\"" + l.consumer() + "\"" : "unused", s.direction().name().toLowerCase(Locale.ROOT)));
+                    l.used() ? "\"" + l.consumer() + "\"" : "unused", lower(s.direction())));
             if (s.activeLow()) b.append(" active-low");
-            if (s.edge() != Edge.NONE) b.append(" edges=").append(s.edge().name().toLowerCase(Locale.ROOT));
-            if (s.bias() != Bias.AS_IS) b.append(" bias=").append(s.bias().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            if (s.drive() != Drive.PUSH_PULL) b.append(" drive=").append(s.drive().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            if (s.edge() != Edge.NONE) b.append(" edges=").append(lower(s.edge()));
+            if (s.bias() != Bias.AS_IS) b.append(" bias=").append(lower(s.bias()));
+            if (s.drive() != Drive.PUSH_PULL) b.append(" drive=").append(lower(s.drive()));
             if (s.debounceMicros() > 0) b.append(" debounce=").append(s.debounceMicros()).append("us");
             out.println(b);
         }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code j4l i2c}: I2C buses through i2c-dev, as i2c-tools' i2cdetect, i2cget and i2cset do it ({@link I2cBus}). */
@@ -73,9 +74,18 @@ final class I2cCommand extends CommandGroup {
 
     @Command(name = "list", description = "the buses and their adapters")
     static final class ListBuses extends Subcommand {
+        @Option(names = "--json", description = Json.OPTION_HELP)
+        boolean json;
+
         @Override
         void run(PrintStream out) throws Exception {
             List<I2cDevice.Adapter> all = I2cBus.adapters();
+            if (json) {
+                for (I2cDevice.Adapter a : all) {
+                    out.println(Json.write(Json.object("path", a.path(), "bus", a.bus(), "name", a.name())));
+                }
+                return;
+            }
             if (all.isEmpty()) out.println("no I2C bus with an i2c-dev node (is the i2c-dev module loaded?)");
             for (I2cDevice.Adapter a : all) out.printf("%-12s %s%n", a.path(), a.name());
         }

@@ -43,6 +43,57 @@ public final class Json {
         throw new IllegalArgumentException("not a number at " + List.of(path));
     }
 
+    /** The help of every command's {@code --json}: the same promise everywhere. */
+    static final String OPTION_HELP = "one JSON object per line instead of the table (for scripts)";
+
+    /**
+     * {@code value} written as JSON, on one line: a {@link Map} (an object, keys in the map's order), a {@link List}, a
+     * {@link String}, a {@link Number}, a {@link Boolean} or null.
+     */
+    public static String write(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(b, value);
+        return b.toString();
+    }
+
+    /** An object for {@link #write}: keys and values alternating, kept in this order. */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) throw new IllegalArgumentException("a key without a value");
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) m.put((String) keysAndValues[k], keysAndValues[k + 1]);
+        return m;
+    }
+
+    private static void write(StringBuilder b, Object value) {
+        switch (value) {
+            case null -> b.append("null");
+            case String s -> b.append(quote(s));
+            case Number n -> b.append(n);
+            case Boolean t -> b.append(t);
+            case Map<?, ?> m -> {
+                b.append('{');
+                String sep = "";
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    b.append(sep).append(quote(e.getKey().toString())).append(':');
+                    write(b, e.getValue());
+                    sep = ",";
+                }
+                b.append('}');
+            }
+            case List<?> l -> {
+                b.append('[');
+                String sep = "";
+                for (Object o : l) {
+                    b.append(sep);
+                    write(b, o);
+                    sep = ",";
+                }
+                b.append(']');
+            }
+            default -> throw new IllegalArgumentException("no JSON form for a " + value.getClass().getName());
+        }
+    }
+
     /** A JSON string literal of {@code s}. */
     public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");

@@ -5,8 +5,11 @@ import dev.j4l.hw.edu.EduDevice;
 import dev.j4l.kernel.Uio;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code j4l uio}: UIO devices ({@link UioDevice}), and QEMU's edu device driven through one ({@link EduDevice}). */
@@ -23,9 +26,16 @@ final class UioCommand extends CommandGroup {
 
     @Command(name = "info", description = "the UIO devices (/dev/uioN), their drivers, PCI ids and memory maps, from sysfs")
     static final class Info extends Subcommand {
+        @Option(names = "--json", description = Json.OPTION_HELP)
+        boolean json;
+
         @Override
         void run(PrintStream out) throws Exception {
             List<Uio.Info> all = UioDevice.devices();
+            if (json) {
+                for (Uio.Info i : all) out.println(Json.write(toJson(i)));
+                return;
+            }
             if (all.isEmpty()) out.println("no UIO device (is a device bound to a UIO driver? see j4l uio bind)");
             for (Uio.Info i : all) {
                 out.printf("%s  %s %s, %d interrupts%s%n", i.path(), i.name(), i.version(), i.events(),
@@ -36,6 +46,17 @@ final class UioCommand extends CommandGroup {
                 }
             }
         }
+    }
+
+    /** What {@code info --json} prints of a device: its node, driver, interrupts, PCI ids and maps. */
+    static Map<String, Object> toJson(Uio.Info i) {
+        List<Object> maps = new ArrayList<>();
+        for (Uio.MemoryMap m : i.maps()) {
+            maps.add(Json.object("index", m.index(), "name", m.name(), "size", m.size(),
+                    "physical_address", m.physicalAddress(), "offset", m.offset()));
+        }
+        return Json.object("path", i.path(), "name", i.name(), "version", i.version(), "interrupts", i.events(),
+                "pci", i.pci().map(p -> Json.object("id", p.id(), "slot", p.slot())).orElse(null), "maps", maps);
     }
 
     @Command(name = "bind", description = {"hands the PCI devices with these hex ids to uio_pci_generic (root; the"

@@ -37,6 +37,13 @@ class GpioCommandTest {
             String info = run(new CountDownLatch(1), "info", "j4l-cli");
             assertTrue(info.startsWith(sim.chipName() + " [j4l-cli] (4 lines)"), info);
             assertTrue(info.contains("\"led\""), info);
+            Object json = Json.parse(run(new CountDownLatch(1), "info", "--json", "j4l-cli"));
+            assertEquals(sim.chipName(), Json.at(json, "chip"));
+            assertEquals("j4l-cli", Json.at(json, "label"));
+            assertEquals(4, ((java.util.List<?>) Json.at(json, "lines")).size());
+            assertEquals(Json.object("offset", 1.0, "name", "led", "consumer", null, "direction", "input",
+                    "active_low", false, "edge", "none", "bias", "as-is", "drive", "push-pull", "debounce_us", 0.0),
+                    Json.at(json, "lines", 1));
 
             sim.pull(2, true);
             assertEquals("button=1 3=0\n", run(new CountDownLatch(1), "get", chip, "button", "3"));

@@ -33,13 +33,22 @@ class HwCommandsTest {
         return s;
     }
 
+    /** The stub's bus, from {@code i2c list} and {@code i2c list --json}, which must agree. */
     private int bus() throws Exception {
-        run(new I2cCommand(out), "list");
+        assertEquals(0, run(new I2cCommand(out), "list"));
         String list = output();
-        for (String line : list.split("\n")) {
-            if (line.contains("SMBus stub driver")) return Integer.parseInt(line.substring("/dev/i2c-".length()).split("\\s")[0]);
+        assertEquals(0, run(new I2cCommand(out), "list", "--json"));
+        String json = output();
+        for (String line : json.split("\n")) {
+            Object bus = Json.parse(line);
+            if (Json.at(bus, "name").equals("SMBus stub driver")) {
+                int n = (int) Json.number(bus, "bus");
+                assertEquals("/dev/i2c-" + n, Json.at(bus, "path"));
+                assertTrue(list.contains("/dev/i2c-" + n + " ") && list.contains("SMBus stub driver"), list);
+                return n;
+            }
         }
-        throw new AssertionError("no stub bus in: " + list);
+        throw new AssertionError("no stub bus in: " + json);
     }
 
     @Test
@@ -73,6 +82,17 @@ class HwCommandsTest {
         assertEquals(0, run(uio, "info"));
         String info = output();
         assertTrue(info.contains("uio_pci_generic") && info.contains("PCI 1234:11e8") && info.contains("map0"), info);
+        assertEquals(0, run(uio, "info", "--json"));
+        Object eduJson = null;
+        for (String line : output().split("\n")) {
+            Object device = Json.parse(line);
+            if (Json.at(device, "pci") != null && Json.at(device, "pci", "id").equals("1234:11e8")) eduJson = device;
+        }
+        assertTrue(eduJson != null, "no edu device in info --json");
+        assertEquals("uio_pci_generic", Json.at(eduJson, "name"));
+        assertTrue(((String) Json.at(eduJson, "path")).startsWith("/dev/uio"), eduJson.toString());
+        assertEquals(0.0, Json.number(eduJson, "maps", 0, "index"));
+        assertTrue(Json.number(eduJson, "maps", 0, "size") >= 4096, eduJson.toString()); // edu's BAR 0 is 1 MiB
         assertEquals(0, run(uio, "edu"));
         String edu = output();
         assertTrue(edu.contains("identification 0x010000ed, alive: yes"), edu);
