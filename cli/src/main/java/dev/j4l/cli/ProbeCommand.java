@@ -98,37 +98,13 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     static String toJson(KernelFeatures f) {
-        StringBuilder b = new StringBuilder("{");
-        field(b, "kernelRelease", Json.quote(f.kernelRelease()));
-        field(b, "machine", Json.quote(f.machine()));
-        field(b, "fuseAbi", f.fuseMinor() >= 0 ? "{\"major\":" + f.fuseMajor() + ",\"minor\":" + f.fuseMinor()
-                + ",\"initFlags\":" + f.fuseInitFlags() + "}" : "null");
-        field(b, "enableUring", Json.quote(f.enableUring()));
-        field(b, "enableUringWritable", Boolean.toString(f.enableUringWritable()));
-        field(b, "tunFeatures", Integer.toString(f.tunFeatures()));
-        field(b, "capSysAdmin", Boolean.toString(f.capSysAdmin()));
-        field(b, "capNetAdmin", Boolean.toString(f.capNetAdmin()));
-        field(b, "ioUringOpcodes", strings(f.ioUringOpcodes()));
-        StringBuilder cfg = new StringBuilder("{");
-        f.config().forEach((k, v) -> field(cfg, k, Json.quote(v)));
-        field(b, "config", cfg.append('}').toString());
-        StringBuilder checks = new StringBuilder("{");
-        checks(f).forEach((k, c) -> field(checks, k, "{\"available\":" + c.available() + ",\"detail\":" + Json.quote(c.detail()) + "}"));
-        field(b, "checks", checks.append('}').toString());
-        return b.append('}').toString();
-    }
-
-    private static void field(StringBuilder b, String key, String jsonValue) {
-        if (b.length() > 1) b.append(',');
-        b.append(Json.quote(key)).append(':').append(jsonValue);
-    }
-
-    private static String strings(List<String> l) {
-        StringBuilder b = new StringBuilder("[");
-        for (String s : l) {
-            if (b.length() > 1) b.append(',');
-            b.append(Json.quote(s));
-        }
-        return b.append(']').toString();
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks(f).forEach((k, c) -> checks.put(k, Json.object("available", c.available(), "detail", c.detail())));
+        return Json.write(Json.object("kernelRelease", f.kernelRelease(), "machine", f.machine(),
+                "fuseAbi", f.fuseMinor() >= 0
+                        ? Json.object("major", f.fuseMajor(), "minor", f.fuseMinor(), "initFlags", f.fuseInitFlags()) : null,
+                "enableUring", f.enableUring(), "enableUringWritable", f.enableUringWritable(),
+                "tunFeatures", f.tunFeatures(), "capSysAdmin", f.capSysAdmin(), "capNetAdmin", f.capNetAdmin(),
+                "ioUringOpcodes", f.ioUringOpcodes(), "config", f.config(), "checks", checks));
     }
 }
